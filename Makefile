@@ -1,0 +1,37 @@
+# The two commands of the README: `make run` and `make test`. Both create or refresh .venv/
+# from the pinned requirements; `make test` also installs Chromium for the browser test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test venv browser demo bench
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian's Chromium and ChromeDriver for the end-to-end browser test.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+# The app builds the demo database itself on first start (data/toezicht.duckdb).
+run: venv
+	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+test: venv browser
+	$(PY) -m pytest -q -p no:cacheprovider
+
+demo: venv
+	$(PY) -m loaders demo
+
+bench: venv
+	$(PY) bench/run.py

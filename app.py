@@ -1,0 +1,38 @@
+"""Toezicht Dashboard — entry point: builds the demo database on first start, then navigates the pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders.database import default_db_path
+
+st.set_page_config(page_title="Toezicht Dashboard", page_icon="📊", layout="wide")
+
+
+def ensure_database() -> None:
+    """First start: build the demo database through the normal loader, with progress."""
+    path = default_db_path()
+    if path.exists():
+        return
+    from loaders.demo import build_demo
+
+    with st.status("Eerste start: demodatabase wordt opgebouwd…", expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(message: str) -> None:
+            done, total = message[1:].split("]")[0].split("/")
+            bar.progress(int(done) / int(total), text=message)
+
+        build_demo(path, progress=progress)
+        status.update(label="Demodatabase klaar.", state="complete", expanded=False)
+
+
+ensure_database()
+
+pages = [
+    st.Page("pages/overzicht.py", title="Overzicht", icon="🏠", default=True),
+    st.Page("pages/methode.py", title="Methode", icon="📐"),
+]
+with st.sidebar:
+    st.caption(f"Database: `{default_db_path()}`")
+st.navigation(pages).run()

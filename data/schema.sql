@@ -1,0 +1,180 @@
+-- Toezicht Dashboard: the whole DuckDB schema, in one file.
+-- Layer 1 (raw): tables as the loader writes them. Layer 2 (v_*): views that rename,
+-- join and cast for the metrics. Metric queries themselves live in metrics/ as CTE chains.
+--
+-- Large tables (dossier, score, remark) carry no PRIMARY KEY / UNIQUE: DuckDB checks
+-- unique indexes eagerly, so deleting a visit and re-inserting it in one transaction
+-- would trip them, and indexes slow bulk inserts. The loader enforces uniqueness
+-- during validation instead, before anything is written.
+
+CREATE SEQUENCE IF NOT EXISTS seq_import_id START 1;
+CREATE SEQUENCE IF NOT EXISTS seq_visit_id START 1;
+
+CREATE TABLE IF NOT EXISTS framework (
+    framework_id VARCHAR PRIMARY KEY,
+    name         VARCHAR NOT NULL,
+    version      VARCHAR,
+    scale        VARCHAR NOT NULL CHECK (scale IN ('binair', 'rag')),
+    source       VARCHAR,
+    description  VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS theme (
+    framework_id VARCHAR NOT NULL,
+    theme_code   VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,
+    PRIMARY KEY (framework_id, theme_code)
+);
+
+CREATE TABLE IF NOT EXISTS indicator (
+    framework_id      VARCHAR NOT NULL,
+    indicator_code    VARCHAR NOT NULL,
+    theme_code        VARCHAR NOT NULL,
+    criterion         VARCHAR,
+    label             VARCHAR NOT NULL,
+    text              VARCHAR,
+    operationalisation VARCHAR,
+    decision_rule     VARCHAR,
+    level             VARCHAR NOT NULL CHECK (level IN ('dossier', 'bezoek', 'team')),
+    yearbook_theme    VARCHAR,          -- vroegsignalering | eigen-kracht | veiligheid | NULL
+    norm              DOUBLE,           -- optional norm in percent
+    position          INTEGER NOT NULL,
+    PRIMARY KEY (framework_id, indicator_code)
+);
+
+-- One row per municipality per year (1 January), CBS; see data/gemeenten/README.md.
+CREATE TABLE IF NOT EXISTS municipality_year (
+    year          INTEGER NOT NULL,
+    code          VARCHAR NOT NULL,     -- GM-code, e.g. GM0268
+    name          VARCHAR NOT NULL,
+    province      VARCHAR NOT NULL,
+    PRIMARY KEY (year, code)
+);
+
+CREATE TABLE IF NOT EXISTS study (
+    study_id     VARCHAR PRIMARY KEY,
+    framework_id VARCHAR NOT NULL,
+    name         VARCHAR,
+    is_demo      BOOLEAN NOT NULL DEFAULT false,
+    created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS import_log (
+    import_id       INTEGER PRIMARY KEY,
+    file_name       VARCHAR NOT NULL,
+    sha256          VARCHAR NOT NULL,
+    options         VARCHAR NOT NULL,   -- CLI/form options that shaped the import
+    imported_at     TIMESTAMP NOT NULL,
+    imported_by     VARCHAR,
+    status          VARCHAR NOT NULL,   -- geimporteerd | vervangen (replaced earlier data)
+    visits          INTEGER NOT NULL,
+    dossiers        INTEGER NOT NULL,
+    scores          INTEGER NOT NULL,
+    remarks         INTEGER NOT NULL,
+    findings        INTEGER NOT NULL,
+    recommendations INTEGER NOT NULL,
+    warnings        INTEGER NOT NULL,
+    changes         VARCHAR             -- what a new version changed, in Dutch
+);
+
+-- A visit: one study in one municipality on one date. `team` extends DESIGN's key
+-- (study, municipality, soort, datum) so that several team self-assessments of one
+-- municipality on one day can coexist; it is '' when the workbook names no team.
+CREATE TABLE IF NOT EXISTS visit (
+    visit_id          INTEGER PRIMARY KEY,
+    study_id          VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    municipality_name VARCHAR NOT NULL,   -- name valid in the visit's year
+    kind              VARCHAR NOT NULL CHECK (kind IN ('onderzoek', 'hertoets')),
+    visit_date        DATE NOT NULL,
+    team              VARCHAR NOT NULL DEFAULT '',
+    region            VARCHAR,
+    import_id         INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS dossier (
+    visit_id   INTEGER NOT NULL,
+    dossier_id VARCHAR NOT NULL,
+    team       VARCHAR
+);
+
+-- dossier_id is NULL for visit-level (bezoek/team) indicators.
+CREATE TABLE IF NOT EXISTS score (
+    visit_id       INTEGER NOT NULL,
+    dossier_id     VARCHAR,
+    indicator_code VARCHAR NOT NULL,
+    value          VARCHAR NOT NULL CHECK (value IN ('ja', 'nee', 'nvt', 'onbekend', 'groen', 'oranje', 'rood'))
+);
+
+CREATE TABLE IF NOT EXISTS remark (
+    visit_id       INTEGER NOT NULL,
+    dossier_id     VARCHAR,
+    indicator_code VARCHAR,
+    text           VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS finding (
+    visit_id       INTEGER NOT NULL,
+    theme_code     VARCHAR,
+    indicator_code VARCHAR,
+    kind           VARCHAR NOT NULL CHECK (kind IN ('gaat goed', 'kan beter', 'zorgpunt')),
+    text           VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS recommendation (
+    visit_id INTEGER NOT NULL,
+    number   INTEGER NOT NULL,
+    text     VARCHAR NOT NULL,
+    status   VARCHAR NOT NULL CHECK (status IN ('open', 'in uitvoering', 'afgerond'))
+);
+
+-- Per visit and indicator: how many of each score. Derived from `score` by the loader in the
+-- same transaction as the import, so metric queries aggregate ~1 row per visit × indicator
+-- instead of every score (3.4 million at national scale).
+CREATE TABLE IF NOT EXISTS visit_indicator_count (
+    visit_id       INTEGER NOT NULL,
+    indicator_code VARCHAR NOT NULL,
+    ja             INTEGER NOT NULL,
+    nee            INTEGER NOT NULL,
+    nvt            INTEGER NOT NULL,
+    onbekend       INTEGER NOT NULL,
+    groen          INTEGER NOT NULL,
+    oranje         INTEGER NOT NULL,
+    rood           INTEGER NOT NULL
+);
+
+-- Layer 2: views the metrics read.
+CREATE OR REPLACE VIEW v_visit AS
+SELECT v.visit_id, v.study_id, s.framework_id, f.scale, v.municipality_code, v.municipality_name,
+       mp.province, v.kind, v.visit_date, year(v.visit_date) AS year, v.team, v.region, s.is_demo
+FROM visit v
+JOIN study s USING (study_id)
+JOIN framework f USING (framework_id)
+LEFT JOIN municipality_year mp
+       ON mp.code = v.municipality_code AND mp.year = least(greatest(year(v.visit_date), 2015), 2024);
+
+CREATE OR REPLACE VIEW v_score AS
+SELECT vv.visit_id, vv.study_id, vv.framework_id, vv.scale, vv.municipality_code, vv.municipality_name,
+       vv.kind, vv.visit_date, vv.year, vv.team AS visit_team, vv.is_demo,
+       sc.dossier_id, sc.indicator_code, i.theme_code, i.level, i.yearbook_theme, i.position AS indicator_position,
+       sc.value,
+       (sc.value = 'ja')::INTEGER AS is_ja,
+       (sc.value = 'nee')::INTEGER AS is_nee,
+       (sc.value = 'nvt')::INTEGER AS is_nvt,
+       (sc.value = 'onbekend')::INTEGER AS is_onbekend
+FROM score sc
+JOIN v_visit vv USING (visit_id)
+JOIN indicator i ON i.framework_id = vv.framework_id AND i.indicator_code = sc.indicator_code;
+
+-- One row per visit × indicator with the framework's metadata: what every aggregate starts from.
+CREATE OR REPLACE VIEW v_count AS
+SELECT vv.visit_id, vv.study_id, vv.framework_id, vv.scale, vv.municipality_code, vv.municipality_name,
+       vv.province, vv.kind, vv.visit_date, vv.year, vv.team, vv.is_demo,
+       c.indicator_code, i.theme_code, t.name AS theme_name, i.label, i.level, i.yearbook_theme, i.norm,
+       i.position AS indicator_position, t.position AS theme_position,
+       c.ja, c.nee, c.nvt, c.onbekend, c.groen, c.oranje, c.rood
+FROM visit_indicator_count c
+JOIN v_visit vv USING (visit_id)
+JOIN indicator i ON i.framework_id = vv.framework_id AND i.indicator_code = c.indicator_code
+JOIN theme t ON t.framework_id = i.framework_id AND t.theme_code = i.theme_code;

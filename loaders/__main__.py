@@ -1,0 +1,89 @@
+"""Command line: python -m loaders import|template|demo (DESIGN §10)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from loaders.database import connect, default_db_path
+from loaders.problems import ImportRejected, LoaderError
+from loaders.stage import Options
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m loaders", description="Scoringswerkmappen importeren in de Toezicht-database.")
+    sub = p.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="bestanden valideren en importeren")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument("--db", type=Path, default=None)
+    imp.add_argument("--onderzoek", default=None, help="onderzoekscode (voor CSV zonder kolom onderzoek)")
+    imp.add_argument("--kader", default=None, help="kader-id (voor een nieuw onderzoek)")
+    imp.add_argument("--quiet", action="store_true", help="alleen fouten tonen")
+    tpl = sub.add_parser("template", help="lege scoringswerkmap voor een kader")
+    tpl.add_argument("--kader", required=True)
+    tpl.add_argument("--out", required=True, type=Path)
+    demo = sub.add_parser("demo", help="de demodatabase (opnieuw) opbouwen")
+    demo.add_argument("--db", type=Path, default=None)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 0 if exc.code == 0 else 2
+    if args.command == "import":
+        return _import(args)
+    if args.command == "template":
+        from loaders.template import write_template
+
+        try:
+            write_template(args.kader, args.out)
+        except LoaderError as exc:
+            print(f"FOUT: {exc}", file=sys.stderr)
+            return 2
+        print(f"Sjabloon voor kader {args.kader} geschreven naar {args.out}")
+        return 0
+    if args.command == "demo":
+        from loaders.demo import build_demo
+
+        db = args.db or default_db_path()
+        started = time.perf_counter()
+        results = build_demo(db, progress=lambda msg: print(msg, flush=True))
+        print(f"Demodatabase {db}: {len(results)} werkmappen geïmporteerd in {time.perf_counter() - started:.1f} s.")
+        return 0
+    return 2
+
+
+def _import(args) -> int:
+    from loaders.importer import import_file
+
+    missing = [f for f in args.files if not f.is_file()]
+    for f in missing:
+        print(f"FOUT: bestand {f} bestaat niet.", file=sys.stderr)
+    if missing:
+        return 2
+    con = connect(args.db)
+    options = Options(study_id=args.onderzoek, framework_id=args.kader)
+    rejected = 0
+    for f in args.files:
+        try:
+            result = import_file(con, f, options=options)
+        except ImportRejected as exc:
+            rejected += 1
+            print(str(exc))
+            for p in exc.problems:
+                print(f"  {p}")
+            continue
+        print(result.summary())
+        if not args.quiet:
+            for w in result.warnings:
+                print(f"  {w}")
+    con.close()
+    return 1 if rejected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Frameworks (toezichtkaders) shipped as TOML files in data/kaders/."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from loaders.database import DATA_DIR
+from loaders.problems import LoaderError
+
+KADER_DIR = DATA_DIR / "kaders"
+LEVELS = ("dossier", "bezoek", "team")
+YEARBOOK_THEMES = ("vroegsignalering", "eigen-kracht", "veiligheid")
+SCALES = ("binair", "rag")
+
+
+@dataclass(frozen=True)
+class Theme:
+    code: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    theme: str
+    criterion: str
+    label: str
+    text: str
+    operationalisation: str
+    decision_rule: str
+    level: str
+    yearbook_theme: str | None
+    norm: float | None
+    position: int
+
+    @property
+    def per_dossier(self) -> bool:
+        return self.level == "dossier"
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    name: str
+    version: str
+    scale: str
+    source: str
+    description: str
+    themes: tuple[Theme, ...]
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def dossier_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.per_dossier)
+
+    @property
+    def visit_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if not i.per_dossier)
+
+    def indicator(self, code: str) -> Indicator:
+        return next(i for i in self.indicators if i.code == code)
+
+
+def read_framework(path: Path) -> Framework:
+    """Parse and check one framework file; errors name the file and the indicator."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LoaderError(f"Kaderbestand {path.name} is geen geldige TOML: {exc}") from exc
+    where = f"Kaderbestand {path.name}"
+    for key in ("id", "naam", "schaal"):
+        if not raw.get(key):
+            raise LoaderError(f"{where}: sleutel '{key}' ontbreekt.")
+    if raw["schaal"] not in SCALES:
+        raise LoaderError(f"{where}: schaal moet binair of rag zijn, niet '{raw['schaal']}'.")
+    themes = tuple(
+        Theme(code=t["code"], name=t["naam"], position=n) for n, t in enumerate(raw.get("themas", []), 1)
+    )
+    theme_codes = {t.code for t in themes}
+    indicators = []
+    seen = set()
+    for n, item in enumerate(raw.get("indicatoren", []), 1):
+        code = str(item.get("code", "")).strip()
+        if not code or code in seen:
+            raise LoaderError(f"{where}: indicator {n} heeft een lege of dubbele code '{code}'.")
+        seen.add(code)
+        if item.get("thema") not in theme_codes:
+            raise LoaderError(f"{where}: indicator {code} verwijst naar onbekend thema '{item.get('thema')}'.")
+        if item.get("niveau") not in LEVELS:
+            raise LoaderError(f"{where}: indicator {code} heeft niveau '{item.get('niveau')}'; kies uit {', '.join(LEVELS)}.")
+        yb = item.get("jaarbeeld") or None
+        if yb is not None and yb not in YEARBOOK_THEMES:
+            raise LoaderError(f"{where}: indicator {code} heeft onbekend Jaarbeeld-thema '{yb}'.")
+        indicators.append(
+            Indicator(
+                code=code,
+                theme=item["thema"],
+                criterion=item.get("criterium", ""),
+                label=item.get("label") or code,
+                text=item.get("tekst", ""),
+                operationalisation=item.get("operationalisatie", ""),
+                decision_rule=item.get("beslisregel", ""),
+                level=item["niveau"],
+                yearbook_theme=yb,
+                norm=float(item["norm"]) if item.get("norm") is not None else None,
+                position=n,
+            )
+        )
+    return Framework(
+        id=raw["id"],
+        name=raw["naam"],
+        version=str(raw.get("versie", "")),
+        scale=raw["schaal"],
+        source=raw.get("bron", ""),
+        description=raw.get("omschrijving", ""),
+        themes=themes,
+        indicators=tuple(indicators),
+    )
+
+
+@functools.cache
+def shipped_frameworks() -> dict[str, Framework]:
+    """All frameworks in data/kaders/, by id."""
+    frameworks = {}
+    for path in sorted(KADER_DIR.glob("*.toml")):
+        fw = read_framework(path)
+        frameworks[fw.id] = fw
+    return frameworks
+
+
+def install_frameworks(con: duckdb.DuckDBPyConnection) -> None:
+    """Insert shipped frameworks the database does not have yet."""
+    present = {r[0] for r in con.execute("SELECT framework_id FROM framework").fetchall()}
+    for fw in shipped_frameworks().values():
+        if fw.id in present:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        con.execute(
+            "INSERT INTO framework VALUES (?, ?, ?, ?, ?, ?)",
+            [fw.id, fw.name, fw.version, fw.scale, fw.source, fw.description],
+        )
+        con.executemany(
+            "INSERT INTO theme VALUES (?, ?, ?, ?)", [[fw.id, t.code, t.name, t.position] for t in fw.themes]
+        )
+        con.executemany(
+            "INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [fw.id, i.code, i.theme, i.criterion, i.label, i.text, i.operationalisation,
+                 i.decision_rule, i.level, i.yearbook_theme, i.norm, i.position]
+                for i in fw.indicators
+            ],
+        )
+        con.execute("COMMIT")

@@ -1,0 +1,227 @@
+"""Import one file: fingerprint → (unchanged?) → stage (validate everything) → write in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from loaders.problems import Problem
+from loaders.stage import Options, Staged, stage_file
+
+
+@dataclass
+class ImportResult:
+    file: str
+    status: str  # geimporteerd | vervangen | ongewijzigd
+    import_id: int | None
+    visits: int = 0
+    dossiers: int = 0
+    scores: int = 0
+    remarks: int = 0
+    findings: int = 0
+    recommendations: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    changes: str = ""
+
+    def summary(self) -> str:
+        if self.status == "ongewijzigd":
+            return f"{self.file}: ongewijzigd — dit bestand is al geïmporteerd (import #{self.import_id}); niets veranderd."
+        text = (
+            f"{self.file}: {self.status} als import #{self.import_id} — {self.visits} bezoek(en), "
+            f"{self.dossiers} dossiers, {self.scores} scores, {self.remarks} toelichtingen, "
+            f"{self.findings} bevindingen, {self.recommendations} aanbevelingen; {len(self.warnings)} waarschuwing(en)."
+        )
+        return text + (f"\n  {self.changes}" if self.changes else "")
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def already_imported(con: duckdb.DuckDBPyConnection, sha: str, options: Options) -> int | None:
+    """The import that produced exactly the current data of these bytes, if it is still live."""
+    row = con.execute(
+        """
+        SELECT l.import_id, l.visits, (SELECT count(*) FROM visit v WHERE v.import_id = l.import_id)
+        FROM import_log l WHERE l.sha256 = ? AND l.options = ?
+        ORDER BY l.import_id DESC LIMIT 1
+        """,
+        [sha, options.fingerprint()],
+    ).fetchone()
+    if row and row[1] > 0 and row[1] == row[2]:
+        return row[0]
+    return None
+
+
+def import_bytes(
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    data: bytes,
+    options: Options | None = None,
+    user: str | None = None,
+    demo: bool = False,
+) -> ImportResult:
+    """Validate and store one file's content. Raises ImportRejected (nothing written) on any error."""
+    options = options or Options()
+    sha = fingerprint(data)
+    previous = already_imported(con, sha, options)
+    if previous is not None:
+        return ImportResult(file_name, "ongewijzigd", previous)
+    staged = stage_file(con, Path(file_name), data, options)
+    return write_staged(con, staged, sha, options, user or _user(), demo)
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, **kwargs) -> ImportResult:
+    path = Path(path)
+    return import_bytes(con, path.name, path.read_bytes(), **kwargs)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "onbekend"
+
+
+TABLES_BY_VISIT = ("score", "visit_indicator_count", "remark", "finding", "recommendation", "dossier", "visit")
+
+
+def write_staged(
+    con: duckdb.DuckDBPyConnection, staged: Staged, sha: str, options: Options, user: str, demo: bool
+) -> ImportResult:
+    """Replace the file's visits and insert everything in one transaction, with the history row."""
+    visits = staged.visits.copy()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for study_id in sorted(staged.new_studies):
+            con.execute(
+                "INSERT INTO study (study_id, framework_id, name, is_demo) VALUES (?, ?, ?, ?)",
+                [study_id, staged.studies[study_id], study_id, demo],
+            )
+        import_id = con.execute("SELECT nextval('seq_import_id')").fetchone()[0]
+        con.register("staged_visits", visits)
+        replaced = con.execute(
+            """
+            SELECT s.vkey, v.visit_id, v.municipality_name, v.kind, v.visit_date, v.team
+            FROM staged_visits s JOIN visit v
+              ON v.study_id = s.study_id AND v.municipality_code = s.municipality_code
+             AND v.kind = s.kind AND v.visit_date = s.visit_date AND v.team = s.team
+            ORDER BY s.vkey
+            """
+        ).fetchall()
+        con.register("staged_scores", staged.scores)
+        changes = [_describe_change(con, vkey, old_id, name, kind, date, team) for vkey, old_id, name, kind, date, team in replaced]
+        old_ids = [r[1] for r in replaced]
+        if old_ids:
+            for table in TABLES_BY_VISIT:
+                con.execute(f"DELETE FROM {table} WHERE visit_id IN (SELECT unnest(?::INTEGER[]))", [old_ids])
+        ids = [r[0] for r in con.execute("SELECT nextval('seq_visit_id') FROM range(?)", [len(visits)]).fetchall()]
+        visits["visit_id"] = ids
+        visits["import_id"] = import_id
+        con.unregister("staged_visits")
+        con.register("staged_visits", visits)
+        con.execute(
+            """
+            INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id)
+            SELECT visit_id, study_id, municipality_code, municipality_name, kind, visit_date::DATE, team, region, import_id
+            FROM staged_visits
+            """
+        )
+        inserts = {
+            "dossier": ("staged_dossiers", staged.dossiers, "dossier_id, team"),
+            "score": ("staged_scores", staged.scores, "dossier_id, indicator_code, value"),
+            "remark": ("staged_remarks", staged.remarks, "dossier_id, indicator_code, text"),
+            "finding": ("staged_findings", staged.findings, "theme_code, indicator_code, kind, text"),
+            "recommendation": ("staged_recs", staged.recommendations, "number, text, status"),
+        }
+        for table, (view, frame, columns) in inserts.items():
+            if frame.empty:
+                continue
+            frame = _typed(frame)
+            con.register(view, frame)
+            select = ", ".join(f"s.{c}" for c in columns.split(", "))
+            con.execute(
+                f"INSERT INTO {table} (visit_id, {columns}) "
+                f"SELECT v.visit_id, {select} FROM {view} s JOIN staged_visits v USING (vkey)"
+            )
+            con.unregister(view)
+        con.execute(
+            """
+            INSERT INTO visit_indicator_count
+            SELECT s.visit_id, s.indicator_code,
+                   count(*) FILTER (WHERE value = 'ja'), count(*) FILTER (WHERE value = 'nee'),
+                   count(*) FILTER (WHERE value = 'nvt'), count(*) FILTER (WHERE value = 'onbekend'),
+                   count(*) FILTER (WHERE value = 'groen'), count(*) FILTER (WHERE value = 'oranje'),
+                   count(*) FILTER (WHERE value = 'rood')
+            FROM score s JOIN staged_visits v USING (visit_id)
+            GROUP BY s.visit_id, s.indicator_code
+            """
+        )
+        status = "vervangen" if old_ids else "geimporteerd"
+        result = ImportResult(
+            file=staged.file,
+            status=status,
+            import_id=import_id,
+            visits=len(visits),
+            dossiers=len(staged.dossiers),
+            scores=len(staged.scores),
+            remarks=len(staged.remarks),
+            findings=len(staged.findings),
+            recommendations=len(staged.recommendations),
+            warnings=staged.warnings,
+            changes="; ".join(changes),
+        )
+        con.execute(
+            "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [import_id, staged.file, sha, options.fingerprint(), dt.datetime.now(), user, status,
+             result.visits, result.dossiers, result.scores, result.remarks, result.findings,
+             result.recommendations, len(staged.warnings), result.changes or None],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for view in ("staged_visits", "staged_scores"):
+            try:
+                con.unregister(view)
+            except Exception:
+                pass
+    return result
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns that are all-None would reach DuckDB as INTEGER; make them text."""
+    frame = frame.copy()
+    for c in frame.columns:
+        if c != "vkey" and c != "number" and frame[c].dtype == object:
+            frame[c] = frame[c].astype("string")
+    return frame
+
+
+def _describe_change(con, vkey: int, old_id: int, name: str, kind: str, date, team: str) -> str:
+    """One Dutch line: what a new version of a visit changes compared with the stored one."""
+    old_d, old_s = con.execute(
+        "SELECT (SELECT count(*) FROM dossier WHERE visit_id = ?), (SELECT count(*) FROM score WHERE visit_id = ?)",
+        [old_id, old_id],
+    ).fetchone()
+    new_s, changed = con.execute(
+        """
+        WITH old AS (SELECT dossier_id, indicator_code, value FROM score WHERE visit_id = ?),
+             new AS (SELECT dossier_id::VARCHAR AS dossier_id, indicator_code::VARCHAR AS indicator_code, value::VARCHAR AS value
+                     FROM staged_scores WHERE vkey = ?)
+        SELECT (SELECT count(*) FROM new),
+               count(*) FILTER (WHERE old.value IS DISTINCT FROM new.value)
+        FROM old FULL OUTER JOIN new
+          ON old.dossier_id IS NOT DISTINCT FROM new.dossier_id AND old.indicator_code = new.indicator_code
+        """,
+        [old_id, vkey],
+    ).fetchone()
+    label = f"{name} {kind} {date:%d-%m-%Y}" + (f" team {team}" if team else "")
+    return f"vervangt bezoek {label}: {old_s} → {new_s} scores, {changed} oordeel/oordelen gewijzigd ({old_d} dossiers eerder)"

@@ -1,0 +1,117 @@
+"""Score vocabularies (DESIGN §3) and the small normalisers shared by every reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+BINARY = {
+    "ja": ("ja", "j", "yes", "y", "1", "waar", "true", "voldoet", "positief", "+"),
+    "nee": ("nee", "n", "no", "0", "onwaar", "false", "voldoet niet", "negatief"),
+    "nvt": ("nvt", "n.v.t.", "n.v.t", "niet van toepassing", "n/a", "na"),
+    "onbekend": ("onbekend", "?", "niet te beoordelen", "ntb"),
+}
+RAG = {
+    "groen": ("groen", "g", "green"),
+    "oranje": ("oranje", "o", "amber", "orange"),
+    "rood": ("rood", "r", "red"),
+    "nvt": BINARY["nvt"],
+    "onbekend": BINARY["onbekend"],
+}
+SCALE_VOCAB = {"binair": BINARY, "rag": RAG}
+ALLOWED_TEXT = {
+    "binair": "ja, nee, nvt of onbekend (ook j/n, 1/0, voldoet/voldoet niet, n.v.t., ?)",
+    "rag": "groen, oranje, rood, nvt of onbekend (ook g/o/r)",
+}
+KINDS = {"onderzoek": "onderzoek", "hertoets": "hertoets", "hertoetsing": "hertoets"}
+FINDING_KINDS = ("gaat goed", "kan beter", "zorgpunt")
+RECOMMENDATION_STATUSES = ("open", "in uitvoering", "afgerond")
+MISSING = ""  # the key of an empty cell
+
+
+def lookup(scale: str) -> dict[str, str]:
+    """Spelling → canonical value for a scale."""
+    return {spelling: canon for canon, spellings in SCALE_VOCAB[scale].items() for spelling in spellings}
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as the text a person sees; numbers without a spurious '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def score_key(value: object) -> str:
+    """The key a score cell is looked up by: trimmed, lower case, inner spaces collapsed."""
+    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        return "\x00datum"  # never a valid score
+    return re.sub(r"\s+", " ", cell_text(value)).lower()
+
+
+_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """Real Excel dates, ISO (2015-11-12) and Dutch (12-11-2015) dates; None when unreadable."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A date cell without date formatting arrives as its serial number.
+        if 20000 <= value <= 80000:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return None
+    text = cell_text(value)
+    try:
+        if m := _ISO_DATE.match(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DUTCH_DATE.match(text):
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+    return None
+
+
+# --- privacy -------------------------------------------------------------------------
+_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ .]?\d){8}(?![\d])")
+
+
+def passes_elfproef(digits: str) -> bool:
+    """The BSN 11-proef: weights 9..2 and -1, sum divisible by 11 (and not all zeros)."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    return total % 11 == 0
+
+
+def looks_like_bsn(value: object) -> bool:
+    """True when a cell holds a 9-digit number (possibly inside text) that passes the 11-proef."""
+    if value is None or isinstance(value, (bool, dt.date, dt.datetime)):
+        return False
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer():
+            return False
+        return passes_elfproef(str(int(value)))
+    for m in _DIGIT_RUN.finditer(str(value)):
+        if passes_elfproef(re.sub(r"\D", "", m.group(0))):
+            return True
+    return False
+
+
+def safe_echo(value: object, limit: int = 40) -> str:
+    """A cell value fit to quote in a message: digit runs that could be a BSN are masked."""
+    text = _DIGIT_RUN.sub("•••••••••", cell_text(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,100 @@
+"""Command line: python -m metrics compliance|funnel|trend|jaarbeeld-data (DESIGN §10)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.database import connect
+from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
+
+LEAD_COLUMNS = ["onderzoek", "gemeente", "indicator", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark", "vergelijking"]
+ROUNDED = ["percentage", "ondergrens", "bovengrens", "benchmark", "laagste_indicator", "hoogste_indicator"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m metrics", description="Nalevingscijfers uit de Toezicht-database.")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compliance", help="naleving: k van n, percentage, Wilson-interval, benchmark")
+    c.add_argument("--db", type=Path, default=None)
+    c.add_argument("--onderzoek", default=None)
+    c.add_argument("--gemeente", default=None)
+    c.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
+    c.add_argument("--by", choices=["indicator", "theme", "municipality"], default="indicator")
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    return p
+
+
+def compliance_frame(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator") -> pd.DataFrame:
+    """The CSV/table of `python -m metrics compliance`: the study-wide rows first (gemeente empty) unless one municipality is asked for."""
+    scope = Scope(study=onderzoek, municipality=gemeente, kind=soort)
+    fn = {"indicator": compliance_by_indicator, "theme": compliance_by_theme, "municipality": compliance_by_municipality}[by]
+    parts = [] if gemeente else [fn(con, scope, pooled=True)]
+    parts.append(fn(con, scope))
+    frame = pd.concat([p for p in parts if not p.empty] or parts, ignore_index=True)
+    lead = list(LEAD_COLUMNS)
+    if by == "theme":
+        lead[lead.index("indicator")] = "thema"
+    elif by == "municipality":
+        frame["indicator"] = ""
+    rest = [c for c in frame.columns if c not in lead and c not in ("gemeentecode",)]
+    frame = frame[lead + ["gemeentecode"] + rest]
+    frame["soort"] = soort
+    frame[[c for c in ROUNDED if c in frame.columns]] = frame[[c for c in ROUNDED if c in frame.columns]].round(1)
+    return frame
+
+
+def _check_scope(con, onderzoek: str | None, gemeente: str | None) -> str | None:
+    """A Dutch message when the study or municipality is not in the database, with a suggestion."""
+    if onderzoek:
+        studies = [r[0] for r in con.execute("SELECT study_id FROM study ORDER BY 1").fetchall()]
+        if onderzoek not in studies:
+            return f"onderzoek '{onderzoek}' staat niet in de database; beschikbaar: {', '.join(studies) or 'geen'}."
+    if gemeente:
+        names = [r[0] for r in con.execute("SELECT DISTINCT municipality_name FROM visit ORDER BY 1").fetchall()]
+        codes = [r[0] for r in con.execute("SELECT DISTINCT municipality_code FROM visit").fetchall()]
+        if gemeente.lower() not in {n.lower() for n in names} and gemeente.upper() not in codes:
+            close = difflib.get_close_matches(gemeente, names, n=1, cutoff=0.5)
+            return f"gemeente '{gemeente}' komt niet voor in de database" + (f"; bedoelt u '{close[0]}'?" if close else ".")
+    return None
+
+
+def emit(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, float_format="%.1f", lineterminator="\n")
+    elif fmt == "json":
+        print(json.dumps(json.loads(frame.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+            print(frame.to_string(index=False, float_format=lambda x: f"{x:.1f}"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 0 if exc.code == 0 else 2
+    con = connect(args.db)
+    try:
+        problem = _check_scope(con, getattr(args, "onderzoek", None), getattr(args, "gemeente", None))
+        if problem:
+            print(f"FOUT: {problem}", file=sys.stderr)
+            return 2
+        if args.command == "compliance":
+            emit(compliance_frame(con, args.onderzoek, args.gemeente, args.soort, args.by), args.format)
+        return 0
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into head/less that closed early
+        sys.stderr.close()
+        sys.exit(0)

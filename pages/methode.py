@@ -1,0 +1,41 @@
+"""Methode: definitions of the metrics, data sources and what is demo data."""
+
+import streamlit as st
+
+st.title("Methode")
+st.markdown(
+    """
+### Naleving
+Per indicator en groep (bezoek, gemeente, onderzoek, jaar): **k** = aantal dossiers met `ja`, **n** = `ja` + `nee`.
+`nvt` en `onbekend` tellen niet mee in n en worden apart getoond. Wij tonen altijd "k van n" en een percentage;
+bij n = 0 staat er "geen oordeel".
+
+### Onzekerheid
+Elk percentage krijgt een 95%-betrouwbaarheidsinterval volgens **Wilson**. Groepen met minder dan 5 beoordeelde
+dossiers worden getoond maar gemarkeerd als klein aantal.
+
+### Benchmark en vergelijking
+De benchmark is de gepoolde naleving van het hele onderzoek (alle gemeenten, de eerste onderzoeken; hertoetsen
+tellen niet mee). Een gemeente is **beter** / **vergelijkbaar** / **slechter** wanneer haar Wilson-interval boven de
+benchmark ligt / de benchmark bevat / eronder ligt.
+
+### Thema's
+Naleving per thema is gepoold: Σk / Σn over de indicatoren van het thema die per dossier worden gescoord, met de
+laagste en hoogste indicator erbij.
+
+### Standaardweergave
+Zonder keuze voor soort tonen de cijfers de eerste onderzoeken (soort *onderzoek*); hertoetsen zijn apart te kiezen
+en verschijnen in trends.
+
+### Bronnen
+- Toezichtkaders: de bijlagen van de openbare rapporten van Toezicht Sociaal Domein / Samenwerkend Toezicht Jeugd
+  (Signaleren van onveiligheid, 2016; Toezicht wijkteams Goeree-Overflakkee, 2017; Het lokale netwerk na Veilig
+  Thuis Nijmegen, 2019) en de RIGG-checklist Toegang jeugdhulp (Groningen, 2016).
+- Gemeenten: CBS-gemeentelijke indelingen 2015–2024.
+
+### Demodata
+De demo-omgeving is fictief. Alleen deze cijfers komen uit de rapporten: Goeree-Overflakkee (kg-2017, 14 dossiers)
+TT3 *veiligheidsrisico's ingeschat* 2 van 14 en TT1 *hulpvraag in dialoog met het gezin* 4 van 14; Nijmegen
+(vt-2019, 10 dossiers) indicator 1 5 van 10.
+"""
+)

@@ -419,7 +419,7 @@ def _stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
 
     dj, gj, tj = meta_cols["dossier"], meta_cols.get("gemeente"), meta_cols.get("team")
     row_idx, vkeys, dossier_ids, teams = [], [], [], []
-    first_seen: dict[tuple[int, str], int] = {}
+    first_seen: dict[tuple, int] = {}
     for r, row in data_rows(sheet, h):
         did = cell_text(get(row, dj))
         if not did:
@@ -427,14 +427,15 @@ def _stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
                 out.error(name, cell_ref(r, dj), "rij heeft scores maar geen dossiernummer.")
             continue
         vk = visit_for(get(row, gj), name, cell_ref(r, gj) if gj is not None else cell_ref(r, dj))
-        if vk is None:
+        # An unresolved municipality is already reported; keep checking the row's score cells
+        # (under visit -1, never written) so that the report lists every error of the file.
+        seen_key = (vk, did) if vk is not None else (-1, cell_text(get(row, gj)).lower(), did)
+        if seen_key in first_seen:
+            out.error(name, cell_ref(r, dj), f"dossier '{safe_echo(did)}' staat al in rij {first_seen[seen_key] + 1}; elk dossier één keer per bezoek.")
             continue
-        if (vk, did) in first_seen:
-            out.error(name, cell_ref(r, dj), f"dossier '{safe_echo(did)}' staat al in rij {first_seen[(vk, did)] + 1}; elk dossier één keer per bezoek.")
-            continue
-        first_seen[(vk, did)] = r
+        first_seen[seen_key] = r
         row_idx.append(r)
-        vkeys.append(vk)
+        vkeys.append(-1 if vk is None else vk)
         dossier_ids.append(did)
         teams.append(cell_text(get(row, tj)) or None)
     if not row_idx:
@@ -512,7 +513,7 @@ def _stage_network(wb: Workbook, fw: Framework, out: Collector, visit_for):
     ij, sj, tj, gj = cols["indicator"], cols["score"], cols.get("toelichting"), cols.get("gemeente")
     table = lookup(fw.scale)
     scores, remarks = [], []
-    seen: dict[tuple[int, str], int] = {}
+    seen: dict[tuple, int] = {}
     for r, row in data_rows(sheet, h):
         t = cell_text(get(row, ij))
         ref = cell_ref(r, ij)
@@ -527,12 +528,13 @@ def _stage_network(wb: Workbook, fw: Framework, out: Collector, visit_for):
             out.error(name, ref, f"indicator {ind.code} wordt per dossier beoordeeld; zet hem op blad Dossiers.")
             continue
         vk = visit_for(get(row, gj), name, cell_ref(r, gj) if gj is not None else ref)
-        if vk is None:
+        # An unresolved municipality is already reported; still check the score (visit -1, never written).
+        seen_key = (vk, ind.code) if vk is not None else (-1, cell_text(get(row, gj)).lower(), ind.code)
+        vk = -1 if vk is None else vk
+        if seen_key in seen:
+            out.error(name, ref, f"indicator {ind.code} staat al in rij {seen[seen_key] + 1}.")
             continue
-        if (vk, ind.code) in seen:
-            out.error(name, ref, f"indicator {ind.code} staat al in rij {seen[(vk, ind.code)] + 1}.")
-            continue
-        seen[(vk, ind.code)] = r
+        seen[seen_key] = r
         raw = get(row, sj)
         key = score_key(raw)
         if key == "":

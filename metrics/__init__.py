@@ -1,6 +1,7 @@
 """Honest numbers from the DuckDB store: pure functions (connection in, DataFrame out)."""
 
 from metrics.compliance import (
+    Scope,
     compliance_by_indicator,
     compliance_by_municipality,
     compliance_by_study,
@@ -8,12 +9,27 @@ from metrics.compliance import (
     compliance_by_visit,
     compliance_by_year,
 )
+from metrics.funnel import funnel_curves, funnel_points
+from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
+from metrics.overview import import_history, loaded_summary, studies_overview
+from metrics.rag import rag_shares
+from metrics.trend import trend_by_indicator
 
 __all__ = [
+    "Scope",
     "compliance_by_indicator",
     "compliance_by_municipality",
     "compliance_by_study",
     "compliance_by_theme",
     "compliance_by_visit",
     "compliance_by_year",
+    "funnel_curves",
+    "funnel_points",
+    "import_history",
+    "jaarbeeld_themes",
+    "jaarbeeld_weakest",
+    "loaded_summary",
+    "rag_shares",
+    "studies_overview",
+    "trend_by_indicator",
 ]

@@ -12,6 +12,10 @@ import pandas as pd
 
 from loaders.database import connect
 from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
+from metrics.funnel import funnel_curves, funnel_points
+from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
+from metrics.rag import rag_shares
+from metrics.trend import trend_by_indicator
 
 LEAD_COLUMNS = ["onderzoek", "gemeente", "indicator", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark", "vergelijking"]
 ROUNDED = ["percentage", "ondergrens", "bovengrens", "benchmark", "laagste_indicator", "hoogste_indicator"]
@@ -27,6 +31,24 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
     c.add_argument("--by", choices=["indicator", "theme", "municipality"], default="indicator")
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    f = sub.add_parser("funnel", help="funnelplot: controlegrenzen en positie per gemeente (CSV)")
+    f.add_argument("--db", type=Path, default=None)
+    f.add_argument("--onderzoek", default=None)
+    f.add_argument("--indicator", default=None)
+    f.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
+    f.add_argument("--curve", action="store_true", help="de grenzen voor n = 1 … max in plaats van de gemeenten")
+    t = sub.add_parser("trend", help="verandering tussen opeenvolgende bezoeken met Newcombe-interval (CSV)")
+    t.add_argument("--db", type=Path, default=None)
+    t.add_argument("--onderzoek", default=None)
+    t.add_argument("--gemeente", default=None)
+    j = sub.add_parser("jaarbeeld-data", help="Jaarbeeld-cijfers per thema voor een jaar (CSV)")
+    j.add_argument("--db", type=Path, default=None)
+    j.add_argument("--year", "--jaar", dest="year", type=int, required=True)
+    j.add_argument("--zwakste", action="store_true", help="de zwakste indicatoren per thema in plaats van de thematotalen")
+    r = sub.add_parser("rag", help="aandeel groen/oranje/rood van checklists (CSV)")
+    r.add_argument("--db", type=Path, default=None)
+    r.add_argument("--onderzoek", default=None)
+    r.add_argument("--by", choices=["item", "section", "team", "municipality"], default="item")
     return p
 
 
@@ -87,6 +109,18 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.command == "compliance":
             emit(compliance_frame(con, args.onderzoek, args.gemeente, args.soort, args.by), args.format)
+        elif args.command == "funnel":
+            scope = Scope(study=args.onderzoek, kind=args.soort)
+            frame = funnel_curves(con, scope) if args.curve else funnel_points(con, scope)
+            if args.indicator:
+                frame = frame[frame["indicator"] == args.indicator]
+            emit(frame, "csv")
+        elif args.command == "trend":
+            emit(trend_by_indicator(con, Scope(study=args.onderzoek, municipality=args.gemeente, kind=None)), "csv")
+        elif args.command == "jaarbeeld-data":
+            emit((jaarbeeld_weakest if args.zwakste else jaarbeeld_themes)(con, args.year), "csv")
+        elif args.command == "rag":
+            emit(rag_shares(con, args.by, Scope(study=args.onderzoek, scale="rag")), "csv")
         return 0
     finally:
         con.close()

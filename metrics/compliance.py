@@ -25,9 +25,10 @@ class Scope:
     municipality: str | None = None  # name as stored (CBS spelling of the visit's year) or GM-code
     kind: str | None = "onderzoek"
     year: int | None = None
+    scale: str = "binair"
 
     def where(self, alias: str = "c") -> tuple[str, list]:
-        clauses, params = [f"{alias}.scale = 'binair'"], []
+        clauses, params = [f"{alias}.scale = ?"], [self.scale]
         if self.study:
             clauses.append(f"{alias}.study_id = ?")
             params.append(self.study)

@@ -33,7 +33,7 @@ if summary["laatste_import"] is not None:
 
 st.subheader("Onderzoeken")
 studies = _studies()
-st.dataframe(studies, hide_index=True, use_container_width=True)
+st.dataframe(studies, hide_index=True, width="stretch")
 csv_download(studies, "onderzoeken.csv")
 
 st.subheader("Zwakste indicatoren")
@@ -42,5 +42,5 @@ ind = _indicators()
 weak = ind[(ind["n"] >= 5) & (ind["niveau"] == "dossier")].nsmallest(10, "percentage").copy()
 weak["naleving"] = weak["percentage"].map(percent)
 weak["95%-interval"] = weak["ondergrens"].map(percent) + " – " + weak["bovengrens"].map(percent)
-st.dataframe(weak[["onderzoek", "indicator", "label", "oordeel", "naleving", "95%-interval"]], hide_index=True, use_container_width=True)
+st.dataframe(weak[["onderzoek", "indicator", "label", "oordeel", "naleving", "95%-interval"]], hide_index=True, width="stretch")
 csv_download(weak, "zwakste-indicatoren.csv")

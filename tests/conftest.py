@@ -173,3 +173,78 @@ def db(tmp_path):
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "t.duckdb"
+
+
+# --- files the loader must refuse, and CSV writing ----------------------------------------------
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def write_csv(
+    path: Path,
+    rows: list[list],
+    sep: str = ";",
+    encoding: str = "cp1252",
+    bom: bool = False,
+    title: str | None = None,
+) -> Path:
+    """A CSV written as bytes in the encoding under test (Dutch Excel: ';' and Windows-1252)."""
+    lines = [] if title is None else [title]
+    for row in rows:
+        lines.append(sep.join("" if v is None else str(v) for v in row))
+    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    path.write_bytes(data)
+    return path
+
+
+def make_xls(path: Path) -> Path:
+    """The first bytes of an old BIFF .xls (an OLE compound file), padded to a plausible size."""
+    path.write_bytes(OLE_MAGIC + b"\x00" * 504 + bytes(range(256)) * 16)
+    return path
+
+
+def make_random_xlsx(path: Path) -> Path:
+    import random
+
+    rnd = random.Random(7)
+    path.write_bytes(bytes(rnd.randrange(256) for _ in range(4096)))
+    return path
+
+
+def make_truncated_xlsx(path: Path) -> Path:
+    """A real workbook cut in half: starts like a zip, cannot be opened."""
+    full = path.with_name("heel_" + path.name)
+    make_workbook(full, kg_meta(), kg_dossiers())
+    data = full.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def make_encrypted_xlsx(path: Path, password: str = "geheim") -> Path:
+    """A real workbook written by openpyxl, encrypted with Excel's agile encryption (msoffcrypto)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = path.with_name("plain_" + path.name)
+    make_workbook(plain, kg_meta(), kg_dossiers())
+    with plain.open("rb") as fin, path.open("wb") as fout:
+        OOXMLFile(fin).encrypt(password, fout)
+    return path
+
+
+def make_big_csv(path: Path, megabytes: float = 25.5) -> Path:
+    """A valid-looking long CSV of more than 25 MB."""
+    header = b"gemeente;dossier;indicator;score;toelichting\r\n"
+    line = b"Goeree-Overflakkee;GO-01;TT1;ja;" + b"x" * 200 + b"\r\n"
+    n = int(megabytes * 1024 * 1024 / len(line)) + 1
+    path.write_bytes(header + line * n)
+    return path
+
+
+def make_many_rows_csv(path: Path, rows: int = 200_050) -> Path:
+    """A small-in-bytes CSV with more than 200,000 data lines."""
+    header = b"gemeente;dossier;indicator;score\r\n"
+    body = b"".join(b"Goeree-Overflakkee;GO-%d;TT1;ja\r\n" % i for i in range(rows))
+    path.write_bytes(header + body)
+    return path

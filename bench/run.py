@@ -1,0 +1,407 @@
+"""Benchmark the metrics at national scale (DESIGN §11): every metrics query ≤ 100 ms, memory ≤ 1 GB.
+
+    .venv/bin/python bench/run.py              # DB in a temporary folder, removed at the end
+    .venv/bin/python bench/run.py --keep DIR   # write (and keep) DIR/bench.duckdb, e.g. for profiling
+
+Two phases, two processes:
+1. Generate (child process): a synthetic national-scale database written straight into the tables
+   the loader fills (342 municipalities × 10 studies × 20 dossiers × 50 indicators ≈ 3.4 million
+   onderzoek scores, ~10% hertoets visits on top, plus a rag checklist study), with
+   `visit_indicator_count` derived by the loader's own GROUP BY. Running it in a child keeps the
+   generator's memory out of the peak RSS reported for the queries.
+2. Time (this process): every public metrics function on realistic arguments, through a read-only
+   connection and a cursor like the app; one warm-up, then the median of ≥ 7 runs.
+
+Output: one line `<name> median_ms=<x.x> runs=<k>` per call, then `query_max_ms=<x.x>` and
+`rss_max_mb=<x>` (peak RSS of the timing process). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DB_NAME = "bench.duckdb"
+N_STUDIES = 10
+N_DOSSIERS = 20  # per visit
+N_INDICATORS = 50  # per framework, all dossier-level
+N_THEMES = 5  # of 10 indicators each
+MUNICIPALITY_YEAR = 2023  # 342 municipalities
+STUDY_YEARS = [2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2023]  # bench-1 … bench-10
+HERTOETS_PER_MILLE = 100  # ~10% of municipalities get a hertoets per study
+RAG_STUDY = "bench-rag"  # on the shipped 70-item rag framework rigg-2016
+RAG_FRAMEWORK = "rigg-2016"
+RAG_MUNICIPALITIES = 25
+RAG_TEAMS = ["Noord", "Oost", "Zuid", "West"]  # 25 × 4 = 100 team visits
+SEED = 42  # every random draw is hash(..., SEED): reproducible whatever the thread count
+
+MIN_RUNS = 7
+MAX_RUNS = 25
+RUN_BUDGET_S = 0.5  # per call: more runs (up to MAX_RUNS) while they fit in this budget
+JAARBEELD_YEAR = 2023
+FOCUS_STUDY = "bench-3"
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase 1: generate
+# ---------------------------------------------------------------------------------------------
+
+def _u(*parts: str) -> str:
+    """SQL for a uniform [0, 1) draw determined by `parts` (hash of the values and the seed)."""
+    return f"((hash({', '.join(parts)}, {SEED}) % 1000003) / 1000003.0)"
+
+
+def generate(db_path: Path) -> None:
+    from loaders.database import connect
+
+    t0 = time.perf_counter()
+    con = connect(db_path)  # schema, shipped frameworks, municipality reference list
+    con.execute("SELECT setseed(0.42)")  # random() is not used below: hash() draws are thread-independent
+    con.execute("BEGIN TRANSACTION")
+
+    # Frameworks bench-1 … bench-10: 5 themes × 10 dossier-level indicators, binary scale.
+    con.execute(
+        f"""
+        INSERT INTO framework
+        SELECT 'bench-' || f, 'Benchmarkkader ' || f, '1', 'binair', 'synthetisch (bench/run.py)',
+               'Synthetisch kader voor de prestatietest; geen echte gegevens.'
+        FROM range(1, {N_STUDIES + 1}) r(f)
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO theme
+        SELECT 'bench-' || f, 'T' || t, 'Thema ' || t, t
+        FROM range(1, {N_STUDIES + 1}) a(f), range(1, {N_THEMES + 1}) b(t)
+        """
+    )
+    per_theme = N_INDICATORS // N_THEMES
+    con.execute(
+        f"""
+        INSERT INTO indicator
+        SELECT 'bench-' || f, 'B' || lpad(i::VARCHAR, 2, '0'), 'T' || ((i - 1) // {per_theme} + 1),
+               'Criterium ' || ((i - 1) // {per_theme} + 1), 'Indicator ' || i,
+               'Tekst van indicator ' || i, 'Operationalisatie ' || i, 'Beslisregel ' || i, 'dossier',
+               CASE (i - 1) % 4 WHEN 0 THEN 'vroegsignalering' WHEN 1 THEN 'eigen-kracht'
+                                WHEN 2 THEN 'veiligheid' ELSE NULL END,
+               CASE WHEN i % 10 = 0 THEN 100.0 ELSE NULL END, i
+        FROM range(1, {N_STUDIES + 1}) a(f), range(1, {N_INDICATORS + 1}) b(i)
+        """
+    )
+    years = ", ".join(f"({n}, {y})" for n, y in enumerate(STUDY_YEARS, 1))
+    con.execute(f"CREATE TEMP TABLE b_study AS SELECT * FROM (VALUES {years}) v(s, year)")
+    con.execute(
+        f"""
+        INSERT INTO study (study_id, framework_id, name, is_demo, created_at)
+        SELECT 'bench-' || s, 'bench-' || s, 'Benchmarkonderzoek ' || s || ' (' || year || ')', false,
+               make_timestamp(year + 1, 1, 10, 9, 0, 0)
+        FROM b_study ORDER BY s
+        """
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE b_muni AS
+        SELECT (row_number() OVER (ORDER BY code) - 1)::INTEGER AS m, code, name
+        FROM municipality_year WHERE year = {MUNICIPALITY_YEAR}
+        """
+    )
+    n_muni = con.execute("SELECT count(*) FROM b_muni").fetchone()[0]
+
+    # Visits: one onderzoek per municipality per study, a hertoets ~4 months later for ~10%.
+    # import_id = study number (one import_log row per study).
+    con.execute(
+        f"""
+        CREATE TEMP TABLE b_visit AS
+        WITH base AS (
+            SELECT s.s, s.year, mu.m, mu.code, mu.name,
+                   make_date(s.year, 1, 15) + ((mu.m * 7 + s.s * 13) % 300)::INTEGER AS first_date,
+                   hash(s.s, mu.code, 'hertoets', {SEED}) % 1000 < {HERTOETS_PER_MILLE} AS has_hertoets
+            FROM b_study s, b_muni mu
+        ),
+        kinds AS (
+            SELECT *, 'onderzoek' AS kind, first_date AS visit_date FROM base
+            UNION ALL
+            SELECT *, 'hertoets', first_date + 120 FROM base WHERE has_hertoets
+        )
+        SELECT (row_number() OVER (ORDER BY s, kind DESC, m))::INTEGER AS visit_id, s, year, m, code, name, kind, visit_date
+        FROM kinds
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id)
+        SELECT visit_id, 'bench-' || s, code, name, kind, visit_date, '', NULL, s FROM b_visit ORDER BY visit_id
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO dossier
+        SELECT v.visit_id, printf('B%02d-%s-%s%02d', v.s, substr(v.code, 3), upper(left(v.kind, 1)), d),
+               CASE d % 3 WHEN 0 THEN 'Jeugdteam' WHEN 1 THEN 'Wijkteam' ELSE 'Gezinsregie' END
+        FROM b_visit v, range(1, {N_DOSSIERS + 1}) r(d)
+        ORDER BY v.visit_id, d
+        """
+    )
+
+    # Scores. Plausible proportions: per indicator a base rate (35–95% ja) and an nvt share
+    # (0–15%, zero for a third of them), per municipality × study an offset (±20 pp), hertoets +8 pp,
+    # 2% onbekend. Row order = (visit, dossier, indicator), as the loader writes it.
+    con.execute(
+        f"""
+        CREATE TEMP TABLE b_ind AS
+        SELECT i.framework_id, i.indicator_code, i.position,
+               0.35 + 0.60 * {_u('i.framework_id', 'i.indicator_code', "'ja'")} AS p_ja,
+               CASE WHEN i.position % 3 = 0 THEN 0.0
+                    ELSE 0.15 * {_u('i.framework_id', 'i.indicator_code', "'nvt'")} END AS p_nvt
+        FROM indicator i WHERE i.framework_id LIKE 'bench-%'
+        """
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE b_offset AS
+        SELECT s.s, mu.code, -0.20 + 0.40 * {_u('s.s', 'mu.code', "'gemeente'")} AS offset_ja
+        FROM b_study s, b_muni mu
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO score
+        WITH cells AS (
+            SELECT d.visit_id, d.dossier_id, i.indicator_code, i.position, i.p_nvt,
+                   greatest(0.02, least(0.98, i.p_ja + o.offset_ja + CASE WHEN v.kind = 'hertoets' THEN 0.08 ELSE 0 END)) AS p_ja,
+                   {_u('d.dossier_id', 'i.indicator_code', 'd.visit_id')} AS u1,
+                   {_u('d.visit_id', 'i.indicator_code', 'd.dossier_id', "'x'")} AS u2
+            FROM dossier d
+            JOIN b_visit v USING (visit_id)
+            JOIN b_offset o ON o.s = v.s AND o.code = v.code
+            JOIN b_ind i ON i.framework_id = 'bench-' || v.s
+        )
+        SELECT visit_id, dossier_id, indicator_code,
+               CASE WHEN u1 < p_nvt THEN 'nvt' WHEN u1 < p_nvt + 0.02 THEN 'onbekend'
+                    WHEN u2 < p_ja THEN 'ja' ELSE 'nee' END
+        FROM cells
+        ORDER BY visit_id, dossier_id, position
+        """
+    )
+
+    # The rag checklist study: 25 municipalities × 4 teams, 70 team-level items each, early 2021.
+    rag_import = N_STUDIES + 1
+    con.execute(
+        f"INSERT INTO study (study_id, framework_id, name, is_demo, created_at) "
+        f"VALUES ('{RAG_STUDY}', '{RAG_FRAMEWORK}', 'Benchmark zelfevaluatie (rag)', false, TIMESTAMP '2021-06-01 09:00:00')"
+    )
+    teams = ", ".join(f"({n}, '{t}')" for n, t in enumerate(RAG_TEAMS))
+    start = con.execute("SELECT max(visit_id) FROM visit").fetchone()[0]
+    con.execute(
+        f"""
+        CREATE TEMP TABLE b_rag_visit AS
+        SELECT ({start} + row_number() OVER (ORDER BY mu.m, t.n))::INTEGER AS visit_id, mu.code, mu.name, t.team,
+               make_date(2021, 2, 1) + (mu.m % 60)::INTEGER AS visit_date
+        FROM (SELECT * FROM b_muni WHERE m % {n_muni // RAG_MUNICIPALITIES} = 0 LIMIT {RAG_MUNICIPALITIES}) mu,
+             (SELECT * FROM (VALUES {teams}) v(n, team)) t
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id)
+        SELECT visit_id, '{RAG_STUDY}', code, name, 'onderzoek', visit_date, team, NULL, {rag_import}
+        FROM b_rag_visit ORDER BY visit_id
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO score
+        WITH cells AS (
+            SELECT v.visit_id, i.indicator_code, i.position,
+                   {_u('v.visit_id', 'i.indicator_code')} AS u1,
+                   0.25 * {_u('i.indicator_code', "'item'")} + 0.15 * {_u('v.code', "'team'")} AS p_rood
+            FROM b_rag_visit v, indicator i WHERE i.framework_id = '{RAG_FRAMEWORK}'
+        )
+        SELECT visit_id, NULL, indicator_code,
+               CASE WHEN u1 < 0.05 THEN 'nvt' WHEN u1 < 0.07 THEN 'onbekend'
+                    WHEN u1 < 0.07 + p_rood THEN 'rood' WHEN u1 < 0.07 + p_rood + 0.30 THEN 'oranje'
+                    ELSE 'groen' END
+        FROM cells ORDER BY visit_id, position
+        """
+    )
+
+    # The loader's own derivation (loaders/importer.py, write_staged), over every generated visit.
+    con.execute(
+        """
+        INSERT INTO visit_indicator_count
+        SELECT s.visit_id, s.indicator_code,
+               count(*) FILTER (WHERE value = 'ja'), count(*) FILTER (WHERE value = 'nee'),
+               count(*) FILTER (WHERE value = 'nvt'), count(*) FILTER (WHERE value = 'onbekend'),
+               count(*) FILTER (WHERE value = 'groen'), count(*) FILTER (WHERE value = 'oranje'),
+               count(*) FILTER (WHERE value = 'rood')
+        FROM score s
+        GROUP BY s.visit_id, s.indicator_code
+        ORDER BY s.visit_id, s.indicator_code
+        """
+    )
+
+    # One import_log row per study, with the counts of what that "import" wrote.
+    con.execute(
+        """
+        INSERT INTO import_log
+        WITH per_study AS (
+            SELECT v.import_id, v.study_id, count(*) AS visits,
+                   (SELECT count(*) FROM dossier d JOIN visit w USING (visit_id) WHERE w.import_id = v.import_id) AS dossiers,
+                   (SELECT count(*) FROM score c JOIN visit w USING (visit_id) WHERE w.import_id = v.import_id) AS scores,
+                   max(v.visit_date) AS last_date
+            FROM visit v GROUP BY v.import_id, v.study_id
+        )
+        SELECT import_id, study_id || '.xlsx', sha256(study_id || ':bench'), 'onderzoek=' || study_id || ';kader=',
+               last_date + INTERVAL 30 DAY + INTERVAL 10 HOUR, 'bench', 'geimporteerd', visits, dossiers, scores,
+               0, 0, 0, 0, NULL
+        FROM per_study ORDER BY import_id
+        """
+    )
+    con.execute("COMMIT")
+
+    # Keep the sequences ahead of the generated ids, so a later real import into a kept DB works.
+    for seq, table, column in (("seq_visit_id", "visit", "visit_id"), ("seq_import_id", "import_log", "import_id")):
+        top = con.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+        con.execute(f"SELECT max(nextval('{seq}')) FROM range(?)", [top])
+    con.execute("CHECKPOINT")
+    elapsed = time.perf_counter() - t0
+
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("study", "visit", "dossier", "score", "visit_indicator_count", "import_log")}
+    kinds = dict(con.execute("SELECT kind, count(*) FROM visit GROUP BY kind ORDER BY kind").fetchall())
+    onderzoek_scores = con.execute(
+        "SELECT count(*) FROM score JOIN visit USING (visit_id) WHERE kind = 'onderzoek' AND study_id <> ?", [RAG_STUDY]
+    ).fetchone()[0]
+    con.close()
+    size_mb = db_path.stat().st_size / 2**20
+    print(f"generate_s={elapsed:.1f} db_mb={size_mb:.0f} municipalities={n_muni}")
+    print("rows " + " ".join(f"{t}={n}" for t, n in counts.items()))
+    print(f"rows visits_onderzoek={kinds.get('onderzoek', 0)} visits_hertoets={kinds.get('hertoets', 0)} "
+          f"scores_onderzoek_binair={onderzoek_scores}")
+    print(f"rss_generate_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase 2: time
+# ---------------------------------------------------------------------------------------------
+
+def calls(con) -> list[tuple[str, callable]]:
+    """(name, thunk) for every public metrics function except Scope, on realistic arguments."""
+    import metrics
+    from metrics import (
+        Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_study, compliance_by_theme,
+        compliance_by_visit, compliance_by_year, funnel_curves, funnel_points, import_history, jaarbeeld_themes,
+        jaarbeeld_weakest, loaded_summary, rag_shares, studies_overview, trend_by_indicator,
+    )
+
+    # A municipality with a hertoets in the focus study (so its Gemeente page has a trend), and
+    # the one with the most hertoetsen overall.
+    focus_muni = con.execute(
+        "SELECT municipality_name FROM visit WHERE study_id = ? AND kind = 'hertoets' ORDER BY municipality_code LIMIT 1",
+        [FOCUS_STUDY],
+    ).fetchone()[0]
+    trend_muni = con.execute(
+        "SELECT municipality_name FROM visit WHERE kind = 'hertoets' GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()[0]
+    s = FOCUS_STUDY
+    rag = Scope(study=RAG_STUDY, scale="rag")
+    items = [
+        ("compliance_by_indicator[study]", lambda c: compliance_by_indicator(c, Scope(study=s))),
+        ("compliance_by_indicator[study,pooled]", lambda c: compliance_by_indicator(c, Scope(study=s), pooled=True)),
+        ("compliance_by_indicator[study,municipality]", lambda c: compliance_by_indicator(c, Scope(study=s, municipality=focus_muni))),
+        ("compliance_by_indicator[all,pooled]", lambda c: compliance_by_indicator(c, Scope(), pooled=True)),
+        ("compliance_by_indicator[all]", lambda c: compliance_by_indicator(c, Scope())),
+        ("compliance_by_theme[study]", lambda c: compliance_by_theme(c, Scope(study=s))),
+        ("compliance_by_theme[study,pooled]", lambda c: compliance_by_theme(c, Scope(study=s), pooled=True)),
+        ("compliance_by_municipality[study]", lambda c: compliance_by_municipality(c, Scope(study=s))),
+        ("compliance_by_municipality[all]", lambda c: compliance_by_municipality(c, Scope())),
+        ("compliance_by_visit[study,municipality]", lambda c: compliance_by_visit(c, Scope(study=s, municipality=focus_muni, kind=None))),
+        ("compliance_by_visit[municipality]", lambda c: compliance_by_visit(c, Scope(municipality=trend_muni, kind=None))),
+        ("compliance_by_study[all]", lambda c: compliance_by_study(c, Scope())),
+        ("compliance_by_year[all]", lambda c: compliance_by_year(c, Scope())),
+        ("funnel_curves[study]", lambda c: funnel_curves(c, Scope(study=s))),
+        ("funnel_points[study]", lambda c: funnel_points(c, Scope(study=s))),
+        ("trend_by_indicator[municipality]", lambda c: trend_by_indicator(c, Scope(municipality=trend_muni, kind=None))),
+        ("trend_by_indicator[study]", lambda c: trend_by_indicator(c, Scope(study=s, kind=None))),
+        ("rag_shares[item]", lambda c: rag_shares(c, "item", rag)),
+        ("rag_shares[section]", lambda c: rag_shares(c, "section", rag)),
+        ("rag_shares[team]", lambda c: rag_shares(c, "team", rag)),
+        ("rag_shares[municipality]", lambda c: rag_shares(c, "municipality", rag)),
+        ("jaarbeeld_themes[year]", lambda c: jaarbeeld_themes(c, JAARBEELD_YEAR)),
+        ("jaarbeeld_weakest[year]", lambda c: jaarbeeld_weakest(c, JAARBEELD_YEAR)),
+        ("loaded_summary", lambda c: loaded_summary(c)),
+        ("studies_overview", lambda c: studies_overview(c)),
+        ("import_history", lambda c: import_history(c)),
+    ]
+    covered = {name.split("[")[0] for name, _ in items}
+    missing = sorted(set(metrics.__all__) - {"Scope"} - covered)
+    if missing:  # a new public function must get a line here
+        raise SystemExit(f"bench/run.py: no benchmark call for {', '.join(missing)}")
+    print(f"focus study={s} municipality={focus_muni} trend_municipality={trend_muni} jaarbeeld_year={JAARBEELD_YEAR}")
+    return items
+
+
+def time_calls(db_path: Path) -> None:
+    from loaders.database import connect
+
+    con = connect(db_path, read_only=True)
+    cur = con.cursor()
+    slowest = 0.0
+    for name, thunk in calls(cur):
+        result = thunk(cur)  # warm-up (and a sanity check that the call returns data)
+        rows = len(result) if hasattr(result, "__len__") else 1
+        times = []
+        started = time.perf_counter()
+        while len(times) < MIN_RUNS or (len(times) < MAX_RUNS and time.perf_counter() - started < RUN_BUDGET_S):
+            t = time.perf_counter()
+            thunk(cur)
+            times.append((time.perf_counter() - t) * 1000)
+        median = statistics.median(times)
+        slowest = max(slowest, median)
+        print(f"{name} median_ms={median:.1f} runs={len(times)} rows={rows}")
+        sys.stdout.flush()
+        gc.collect()
+    cur.close()
+    con.close()
+    print(f"query_max_ms={slowest:.1f}")
+    print(f"rss_max_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, metavar="DIR", help=f"write the database to DIR/{DB_NAME} and keep it")
+    parser.add_argument("--generate-only", type=Path, metavar="DB", help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args(argv)
+    if args.generate_only:
+        generate(args.generate_only)
+        return 0
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="toezicht-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db_path = folder / DB_NAME
+        for stale in (db_path, db_path.with_name(DB_NAME + ".wal")):
+            stale.unlink(missing_ok=True)
+        print(f"db={db_path}" + ("" if args.keep else " (temporary)"))
+        sys.stdout.flush()
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--generate-only", str(db_path)], check=True)
+        time_calls(db_path)
+    print(f"total_s={time.perf_counter() - started:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

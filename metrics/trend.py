@@ -1,0 +1,42 @@
+"""Trends: change between consecutive visits of one municipality on one framework."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.compliance import Scope, compliance_by_visit
+from metrics.stats import newcombe_difference
+
+
+def trend_by_indicator(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
+    """Per municipality × framework × indicator, each visit against the previous one (onderzoek → hertoets,
+    or a later study): change in percentage points with Newcombe's 95% interval for the difference."""
+    visits = compliance_by_visit(con, Scope(study=scope.study, municipality=scope.municipality, kind=None, year=scope.year))
+    visits = visits[visits["n"] > 0] if not visits.empty else visits
+    columns = ["kader", "gemeentecode", "gemeente", "team", "indicator", "label", "van_onderzoek", "van_soort", "van_datum",
+               "van_k", "van_n", "van_percentage", "naar_onderzoek", "naar_soort", "naar_datum", "naar_k", "naar_n",
+               "naar_percentage", "verschil_pp", "ondergrens_pp", "bovengrens_pp", "significant"]
+    if visits.empty:
+        return pd.DataFrame(columns=columns)
+    visits = visits.sort_values(["kader", "gemeentecode", "team", "indicator", "datum"], kind="stable")
+    keys = ["kader", "gemeentecode", "team", "indicator"]
+    prev = visits.groupby(keys, sort=False).shift(1)
+    has_prev = prev["k"].notna()
+    cur, prev = visits[has_prev], prev[has_prev]
+    d, low, high = newcombe_difference(prev["k"], prev["n"], cur["k"], cur["n"])
+    out = pd.DataFrame(
+        {
+            "kader": cur["kader"], "gemeentecode": cur["gemeentecode"], "gemeente": cur["gemeente"], "team": cur["team"],
+            "indicator": cur["indicator"], "label": cur["label"],
+            "van_onderzoek": prev["onderzoek"], "van_soort": prev["soort"], "van_datum": prev["datum"],
+            "van_k": prev["k"].astype(int), "van_n": prev["n"].astype(int), "van_percentage": prev["percentage"],
+            "naar_onderzoek": cur["onderzoek"], "naar_soort": cur["soort"], "naar_datum": cur["datum"],
+            "naar_k": cur["k"], "naar_n": cur["n"], "naar_percentage": cur["percentage"],
+            "verschil_pp": d * 100, "ondergrens_pp": low * 100, "bovengrens_pp": high * 100,
+        }
+    )
+    out["significant"] = (out["ondergrens_pp"] > 0) | (out["bovengrens_pp"] < 0)
+    if scope.kind:
+        out = out[out["naar_soort"] == scope.kind]
+    return out[columns].reset_index(drop=True)

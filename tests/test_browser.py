@@ -1,0 +1,72 @@
+"""End to end: the real Streamlit server driven by headless Chromium (Debian's chromium + chromedriver)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from demo_db import REPO, demo_database
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = dict(os.environ, TOEZICHT_DB=str(demo_database(tmp_path_factory)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read().decode()
+            time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait_for_text(driver, text: str, timeout: int = 60) -> None:
+    WebDriverWait(driver, timeout).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), text))
+
+
+def test_overzicht_renders_in_a_real_browser_and_navigates_to_methode(server, browser, tmp_path):
+    browser.get(server)
+    wait_for_text(browser, "Zwakste indicatoren")
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Demodata" in body and "Onderzoeken" in body
+    assert "Traceback" not in body
+    browser.save_screenshot(str(tmp_path / "overzicht.png"))
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Methode").click()
+    wait_for_text(browser, "Wilson")
+    assert "methode" in browser.current_url

@@ -1,0 +1,115 @@
+"""Hand-computed cases for the statistics every number in the product carries."""
+
+import math
+
+import numpy as np
+import pytest
+
+from metrics.stats import (
+    binomial_control_limit,
+    compare_to_benchmark,
+    funnel_limits,
+    funnel_position,
+    newcombe_difference,
+    wilson_interval,
+)
+
+Z = 1.959963984540054
+
+
+def wilson_by_hand(k: int, n: int) -> tuple[float, float]:
+    """Wilson (1927) score interval written out: (p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n)."""
+    p = k / n
+    centre = p + Z**2 / (2 * n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n * n))
+    return (centre - half) / (1 + Z**2 / n), (centre + half) / (1 + Z**2 / n)
+
+
+@pytest.mark.parametrize(
+    "k, n, pct, low, high",
+    [
+        (2, 14, 14.3, 4.0, 39.9),  # Goeree-Overflakkee TT3, the report's "2 van 14"
+        (4, 14, 28.6, 11.7, 54.6),  # TT1 "4 van 14"
+        (5, 10, 50.0, 23.7, 76.3),  # Nijmegen indicator 1
+        (0, 5, 0.0, 0.0, 43.4),
+        (5, 5, 100.0, 56.6, 100.0),
+    ],
+)
+def test_wilson_interval_matches_hand_computed_values(k, n, pct, low, high):
+    lo, hi = wilson_interval(k, n)
+    assert round(k / n * 100, 1) == pct
+    assert round(float(lo) * 100, 1) == low
+    assert round(float(hi) * 100, 1) == high
+    by_hand = wilson_by_hand(k, n)
+    assert float(lo) == pytest.approx(by_hand[0], abs=1e-9)
+    assert float(hi) == pytest.approx(by_hand[1], abs=1e-9)
+
+
+def test_wilson_interval_with_n_zero_is_nan_not_an_error():
+    lo, hi = wilson_interval([0, 3], [0, 6])
+    assert math.isnan(lo[0]) and math.isnan(hi[0])
+    assert lo[1] == pytest.approx(wilson_by_hand(3, 6)[0])
+
+
+@pytest.mark.parametrize(
+    "low, high, bench, expected",
+    [(60, 80, 50, "beter"), (20, 40, 50, "slechter"), (40, 60, 50, "vergelijkbaar"), (50, 60, 50, "vergelijkbaar"),
+     (float("nan"), float("nan"), 50, "")],
+)
+def test_compare_to_benchmark(low, high, bench, expected):
+    assert compare_to_benchmark([low], [high], [bench])[0] == expected
+
+
+def _cdf(r: int, n: int, p: float) -> float:
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(0, r + 1)) if r >= 0 else 0.0
+
+
+def spiegelhalter_by_hand(p0: float, n: int, prob: float) -> float:
+    """Spiegelhalter (2005) appendix A.1.1, with math.comb instead of scipy."""
+    r = next(r for r in range(n + 1) if _cdf(r, n, p0) >= prob - 1e-12)
+    f_r, f_below = _cdf(r, n, p0), _cdf(r - 1, n, p0)
+    alpha = (f_r - prob) / (f_r - f_below)
+    return min(max((r - alpha) / n, 0.0), 1.0)
+
+
+@pytest.mark.parametrize("p0", [0.3, 0.55, 0.8])
+@pytest.mark.parametrize("n", [5, 14, 40])
+@pytest.mark.parametrize("prob", [0.001, 0.025, 0.975, 0.999])
+def test_funnel_limits_match_an_independent_computation(p0, n, prob):
+    assert float(binomial_control_limit(p0, n, prob)) == pytest.approx(spiegelhalter_by_hand(p0, n, prob), abs=1e-9)
+
+
+def test_funnel_limits_approach_the_normal_approximation_for_large_n():
+    curve = funnel_limits(0.4, 2000)
+    last = curve.iloc[-1]
+    se = math.sqrt(0.4 * 0.6 / 2000) * 100
+    assert last["ondergrens_95"] == pytest.approx(40 - Z * se, abs=0.15)
+    assert last["bovengrens_998"] == pytest.approx(40 + 3.090 * se, abs=0.15)
+    # limits widen as n shrinks, and the 99.8% band contains the 95% band
+    upper = curve.set_index("n")["bovengrens_95"]
+    assert upper[20] > upper[200] > upper[2000] > 40
+    assert (curve["ondergrens_998"] <= curve["ondergrens_95"]).all()
+    assert (curve["bovengrens_998"] >= curve["bovengrens_95"]).all()
+
+
+def test_funnel_position_flags_a_municipality_below_the_998_band():
+    positions = funnel_position([2, 18, 14, 0], [20, 20, 20, 0], 0.7)
+    assert list(positions) == ["onder 99,8%", "boven 95%", "binnen", ""]
+
+
+@pytest.mark.parametrize(
+    "k1, n1, k2, n2, diff, low, high",
+    [
+        # Newcombe RG. Interval estimation for the difference between independent proportions:
+        # comparison of eleven methods. Stat Med 1998;17:873–890, Table II, method 10 (score, no CC).
+        (48, 80, 56, 70, 0.2000, 0.0524, 0.3339),  # example (a): 56/70 − 48/80
+        (3, 10, 9, 10, 0.6000, 0.1705, 0.8090),  # example (b): 9/10 − 3/10
+        (2, 7, 6, 7, 0.5714, 0.0582, 0.8062),  # example (c): 6/7 − 2/7
+        (0, 20, 0, 10, 0.0000, -0.1611, 0.2775),  # example (e): 0/10 − 0/20
+    ],
+)
+def test_newcombe_difference_matches_the_published_worked_examples(k1, n1, k2, n2, diff, low, high):
+    d, lo, hi = newcombe_difference(k1, n1, k2, n2)
+    assert float(d) == pytest.approx(diff, abs=1e-4)
+    assert float(lo) == pytest.approx(low, abs=1e-4)
+    assert float(hi) == pytest.approx(high, abs=1e-4)

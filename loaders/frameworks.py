@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from loaders.database import DATA_DIR
 from loaders.problems import LoaderError
 
 KADER_DIR = DATA_DIR / "kaders"
+# Extra framework folders (os.pathsep-separated), e.g. an inspectorate's own frameworks or the benchmark's.
+EXTRA_KADER_DIRS_ENV = "TOEZICHT_KADERS"
 LEVELS = ("dossier", "bezoek", "team")
 YEARBOOK_THEMES = ("vroegsignalering", "eigen-kracht", "veiligheid")
 SCALES = ("binair", "rag")
@@ -128,7 +131,8 @@ def read_framework(path: Path) -> Framework:
 def shipped_frameworks() -> dict[str, Framework]:
     """All frameworks in data/kaders/, by id."""
     frameworks = {}
-    for path in sorted(KADER_DIR.glob("*.toml")):
+    folders = [KADER_DIR] + [Path(p) for p in os.environ.get(EXTRA_KADER_DIRS_ENV, "").split(os.pathsep) if p]
+    for path in [p for folder in folders for p in sorted(folder.glob("*.toml"))]:
         fw = read_framework(path)
         frameworks[fw.id] = fw
     return frameworks

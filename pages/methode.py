@@ -19,6 +19,29 @@ De benchmark is de gepoolde naleving van het hele onderzoek (alle gemeenten, de 
 tellen niet mee). Een gemeente is **beter** / **vergelijkbaar** / **slechter** wanneer haar Wilson-interval boven de
 benchmark ligt / de benchmark bevat / eronder ligt.
 
+### Funnelplot
+Per indicator zetten we de naleving van elke gemeente uit tegen haar n, met controlegrenzen rond de benchmark p₀.
+De grenzen zijn exact binomiaal en geïnterpoleerd volgens Spiegelhalter (2005, *Statistics in Medicine* 24:1185–1202):
+voor elke n zoeken we het kleinste aantal r waarvoor P(X ≤ r) ≥ p bij X ~ Binomiaal(n, p₀) en nemen
+(r − α)/n met α = (F(r) − p)/(F(r) − F(r − 1)). De 95%-grenzen horen bij p = 0,025 en 0,975, de 99,8%-grenzen bij
+p = 0,001 en 0,999. Een gemeente buiten de 99,8%-grenzen wijkt vrijwel zeker af; buiten de 95%-grenzen is een signaal.
+
+### Trend
+Voor bezoeken van dezelfde gemeente met hetzelfde kader (onderzoek → hertoets, of een later onderzoek) tonen we
+het verschil in procentpunten met een 95%-interval volgens **Newcombe** (hybride score-methode, 1998). Een
+verschil heet significant als het interval 0 niet bevat.
+
+### Norm
+Waar een kader een norm stelt (bijv. 100%), tonen we de norm en of de gemeente die haalt (percentage ≥ norm).
+
+### Stoplichtschaal (checklists)
+Voor zelfevaluaties met groen / oranje / rood tonen we per item, sectie, team en gemeente het aandeel van elke
+kleur, van de items met een kleur; `nvt` en `onbekend` apart.
+
+### Jaarbeeld
+Per jaar en Jaarbeeld-thema (Vroegsignalering en preventie, Eigen kracht, Veiligheid): de gepoolde naleving over
+alle onderzoeken met veldwerk in dat jaar, het aantal gemeenten en dossiers, en de zwakste indicatoren.
+
 ### Thema's
 Naleving per thema is gepoold: Σk / Σn over de indicatoren van het thema die per dossier worden gescoord, met de
 laagste en hoogste indicator erbij.

@@ -37,6 +37,7 @@ def test_methode_explains_the_definitions(demo_env):
     assert at.title[0].value == "Methode"
     text = " ".join(m.value for m in at.markdown)
     assert "Wilson" in text and "2 van 14" in text and "benchmark" in text
+    assert "Spiegelhalter" in text and "Newcombe" in text
 
 
 def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):

@@ -37,6 +37,11 @@ class Workbook:
         return self.sheets.get(name.lower())
 
 
+def _dutch_int(n: int) -> str:
+    """200000 → '200.000' (thousands separated the Dutch way)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def check_file(path: Path, data: bytes) -> None:
     """Refuse files we cannot or may not read, before parsing."""
     name = path.name
@@ -77,15 +82,17 @@ def read_workbook(path: Path, data: bytes) -> Workbook:
     for meta in book.sheets_metadata:
         try:
             sheet = book.get_sheet_by_name(meta.name)
-            if sheet.total_height > MAX_ROWS:
+            # calamine's total_height is the 0-based index of the last used row, not a count.
+            n_rows = sheet.total_height + 1 if sheet.height else 0
+            if n_rows > MAX_ROWS:
                 raise LoaderError(
-                    f"{path.name}, blad {meta.name}: {sheet.total_height} rijen; de grens is {MAX_ROWS:,} rijen.".replace(",", ".")
+                    f"{path.name}: blad {meta.name} heeft {_dutch_int(n_rows)} rijen; de grens is {_dutch_int(MAX_ROWS)} rijen."
                 )
             rows = sheet.to_python(skip_empty_area=False)
         except LoaderError:
             raise
         except Exception as exc:
-            raise LoaderError(f"{path.name}, blad {meta.name}: blad is beschadigd en kan niet worden gelezen.") from exc
+            raise LoaderError(f"{path.name}: blad {meta.name} is beschadigd en kan niet worden gelezen.") from exc
         wb.sheets[meta.name.strip().lower()] = Sheet(meta.name, [[None if v == "" else v for v in r] for r in rows])
     return wb
 
@@ -103,7 +110,7 @@ def read_csv_rows(path: Path, data: bytes) -> list[list[object]]:
     text = decode_text(path, data)
     lines = text.splitlines()
     if len(lines) > MAX_ROWS + 10:
-        raise LoaderError(f"{path.name}: {len(lines)} regels; de grens is {MAX_ROWS:,} rijen.".replace(",", "."))
+        raise LoaderError(f"{path.name}: {_dutch_int(len(lines))} regels; de grens is {_dutch_int(MAX_ROWS)} rijen.")
     head = "\n".join(lines[:12])
     sep = ";" if head.count(";") > head.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=sep)

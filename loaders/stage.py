@@ -376,6 +376,9 @@ def _stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
     empty = pd.DataFrame(columns=DOSSIER_COLS), pd.DataFrame(columns=SCORE_COLS)
     sheet = wb.sheet("Dossiers")
     if not fw.dossier_indicators:
+        h = find_header(sheet, "dossier") if sheet is not None else None
+        if h is not None and any(True for _ in data_rows(sheet, h)):
+            out.warn(sheet.name, "", f"kader {fw.id} heeft geen indicatoren per dossier; blad Dossiers is genegeerd.")
         return empty
     if sheet is None:
         out.error("", "", f"blad 'Dossiers' ontbreekt; kader {fw.id} scoort per dossier ({_codes_hint(fw.dossier_indicators)}).")
@@ -725,7 +728,9 @@ def stage_csv(con, rows: list[list[object]], options: Options, out: Collector) -
         return pd.Series([default or ""] * len(frame))
 
     def ref(key: str, i: int) -> str:
-        return cell_ref(int(line[i]), cols.get(key, 0))
+        if key not in cols:  # no such column: name the line, not an unrelated cell in column A
+            return str(int(line[i]) + 1)
+        return cell_ref(int(line[i]), cols[key])
 
     study = column("onderzoek", "") if not options.study_id else pd.Series([options.study_id] * len(frame))
     kader = column("kader", "") if not options.framework_id else pd.Series([options.framework_id] * len(frame))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 
 from conftest import (
@@ -152,6 +153,17 @@ def test_rag_spellings_on_rigg_workbook(db, tmp_path):
     assert db.execute("SELECT team FROM visit").fetchone()[0] == "Basisteam"
     assert db.execute("SELECT text FROM remark WHERE indicator_code = 'VH.2'").fetchone()[0] == "loopt goed"
     assert any("CR.4" in w.message and "niet gescoord" in w.message for w in result.warnings)
+
+
+def test_dossiers_sheet_in_rigg_workbook_is_ignored_with_a_warning(db, tmp_path):
+    netwerk = [["Indicator", "Score"], ["VH.1", "g"], ["VH.2", "r"]]
+    dossiers = [["Dossier", "VH.1"], ["X-1", "groen"]]
+    result = do_import(db, make_workbook(tmp_path / "rigg.xlsx", _rigg_meta(), dossiers, netwerk))
+    assert (result.dossiers, result.scores) == (0, 2)
+    assert count(db, "dossier") == 0
+    assert [w.message for w in result.warnings if w.sheet == "Dossiers"] == [
+        "kader rigg-2016 heeft geen indicatoren per dossier; blad Dossiers is genegeerd."
+    ]
 
 
 def test_rag_refuses_binary_value_naming_cell(db, tmp_path):
@@ -498,6 +510,8 @@ def _assert_never_echoed(exc, *forms):
         ("toelichting_spaced", "Toelichting!C2"),
         ("netwerk_toelichting", "Netwerk!C2"),
         ("onderzoek_team", "Onderzoek!B6"),
+        ("gemeente", "Onderzoek!B3"),
+        ("unknown_sheet", "Notities!B3"),
     ],
 )
 def test_bsn_anywhere_refuses_the_file_without_echoing_it(db, tmp_path, where, ref):
@@ -519,7 +533,12 @@ def test_bsn_anywhere_refuses_the_file_without_echoing_it(db, tmp_path, where, r
         netwerk[1][2] = f"casus {VALID_BSN} besproken"
     elif where == "onderzoek_team":
         meta["Team"] = f"team {VALID_BSN}"
-    path = make_workbook(tmp_path / "bsn.xlsx", meta, rows, netwerk, {"Toelichting": remarks})
+    elif where == "gemeente":  # also an unknown municipality, whose message quotes the cell
+        meta["Gemeente"] = VALID_BSN
+    extra = {"Toelichting": remarks}
+    if where == "unknown_sheet":  # a sheet the loader otherwise ignores
+        extra["Notities"] = [["Wie", "Nummer"], ["moeder", None], ["vader", float(VALID_BSN)]]
+    path = make_workbook(tmp_path / "bsn.xlsx", meta, rows, netwerk, extra)
 
     exc = rejected(db, path)
 
@@ -557,7 +576,7 @@ def test_csv_semicolon_windows_1252_with_title_line(db, tmp_path):
     rows = [
         ["onderzoek", "kader", "gemeente", "datum", "dossier", "indicator", "score", "toelichting"],
         ["kg-2017", "kg-2017", "Súdwest-Fryslân", "12-11-2016", "SF-1", "TT1", "ja", "Gezin is geëvalueerd in café"],
-        ["kg-2017", "kg-2017", "Súdwest-Fryslân", "12-11-2016", "SF-1", "TT3", "Voldoet niet", ""],
+        ["kg-2017", "kg-2017", "Súdwest-Fryslân", "12-11-2016", "SF-1", "TT3", "Voldoet niet", 'Ouders; "kinderen" niet'],
         ["kg-2017", "kg-2017", "Súdwest-Fryslân", "12-11-2016", "SF-2", "TT1", "N.V.T.", ""],
         ["kg-2017", "kg-2017", "Súdwest-Fryslân", "12-11-2016", "", "BS1", "ja", "Overleg met het Veiligheidshuis"],
     ]
@@ -566,14 +585,17 @@ def test_csv_semicolon_windows_1252_with_title_line(db, tmp_path):
 
     result = do_import(db, path)
 
-    assert (result.visits, result.dossiers, result.scores, result.remarks) == (1, 2, 4, 2)
+    assert b'"Ouders; ""kinderen"" niet"' in path.read_bytes()
+    assert (result.visits, result.dossiers, result.scores, result.remarks) == (1, 2, 4, 3)
     assert db.execute("SELECT municipality_name, visit_date, kind FROM visit").fetchall() == [
         ("Súdwest-Fryslân", dt.date(2016, 11, 12), "onderzoek")
     ]
     assert scores_of(db) == sorted([
         (None, "BS1", "ja"), ("SF-1", "TT1", "ja"), ("SF-1", "TT3", "nee"), ("SF-2", "TT1", "nvt")
     ], key=repr)
-    assert db.execute("SELECT text FROM remark WHERE dossier_id = 'SF-1'").fetchone()[0] == "Gezin is geëvalueerd in café"
+    assert db.execute("SELECT indicator_code, text FROM remark WHERE dossier_id = 'SF-1' ORDER BY 1").fetchall() == [
+        ("TT1", "Gezin is geëvalueerd in café"), ("TT3", 'Ouders; "kinderen" niet')
+    ]
 
 
 def test_csv_comma_utf8_with_bom(db, tmp_path):
@@ -644,6 +666,15 @@ def test_csv_error_cell_counts_the_title_line(db, tmp_path):
     rows[2][4] = "jein"  # data row 2 → line 4 with the title line above the header
     exc = rejected(db, write_csv(tmp_path / "t.csv", rows, title="Export"), study_id="kg-2017", framework_id="kg-2017")
     assert refs(exc) == {"E4"}
+
+
+def test_csv_without_datum_column_names_the_line(db, tmp_path):
+    rows = [["gemeente", "dossier", "indicator", "score"], ["Brielle", "BR-1", "TT1", "ja"]]
+    exc = rejected(db, write_csv(tmp_path / "geendatum.csv", rows), study_id="kg-2017", framework_id="kg-2017")
+    assert refs(exc) == {"2"}
+    p = problem_at(exc, "2")
+    assert p.message == "datum ontbreekt."
+    assert str(p) == "FOUT geendatum.csv, regel 2: datum ontbreekt."
 
 
 def test_csv_without_header_is_an_error(db, tmp_path):
@@ -778,6 +809,20 @@ def test_file_over_200000_rows_is_refused(db, tmp_path):
     assert path.stat().st_size < 25 * 1024 * 1024
     msg = _only_message(rejected(db, path, study_id="kg-2017", framework_id="kg-2017"))
     assert "200.000" in msg and "rijen" in msg
+
+
+@pytest.mark.parametrize("last_row, refused", [(200_000, False), (200_001, True)])
+def test_sheet_over_200000_rows_is_refused(db, tmp_path, last_row, refused):
+    # A stray value far below the data makes the sheet that long (the reader materialises every row).
+    path = make_workbook(tmp_path / "lang.xlsx", kg_meta(), kg_dossiers(6))
+    wb = openpyxl.load_workbook(path)
+    wb["Dossiers"].cell(row=last_row, column=1, value="GO-99")
+    wb.save(path)
+    if refused:
+        msg = _only_message(rejected(db, path))
+        assert msg == "blad Dossiers heeft 200.001 rijen; de grens is 200.000 rijen."
+    else:
+        assert do_import(db, path).dossiers == 7
 
 
 def test_workbook_without_onderzoek_sheet_is_refused(db, tmp_path):

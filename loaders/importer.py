@@ -12,7 +12,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from loaders.problems import Problem
+from loaders.problems import ImportRejected, LoaderError, Problem
+from loaders.read import check_size
 from loaders.stage import Options, Staged, stage_file
 
 
@@ -80,6 +81,10 @@ def import_bytes(
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, **kwargs) -> ImportResult:
     path = Path(path)
+    try:
+        check_size(path.name, path.stat().st_size)  # before reading a huge file into memory
+    except LoaderError as exc:
+        raise ImportRejected(path.name, [Problem(path.name, "", "", str(exc).split(": ", 1)[-1])]) from exc
     return import_bytes(con, path.name, path.read_bytes(), **kwargs)
 
 

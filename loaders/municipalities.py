@@ -72,16 +72,48 @@ def resolve(name: str, year: int) -> Municipality | None:
     return _index(year)[0].get(_key(name))
 
 
+MERGERS_CSV = DATA_DIR / "gemeenten" / "herindelingen_2015_2024.csv"
+
+
+@functools.cache
+def _mergers() -> tuple[tuple[int, str, str], ...]:
+    """(year it took effect, old name, new name) for mergers and splits, not boundary corrections."""
+    with MERGERS_CSV.open(encoding="utf-8", newline="") as fh:
+        return tuple(
+            (int(r["naar_jaar"]), r["oude_naam"], r["nieuwe_naam"])
+            for r in csv.DictReader(fh)
+            if not r["type"].startswith("grenscorrectie")
+        )
+
+
+def _years_of(name: str) -> list[int]:
+    key = _key(name)
+    return sorted({y for y, _, n, _ in _rows() if _key(n) == key})
+
+
 def suggest(name: str, year: int) -> str | None:
-    """The closest valid name in `year`, for the error message."""
+    """A Dutch hint for an unknown name in `year`: the successor after a merger, the names used
+    before a merger, the suffixed variants of an ambiguous name, or the closest valid name."""
     by_key, display = _index(year)
     key = _key(name)
+    valid = set(display.values())
+    years = _years_of(name)
+    if years and years[-1] < reference_year(year):
+        successors = sorted({new for y, old, new in _mergers() if _key(old) == key and y <= reference_year(year)} & valid)
+        if successors:
+            how = "opgegaan in" if len(successors) == 1 else "verdeeld over"
+            return f"'{name}' is per 1 januari {years[-1] + 1} {how} " + " / ".join(successors) + "; gebruik de naam van toen"
+    if years and years[0] > reference_year(year):
+        predecessors = sorted({old for y, old, new in _mergers() if _key(new) == key} & valid)
+        if predecessors:
+            return f"'{name}' bestaat pas sinds {years[0]}; in {year} heette het gebied " + " / ".join(predecessors)
+    variants = sorted(n for k, n in display.items() if k.startswith(key + " ("))
+    if variants:
+        return "bedoelt u " + " of ".join(f"'{v}'" for v in variants) + "?"
     candidates = difflib.get_close_matches(key, list(display), n=1, cutoff=0.5)
     if candidates:
-        return display[candidates[0]]
-    # Ambiguous short names like "Bergen": offer the suffixed variants.
-    variants = [n for k, n in display.items() if k.startswith(key + " (")]
-    return " of ".join(sorted(variants)) or None
+        return f"bedoelt u '{display[candidates[0]]}'?"
+    return None
 
 
 def install_municipalities(con: duckdb.DuckDBPyConnection) -> None:

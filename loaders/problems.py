@@ -23,7 +23,7 @@ class Problem:
         elif self.sheet:
             where += f", blad {self.sheet}"
         elif self.cell:
-            where += f", regel {self.cell}"
+            where += f", cel {self.cell}" if self.cell[0].isalpha() else f", regel {self.cell}"
         return where
 
     def __str__(self) -> str:

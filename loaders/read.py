@@ -42,13 +42,16 @@ def _dutch_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def check_size(name: str, size: int) -> None:
+    """Refuse files over 25 MB; callers with a path check this before reading the bytes."""
+    if size > MAX_BYTES:
+        raise LoaderError(f"{name}: bestand is {size / 1024 / 1024:.1f} MB; de grens is 25 MB. Splits het bestand per gemeente.")
+
+
 def check_file(path: Path, data: bytes) -> None:
     """Refuse files we cannot or may not read, before parsing."""
     name = path.name
-    if len(data) > MAX_BYTES:
-        raise LoaderError(
-            f"{name}: bestand is {len(data) / 1024 / 1024:.1f} MB; de grens is 25 MB. Splits het bestand per gemeente."
-        )
+    check_size(name, len(data))
     if not data:
         raise LoaderError(f"{name}: bestand is leeg.")
     suffix = path.suffix.lower()

@@ -415,6 +415,7 @@ def test_municipality_validity_depends_on_the_year(db, tmp_path, year, ok):
     else:  # merged into Groningen on 1 January 2019
         p = problem_at(rejected(db, path), "Onderzoek!B3")
         assert "Ten Boer" in p.message and "bestaat niet in 2019" in p.message
+        assert "opgegaan in Groningen" in p.message
 
 
 @pytest.mark.parametrize(
@@ -437,6 +438,21 @@ def test_bergen_alone_is_ambiguous(db, tmp_path):
     exc = rejected(db, make_workbook(tmp_path / "g.xlsx", kg_meta(Gemeente="Bergen", Datum="2017-03-01"), kg_dossiers()))
     p = problem_at(exc, "Onderzoek!B3")
     assert "'Bergen' bestaat niet in 2017" in p.message
+    assert "'Bergen (L.)' of 'Bergen (NH.)'" in p.message
+
+
+def test_a_municipality_named_before_it_existed_points_to_the_old_names(db, tmp_path):
+    exc = rejected(db, make_workbook(tmp_path / "g.xlsx", kg_meta(Gemeente="Meierijstad", Datum="2016-06-01"), kg_dossiers()))
+    p = problem_at(exc, "Onderzoek!B3")
+    assert "bestaat pas sinds 2017" in p.message and "Schijndel / Sint-Oedenrode / Veghel" in p.message
+
+
+def test_a_file_over_25_mb_is_refused_before_it_is_read(db, tmp_path):
+    big = tmp_path / "groot.xlsx"
+    with big.open("wb") as fh:
+        fh.truncate(26 * 1024 * 1024)  # sparse: the size is real, the bytes are never read
+    exc = rejected(db, big)
+    assert "de grens is 25 MB" in errors(exc)[0].message
 
 
 def test_gemeente_column_gives_one_visit_per_municipality(db, tmp_path):

@@ -325,21 +325,28 @@ def read_meta(con, wb: Workbook, options: Options, out: Collector) -> Meta | Non
 def stage_workbook(con, wb: Workbook, options: Options, out: Collector) -> Staged | None:
     scan_bsn([(s.name, s.rows) for s in wb.sheets.values()], out)
     meta = read_meta(con, wb, options, out)
-    if meta is None or meta.framework is None or meta.date is None:
+    if meta is None or meta.framework is None:
         return None
     fw = meta.framework
     visits = VisitRegistry(out)
-    year = meta.date.year
+    default_visit: list[int | None] = []  # memo for rows without their own Gemeente (the usual case)
 
     def visit_for(raw_muni, sheet: str, cell: str) -> int | None:
-        source, where = (raw_muni, (sheet, cell)) if cell_text(raw_muni) else (meta.municipality, ("Onderzoek", meta.municipality_cell))
+        if meta.date is None:
+            return None  # already reported; the sheets are still checked so every error is listed
+        own = bool(cell_text(raw_muni))
+        if not own and default_visit:
+            return default_visit[0]
+        source, where = (raw_muni, (sheet, cell)) if own else (meta.municipality, ("Onderzoek", meta.municipality_cell))
         if source is None:
             out.error(sheet, cell, "geen gemeente: vul 'Gemeente' in op blad Onderzoek of in deze rij.")
-            return None
-        m = visits.municipality(source, year, *where)
-        if m is None:
-            return None
-        return visits.visit(meta.study_id, m, meta.kind, meta.date, meta.team, meta.region)
+            m = None
+        else:
+            m = visits.municipality(source, meta.date.year, *where)
+        vk = None if m is None else visits.visit(meta.study_id, m, meta.kind, meta.date, meta.team, meta.region)
+        if not own:
+            default_visit.append(vk)
+        return vk
 
     if meta.municipality is not None:
         visit_for(None, "Onderzoek", meta.municipality_cell)

@@ -1018,3 +1018,12 @@ def test_sheet_errors_name_the_cell(db, tmp_path, cell, ref, words):
     p = problem_at(exc, ref)
     for w in words:
         assert w in p.message
+
+
+def test_a_missing_datum_still_lets_every_score_error_be_listed(db, tmp_path):
+    rows = kg_dossiers()
+    rows[2][1] = "misschien"
+    rows[4][3] = "??"
+    exc = rejected(db, make_workbook(tmp_path / "g.xlsx", kg_meta(Datum=None), rows))
+    assert {"Dossiers!B3", "Dossiers!D5"} <= refs(exc)
+    assert any("Datum" in p.message for p in errors(exc))

@@ -60,26 +60,82 @@ RENAME = {
 }
 
 
-def _counts(con: duckdb.DuckDBPyConnection, keys: list[str], scope: Scope, dossier_level_only: bool) -> pd.DataFrame:
-    where, params = scope.where()
-    if dossier_level_only:
-        where += " AND c.level = 'dossier'"
-    cols = ", ".join(f"c.{k}" for k in keys)
+# Where each grouping column comes from: indicator/theme metadata (one row per framework × indicator
+# code, resp. framework × theme code) or the visit (v_visit). `_counts` aggregates the counts at the
+# visit-level keys plus indicator (or theme) code first and attaches the metadata afterwards: the
+# same groups as grouping v_count by every key (the metadata is a function of its primary key), but
+# hashing a few short keys instead of every label, and without v_count's visit × indicator join.
+ID_KEYS = ("study_id", "framework_id", "indicator_code", "theme_code")  # label, level, norm, … follow from these
+INDICATOR_META = ("theme_code", "theme_name", "label", "level", "norm", "indicator_position", "theme_position")
+THEME_META = ("theme_name", "theme_position")
+INDICATORS_SQL = """
+    SELECT i.framework_id, i.indicator_code, i.theme_code, t.name AS theme_name, i.label, i.level, i.norm,
+           i.position AS indicator_position, t.position AS theme_position
+    FROM indicator i JOIN theme t ON t.framework_id = i.framework_id AND t.theme_code = i.theme_code
+"""
+
+
+def _counts(
+    con: duckdb.DuckDBPyConnection,
+    keys: list[str],
+    scope: Scope,
+    dossier_level_only: bool,
+    visit_counts: bool = True,
+    studies: list[str] | None = None,
+    repeated_only: bool = False,
+) -> pd.DataFrame:
+    """k, n, nvt, onbekend (and, with visit_counts, the number of visits and municipalities) per `keys`,
+    over v_count's rows in `scope` (optionally only the given studies; with repeated_only only the visits
+    of a municipality and team that has more than one visit in scope on the same framework, which is all
+    a trend can use), ordered by `keys` (so rows that
+    tie on the callers' sort columns keep a fixed order). Same rows as `SELECT keys, sums,
+    count(DISTINCT visit_id), count(DISTINCT municipality_code) FROM v_count WHERE … GROUP BY ALL`."""
+    where, params = scope.where("v")
+    if studies is not None:
+        where += " AND v.study_id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(list(studies))
+    visit_keys = [k for k in keys if k not in INDICATOR_META and k != "indicator_code"]
+    sums = "sum(c.ja)::BIGINT AS k, sum(c.ja + c.nee)::BIGINT AS n, sum(c.nvt)::BIGINT AS nvt, sum(c.onbekend)::BIGINT AS onbekend"
+    # With municipality_code among the keys every group has exactly one municipality.
+    gemeenten = "1::BIGINT" if "municipality_code" in keys else "count(DISTINCT v.municipality_code)"
+    if "indicator_code" in keys:
+        # visit_indicator_count has one row per visit × indicator, so a group with the indicator
+        # among its keys counts each of its visits once: count(*) = count(DISTINCT visit_id).
+        counted = f", count(*) AS bezoeken, {gemeenten} AS gemeenten" if visit_counts else ""
+        pre_keys = [f"v.{k}" for k in visit_keys] + ["c.indicator_code"]
+        source = "visit_indicator_count c JOIN visits v USING (visit_id)"
+        filter_ = ""
+        attach = "JOIN indicators USING (framework_id, indicator_code)"
+        post_filter = "WHERE level = 'dossier'" if dossier_level_only else ""
+    else:
+        if any(k in INDICATOR_META and k not in ("theme_code",) + THEME_META for k in keys):
+            raise ValueError(f"grouping by indicator metadata needs indicator_code: {keys}")
+        counted = f", count(DISTINCT c.visit_id) AS bezoeken, {gemeenten} AS gemeenten" if visit_counts else ""
+        by_theme = any(k in keys for k in ("theme_code",) + THEME_META)
+        pre_keys = [f"v.{k}" for k in visit_keys] + (["i.theme_code"] if by_theme else [])
+        source = ("visit_indicator_count c JOIN visits v USING (visit_id) "
+                  "JOIN indicators i ON i.framework_id = v.framework_id AND i.indicator_code = c.indicator_code")
+        filter_ = "WHERE i.level = 'dossier'" if dossier_level_only else ""
+        attach = ("JOIN (SELECT framework_id, theme_code, name AS theme_name, position AS theme_position FROM theme) t "
+                  "USING (framework_id, theme_code)") if any(k in keys for k in THEME_META) else ""
+        post_filter = ""
+    out = ", ".join(keys) + ", k, n, nvt, onbekend" + (", bezoeken, gemeenten" if visit_counts else "")
     sql = f"""
-        WITH scoped AS (
-            SELECT * FROM v_count c WHERE {where}
+        WITH visits AS (
+            SELECT * FROM v_visit v WHERE {where}
+            {"QUALIFY count(*) OVER (PARTITION BY v.framework_id, v.municipality_code, v.team) > 1" if repeated_only else ""}
         ),
+        indicators AS ({INDICATORS_SQL}),
         grouped AS (
-            SELECT {cols.replace('c.', '')},
-                   sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n,
-                   sum(nvt)::BIGINT AS nvt, sum(onbekend)::BIGINT AS onbekend,
-                   count(DISTINCT visit_id) AS bezoeken,
-                   count(DISTINCT municipality_code) AS gemeenten
-            FROM scoped
+            SELECT {", ".join(pre_keys)}, {sums}{counted}
+            FROM {source}
+            {filter_}
             GROUP BY ALL
         ),
-        final AS (SELECT * FROM grouped)
-        SELECT * FROM final
+        final AS (
+            SELECT {out} FROM grouped {attach} {post_filter}
+        )
+        SELECT * FROM final ORDER BY {", ".join(keys)}
     """
     return con.execute(sql, params).df()
 
@@ -94,40 +150,67 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     frame["ondergrens"] = low * 100
     frame["bovengrens"] = high * 100
     frame["klein_aantal"] = n < SMALL_N
-    frame["oordeel"] = np.where(n > 0, frame["k"].astype(str) + " van " + frame["n"].astype(str), "geen oordeel")
+    frame["oordeel"] = np.array(
+        [f"{a} van {b}" if b > 0 else "geen oordeel" for a, b in zip(frame["k"].tolist(), frame["n"].tolist())], dtype=object
+    )
     return frame
 
 
-def _benchmark(con, keys: list[str], scope: Scope, dossier_level_only: bool) -> pd.DataFrame:
-    """Pooled rate of each study's onderzoek visits at the grain `keys` (without municipality)."""
+def _benchmark(con, keys: list[str], scope: Scope, dossier_level_only: bool, studies: list[str] | None = None) -> pd.DataFrame:
+    """Pooled rate of each study's onderzoek visits at the grain `keys` (without municipality);
+    `studies` limits the query to the studies the caller will look up."""
     bench_scope = Scope(study=scope.study, kind="onderzoek", year=None)
-    frame = _counts(con, keys, bench_scope, dossier_level_only)
+    frame = _counts(con, keys, bench_scope, dossier_level_only, visit_counts=False, studies=studies)
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["benchmark"] = np.where(frame["n"] > 0, frame["k"] / frame["n"].where(frame["n"] > 0, 1) * 100, np.nan)
     return frame[keys + ["benchmark"]]
 
 
-def _compliance(con, grouping: str, scope: Scope, pooled: bool = False, benchmark: bool = True) -> pd.DataFrame:
+def _pooled_rate(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Σk / Σn × 100 over the rows sharing `keys`, as _benchmark computes it. Grouped by the identifying
+    keys only: label, level, norm, position and theme name follow from framework + indicator/theme code."""
+    ids = [k for k in keys if k in ID_KEYS]
+    sums = frame.groupby(ids, dropna=False, sort=False)[["k", "n"]].transform("sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sums["n"] > 0, sums["k"] / sums["n"].where(sums["n"] > 0, 1) * 100, np.nan)
+
+
+def _compliance(
+    con, grouping: str, scope: Scope, pooled: bool = False, benchmark: bool = True, repeated_only: bool = False
+) -> pd.DataFrame:
     keys = list(GROUPINGS[grouping])
     if pooled:
         keys = [k for k in keys if k not in ("municipality_code", "municipality_name", "visit_id", "kind", "visit_date", "team")]
     dossier_only = grouping in ("theme", "municipality", "study", "year")
-    frame = _with_rates(_counts(con, keys, scope, dossier_only))
+    frame = _with_rates(_counts(con, keys, scope, dossier_only, repeated_only=repeated_only))
     bench_keys = [k for k in keys if k in ("study_id", "framework_id", "theme_code", "theme_name", "theme_position", "indicator_code", "label", "level", "norm", "indicator_position")]
     if benchmark and "study_id" in keys:
-        frame = frame.merge(_benchmark(con, bench_keys, scope, dossier_only), on=bench_keys, how="left")
+        if scope == Scope(study=scope.study, kind="onderzoek", year=None):
+            # The benchmark pools exactly this frame's rows (same visits, same indicators): no second query.
+            frame["benchmark"] = _pooled_rate(frame, bench_keys)
+        else:
+            # Looked up by the identifying keys only (the other bench keys follow from them), and
+            # only for the studies in the frame.
+            ids = [k for k in bench_keys if k in ID_KEYS]
+            studies = None if scope.study else frame["study_id"].unique().tolist()
+            bench = _benchmark(con, ids, scope, dossier_only, studies).set_index(ids)["benchmark"]
+            # = frame.merge(bench, on=ids, how="left"): the ids are unique in `bench`, never NULL.
+            frame["benchmark"] = bench.reindex(pd.MultiIndex.from_frame(frame[ids])).to_numpy()
         frame["vergelijking"] = compare_to_benchmark(frame["ondergrens"], frame["bovengrens"], frame["benchmark"])
     if "norm" in frame.columns:
         frame["voldoet_norm"] = np.where(
             frame["norm"].notna() & (frame["n"] > 0), frame["percentage"] >= frame["norm"], pd.NA
         )
     order = [c for c in ("study_id", "municipality_name", "visit_date", "theme_position", "indicator_position", "year") if c in frame.columns]
-    frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(order, kind="stable", ignore_index=True)
     if pooled:
         frame.insert(2, "municipality_name", "")
         frame.insert(2, "municipality_code", "")
-    frame = frame.drop(columns=[c for c in ("indicator_position", "theme_position") if c in frame.columns])
-    return frame.rename(columns=RENAME)
+    for c in ("indicator_position", "theme_position"):
+        if c in frame.columns:
+            del frame[c]  # in place: `frame` is sort_values' own copy
+    frame.columns = [RENAME.get(c, c) for c in frame.columns]
+    return frame
 
 
 def compliance_by_indicator(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
@@ -138,8 +221,24 @@ def compliance_by_indicator(con, scope: Scope = Scope(), pooled: bool = False) -
 def compliance_by_theme(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
     """Per study × municipality × theme, pooled Σk/Σn over dossier-level indicators, with the range of indicator rates."""
     frame = _compliance(con, "theme", scope, pooled)
-    rates = compliance_by_indicator(con, scope, pooled)
-    rates = rates[(rates["niveau"] == "dossier") & (rates["n"] > 0)]
+    # The indicator rates of compliance_by_indicator(con, scope, pooled), from its counts only.
+    keys = ["study_id", "framework_id", "municipality_code", "municipality_name", "theme_code", "indicator_code"]
+    if pooled:
+        keys = [k for k in keys if k not in ("municipality_code", "municipality_name")]
+    counts = _counts(con, keys, scope, dossier_level_only=True, visit_counts=False)
+    counts = counts[counts["n"] > 0]
+    k = counts["k"].to_numpy(dtype=float)
+    n = counts["n"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percentage = np.where(n > 0, k / np.where(n > 0, n, 1) * 100, np.nan)
+    rates = pd.DataFrame(
+        {
+            "onderzoek": counts["study_id"].to_numpy(),
+            "gemeente": "" if pooled else counts["municipality_name"].to_numpy(),
+            "thema": counts["theme_code"].to_numpy(),
+            "percentage": percentage,
+        }
+    )
     spread = rates.groupby(["onderzoek", "gemeente", "thema"], as_index=False)["percentage"].agg(
         laagste_indicator="min", hoogste_indicator="max"
     )

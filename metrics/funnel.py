@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from metrics.compliance import Scope, compliance_by_indicator
-from metrics.stats import binomial_control_limit, funnel_limits, funnel_position
+from metrics.stats import binomial_control_limit
+
+LIMITS = (("ondergrens_95", 0.025), ("bovengrens_95", 0.975), ("ondergrens_998", 0.001), ("bovengrens_998", 0.999))
 
 
 def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
@@ -18,18 +21,31 @@ def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
     95% limits use p = 0.025 and 0.975, 99.8% limits p = 0.001 and 0.999.
     """
     points = compliance_by_indicator(con, scope)
-    frames = []
-    for (study, code), group in points[points["n"] > 0].groupby(["onderzoek", "indicator"], sort=False):
-        p0 = group["benchmark"].iloc[0]
-        if pd.isna(p0):
-            continue
-        curve = funnel_limits(p0 / 100, int(group["n"].max()))
-        curve.insert(0, "benchmark", p0)
-        curve.insert(0, "indicator", code)
-        curve.insert(0, "onderzoek", study)
-        frames.append(curve)
     columns = ["onderzoek", "indicator", "benchmark", "n", "ondergrens_95", "bovengrens_95", "ondergrens_998", "bovengrens_998"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    judged = points[points["n"] > 0]
+    groups = judged.groupby(["onderzoek", "indicator"], sort=False)
+    heads = groups.head(1)  # each group's first row, in group order: its benchmark is the group's p0
+    heads = heads[heads["benchmark"].notna()]
+    if heads.empty:
+        return pd.DataFrame(columns=columns)
+    n_max = groups["n"].max().loc[list(zip(heads["onderzoek"], heads["indicator"]))].to_numpy()
+    # All curves at once (one scipy call per limit instead of one per indicator): the limits are
+    # computed element by element, so this gives exactly the per-indicator funnel_limits.
+    sizes = np.maximum(n_max.astype(int), 1)
+    start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    n = np.arange(sizes.sum()) - start + 1
+    p0 = np.repeat(heads["benchmark"].to_numpy(dtype=float), sizes)
+    curves = pd.DataFrame(
+        {
+            "onderzoek": np.repeat(heads["onderzoek"].to_numpy(), sizes),
+            "indicator": np.repeat(heads["indicator"].to_numpy(), sizes),
+            "benchmark": p0,
+            "n": n,
+        }
+    )
+    for name, p in LIMITS:
+        curves[name] = binomial_control_limit(p0 / 100, n, p) * 100
+    return curves
 
 
 def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:
@@ -37,13 +53,34 @@ def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:
     points = compliance_by_indicator(con, scope)
     if points.empty:
         return points.assign(ondergrens_95=[], bovengrens_95=[], ondergrens_998=[], bovengrens_998=[], funnel=[])
-    parts = []
-    for _, group in points.groupby(["onderzoek", "indicator"], sort=False):
-        p0 = group["benchmark"].iloc[0] / 100
-        n = group["n"].clip(lower=1).to_numpy()
-        group = group.copy()
-        for name, p in (("ondergrens_95", 0.025), ("bovengrens_95", 0.975), ("ondergrens_998", 0.001), ("bovengrens_998", 0.999)):
-            group[name] = binomial_control_limit(p0, n, p) * 100 if pd.notna(p0) else float("nan")
-        group["funnel"] = funnel_position(group["k"], group["n"], p0)
-        parts.append(group)
-    return pd.concat(parts).sort_index().reset_index(drop=True)
+    # p0 of each row = the benchmark on its (onderzoek, indicator) group's first row.
+    group = points.groupby(["onderzoek", "indicator"], sort=False).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    p0 = points["benchmark"].to_numpy(dtype=float)[first][group] / 100
+    k = points["k"].to_numpy(dtype=float)
+    n = points["n"].to_numpy(dtype=float)
+    known = ~np.isnan(p0)
+    # Vectorised over all rows, and computed once per distinct (group, n): the limits are element-wise,
+    # so the values are exactly those of a per-group binomial_control_limit / funnel_position.
+    at = np.maximum(n, 1)  # the n the limits are evaluated at (funnel_position: 1 where n = 0)
+    key = group[known] * (int(at.max()) + 1) + at[known].astype(np.int64)
+    _, pick, inverse = np.unique(key, return_index=True, return_inverse=True)
+    p0_u, at_u = p0[known][pick], at[known][pick]
+    out = points.copy()
+    limits = {}
+    for name, p in LIMITS:
+        values = np.full(len(points), np.nan)
+        values[known] = binomial_control_limit(p0_u, at_u, p)[inverse]
+        limits[name] = values
+        out[name] = values * 100
+    ok = (n > 0) & known
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
+    position = np.full(len(points), "", dtype=object)
+    position[ok] = "binnen"
+    position[ok & (rate < limits["ondergrens_95"])] = "onder 95%"
+    position[ok & (rate > limits["bovengrens_95"])] = "boven 95%"
+    position[ok & (rate < limits["ondergrens_998"])] = "onder 99,8%"
+    position[ok & (rate > limits["bovengrens_998"])] = "boven 99,8%"
+    out["funnel"] = position
+    return out

@@ -26,14 +26,14 @@ def jaarbeeld_themes(con, year: int) -> pd.DataFrame:
             SELECT yearbook_theme, sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n,
                    sum(nvt)::BIGINT AS nvt, sum(onbekend)::BIGINT AS onbekend,
                    count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten,
-                   count(DISTINCT indicator_code || '@' || framework_id) AS indicatoren,
-                   list(DISTINCT visit_id) AS visits
+                   count(DISTINCT indicator_code || '@' || framework_id) AS indicatoren
             FROM scoped GROUP BY yearbook_theme
         ),
+        theme_visits AS (SELECT DISTINCT yearbook_theme, visit_id FROM scoped),
         dossiers AS (
-            SELECT p.yearbook_theme, count(*) AS dossiers
-            FROM pooled p, dossier d WHERE list_contains(p.visits, d.visit_id)
-            GROUP BY p.yearbook_theme
+            SELECT tv.yearbook_theme, count(*) AS dossiers
+            FROM theme_visits tv JOIN dossier d USING (visit_id)
+            GROUP BY tv.yearbook_theme
         ),
         final AS (
             SELECT p.yearbook_theme AS jaarbeeld_thema, p.k, p.n, p.nvt, p.onbekend, p.onderzoeken, p.gemeenten,

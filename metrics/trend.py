@@ -5,20 +5,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.compliance import Scope, compliance_by_visit
+from metrics.compliance import Scope, _compliance
 from metrics.stats import newcombe_difference
 
 
 def trend_by_indicator(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
     """Per municipality × framework × indicator, each visit against the previous one (onderzoek → hertoets,
     or a later study): change in percentage points with Newcombe's 95% interval for the difference."""
-    visits = compliance_by_visit(con, Scope(study=scope.study, municipality=scope.municipality, kind=None, year=scope.year))
-    visits = visits[visits["n"] > 0] if not visits.empty else visits
+    # compliance_by_visit, without its benchmark (unused here) and only for municipalities (and teams)
+    # with more than one visit on a framework: a single visit has nothing to compare with.
+    visit_scope = Scope(study=scope.study, municipality=scope.municipality, kind=None, year=scope.year)
+    visits = _compliance(con, "visit", visit_scope, benchmark=False, repeated_only=True)
+    needed = ["kader", "gemeentecode", "gemeente", "team", "indicator", "label", "onderzoek", "soort", "datum", "k", "n", "percentage"]
+    visits = visits.loc[visits["n"] > 0, needed] if not visits.empty else visits  # only the columns used below
     columns = ["kader", "gemeentecode", "gemeente", "team", "indicator", "label", "van_onderzoek", "van_soort", "van_datum",
                "van_k", "van_n", "van_percentage", "naar_onderzoek", "naar_soort", "naar_datum", "naar_k", "naar_n",
                "naar_percentage", "verschil_pp", "ondergrens_pp", "bovengrens_pp", "significant"]
-    if visits.empty:
+    if visits.empty and not _judged_anything(con, visit_scope):
         return pd.DataFrame(columns=columns)
+    # (With judged visits but no pairs, the empty, typed frame runs through to the same typed empty result.)
     visits = visits.sort_values(["kader", "gemeentecode", "team", "indicator", "datum"], kind="stable")
     keys = ["kader", "gemeentecode", "team", "indicator"]
     prev = visits.groupby(keys, sort=False).shift(1)
@@ -40,3 +45,9 @@ def trend_by_indicator(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
     if scope.kind:
         out = out[out["naar_soort"] == scope.kind]
     return out[columns].reset_index(drop=True)
+
+
+def _judged_anything(con, scope: Scope) -> bool:
+    """Whether any visit × indicator in scope has n = ja + nee > 0 (a visit row the trend would keep)."""
+    where, params = scope.where()
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM v_count c WHERE {where} AND c.ja + c.nee > 0)", params).fetchone()[0]

@@ -187,3 +187,20 @@ def test_jaarbeeld_pools_every_study_with_fieldwork_in_the_year(tmp_path):
     first = weakest[weakest["jaarbeeld_thema"] == "veiligheid"].iloc[0]
     assert (first.indicator, first.k, first.n) == (safety_kg[0], 3, 10)
     assert row(jaarbeeld_themes(con, 2017), jaarbeeld_thema="veiligheid").k == 1
+
+
+def test_visit_indicator_count_has_one_row_per_visit_and_indicator_matching_the_scores(kg_db):
+    """The metrics count visits as rows of visit_indicator_count; the loader must keep it exact."""
+    dupes = kg_db.execute("SELECT count(*) FROM (SELECT visit_id, indicator_code FROM visit_indicator_count GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+    assert dupes == 0
+    mismatch = kg_db.execute(
+        """
+        SELECT count(*) FROM (
+            SELECT visit_id, indicator_code, count(*) FILTER (WHERE value = 'ja') AS ja, count(*) FILTER (WHERE value = 'nee') AS nee,
+                   count(*) FILTER (WHERE value = 'nvt') AS nvt
+            FROM score GROUP BY ALL
+        ) s FULL JOIN visit_indicator_count c USING (visit_id, indicator_code)
+        WHERE s.ja IS DISTINCT FROM c.ja OR s.nee IS DISTINCT FROM c.nee OR s.nvt IS DISTINCT FROM c.nvt
+        """
+    ).fetchone()[0]
+    assert mismatch == 0

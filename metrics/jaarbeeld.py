@@ -69,7 +69,9 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5) -> pd.
         [int(year)],
     ).df()
     frame = _with_rates(frame[frame["n"] >= min_n].copy())
-    frame = frame.sort_values(["jaarbeeld_thema", "percentage", "n"], ascending=[True, True, False])
+    frame = frame.sort_values(
+        ["jaarbeeld_thema", "percentage", "n", "onderzoek", "indicator"], ascending=[True, True, False, True, True], kind="stable"
+    )
     frame = frame.groupby("jaarbeeld_thema", sort=False).head(per_theme)
     frame.insert(0, "jaar", int(year))
     return frame.reset_index(drop=True)

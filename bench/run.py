@@ -64,6 +64,7 @@ def _u(*parts: str) -> str:
 
 def generate(db_path: Path) -> None:
     from loaders.database import connect
+    from loaders.importer import VALUE_COUNTS_SQL
 
     t0 = time.perf_counter()
     con = connect(db_path)  # schema, shipped frameworks, municipality reference list
@@ -238,17 +239,8 @@ def generate(db_path: Path) -> None:
 
     # The loader's own derivation (loaders/importer.py, write_staged), over every generated visit.
     con.execute(
-        """
-        INSERT INTO visit_indicator_count
-        SELECT s.visit_id, s.indicator_code,
-               count(*) FILTER (WHERE value = 'ja'), count(*) FILTER (WHERE value = 'nee'),
-               count(*) FILTER (WHERE value = 'nvt'), count(*) FILTER (WHERE value = 'onbekend'),
-               count(*) FILTER (WHERE value = 'groen'), count(*) FILTER (WHERE value = 'oranje'),
-               count(*) FILTER (WHERE value = 'rood')
-        FROM score s
-        GROUP BY s.visit_id, s.indicator_code
-        ORDER BY s.visit_id, s.indicator_code
-        """
+        f"INSERT INTO visit_indicator_count SELECT visit_id, indicator_code, {VALUE_COUNTS_SQL} "
+        "FROM score GROUP BY visit_id, indicator_code ORDER BY visit_id, indicator_code"
     )
 
     # One import_log row per study, with the counts of what that "import" wrote.

@@ -95,6 +95,11 @@ def _user() -> str:
         return "onbekend"
 
 
+# The columns of visit_indicator_count after (visit_id, indicator_code), as aggregates over `value`.
+VALUE_COUNTS_SQL = ", ".join(
+    f"count(*) FILTER (WHERE value = '{v}')" for v in ("ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood")
+)
+
 TABLES_BY_VISIT = ("score", "visit_indicator_count", "remark", "finding", "recommendation", "dossier", "visit")
 
 
@@ -159,16 +164,8 @@ def write_staged(
         # Counted from the staged Arrow data: scanning the just-inserted rows inside the
         # transaction is several times slower.
         con.execute(
-            """
-            INSERT INTO visit_indicator_count
-            SELECT v.visit_id, s.indicator_code,
-                   count(*) FILTER (WHERE value = 'ja'), count(*) FILTER (WHERE value = 'nee'),
-                   count(*) FILTER (WHERE value = 'nvt'), count(*) FILTER (WHERE value = 'onbekend'),
-                   count(*) FILTER (WHERE value = 'groen'), count(*) FILTER (WHERE value = 'oranje'),
-                   count(*) FILTER (WHERE value = 'rood')
-            FROM staged_scores s JOIN staged_visits v USING (vkey)
-            GROUP BY v.visit_id, s.indicator_code
-            """
+            f"INSERT INTO visit_indicator_count SELECT v.visit_id, s.indicator_code, {VALUE_COUNTS_SQL} "
+            "FROM staged_scores s JOIN staged_visits v USING (vkey) GROUP BY v.visit_id, s.indicator_code"
         )
         result = ImportResult(
             file=staged.file,

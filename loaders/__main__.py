@@ -34,6 +34,14 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return 0 if exc.code == 0 else 2
+    try:
+        return _run(args)
+    except LoaderError as exc:  # e.g. the database is locked by the running app
+        print(f"FOUT: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
     if args.command == "import":
         return _import(args)
     if args.command == "template":

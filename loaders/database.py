@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.problems import LoaderError
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 SCHEMA_FILE = DATA_DIR / "schema.sql"
@@ -14,6 +16,10 @@ SCHEMA_FILE = DATA_DIR / "schema.sql"
 
 def default_db_path() -> Path:
     return Path(os.environ.get("TOEZICHT_DB") or DATA_DIR / "toezicht.duckdb")
+
+
+class DatabaseBusy(LoaderError):
+    """The database file is locked by another process or cannot be opened."""
 
 
 def quote_ident(name: str) -> str:
@@ -24,10 +30,18 @@ def quote_ident(name: str) -> str:
 def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and on first use create) the database with schema, frameworks and municipalities."""
     path = Path(path) if path else default_db_path()
-    if read_only and path.exists():
-        return duckdb.connect(str(path), read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    try:
+        if read_only and path.exists():
+            return duckdb.connect(str(path), read_only=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"database {path} is in gebruik door een ander programma (bijvoorbeeld de draaiende app). "
+                "Importeer via de pagina Importeren, of stop de app en probeer opnieuw."
+            ) from exc
+        raise DatabaseBusy(f"database {path} kan niet worden geopend: {exc}") from exc
     ensure_schema(con)
     return con
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.database import connect
+from loaders.problems import LoaderError
 from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
@@ -101,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return 0 if exc.code == 0 else 2
-    con = connect(args.db)
+    try:
+        con = connect(args.db)
+    except LoaderError as exc:
+        print(f"FOUT: {exc}", file=sys.stderr)
+        return 1
     try:
         problem = _check_scope(con, getattr(args, "onderzoek", None), getattr(args, "gemeente", None))
         if problem:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import shutil
 
 import duckdb
@@ -19,6 +21,7 @@ from conftest import (
     make_truncated_xlsx,
     make_workbook,
     make_xls,
+    REPO,
     run_cli,
     write_csv,
 )
@@ -284,3 +287,22 @@ def test_demo_rebuild_gives_the_same_database(demo_db):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert _query(demo_db, counts_sql) == before
     assert _query(demo_db, PUBLISHED_SQL, ["kg-2017", "Goeree-Overflakkee", "TT3"]) == [(2, 12, 14)]
+
+
+def test_a_database_locked_by_another_process_gives_a_dutch_message(tmp_path):
+    db = tmp_path / "bezet.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        book = make_workbook(tmp_path / "w.xlsx", kg_meta(), kg_dossiers())
+        done = run_cli("import", book, "--db", db)
+        assert done.returncode == 1
+        assert "in gebruik door een ander programma" in done.stderr and "Traceback" not in done.stderr
+        metrics = subprocess.run([sys.executable, "-m", "metrics", "compliance", "--db", str(db)], cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert metrics.returncode == 1 and "in gebruik" in metrics.stderr and "Traceback" not in metrics.stderr
+    finally:
+        holder.kill()
+        holder.wait()

@@ -30,8 +30,9 @@ def ensure_database() -> None:
 ensure_database()
 
 pages = [
-    st.Page("pages/overzicht.py", title="Overzicht", icon="🏠", default=True),
-    st.Page("pages/methode.py", title="Methode", icon="📐"),
+    st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
+    st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
+    st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
 ]
 with st.sidebar:
     st.caption(f"Database: `{default_db_path()}`")

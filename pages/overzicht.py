@@ -33,7 +33,15 @@ if summary["laatste_import"] is not None:
 
 st.subheader("Onderzoeken")
 studies = _studies()
-st.dataframe(studies, hide_index=True, width="stretch")
+st.dataframe(
+    studies,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "eerste_bezoek": st.column_config.DateColumn("eerste bezoek", format="DD-MM-YYYY"),
+        "laatste_bezoek": st.column_config.DateColumn("laatste bezoek", format="DD-MM-YYYY"),
+    },
+)
 csv_download(studies, "onderzoeken.csv")
 
 st.subheader("Zwakste indicatoren")

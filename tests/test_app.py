@@ -51,3 +51,15 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
     assert db.exists()
     assert {m.label: m.value for m in at.metric}["Onderzoeken"] == "4"
     connection.clear()
+
+
+def test_importeren_shows_history_and_offers_templates(demo_env):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/importeren.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Importeren"
+    history = at.dataframe[0].value
+    assert len(history) == 49 and set(history["status"]) == {"geimporteerd"}
+    template_choice = at.selectbox[1]
+    assert [o.split(" — ")[0] for o in template_choice.options] == ["kg-2017", "rigg-2016", "so-2016", "vt-2019"]
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download sjabloon (.xlsx)"]

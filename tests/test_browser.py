@@ -1,12 +1,15 @@
 """End to end: the real Streamlit server driven by headless Chromium (Debian's chromium + chromedriver)."""
 
+import datetime as dt
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 
 import pytest
+from conftest import kg_dossiers, kg_meta, make_workbook
 from demo_db import REPO, demo_database
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -24,7 +27,9 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     port = free_port()
-    env = dict(os.environ, TOEZICHT_DB=str(demo_database(tmp_path_factory)))
+    db = tmp_path_factory.mktemp("server") / "toezicht.duckdb"
+    shutil.copy(demo_database(tmp_path_factory), db)  # the upload test writes; keep the shared demo intact
+    env = dict(os.environ, TOEZICHT_DB=str(db))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -70,3 +75,23 @@ def test_overzicht_renders_in_a_real_browser_and_navigates_to_methode(server, br
     browser.find_element(By.PARTIAL_LINK_TEXT, "Methode").click()
     wait_for_text(browser, "Wilson")
     assert "methode" in browser.current_url
+
+
+def test_upload_a_workbook_see_the_report_and_import_it(server, browser, tmp_path):
+    good = make_workbook(tmp_path / "brielle-hertoets.xlsx",
+                         kg_meta(Gemeente="Brielle", Soort="hertoets", Datum=dt.datetime(2017, 11, 7)), kg_dossiers(8))
+    rows = kg_dossiers(8)
+    rows[3][2] = "misschien"
+    bad = make_workbook(tmp_path / "kapot.xlsx", kg_meta(Gemeente="Brielle", Datum=dt.datetime(2017, 12, 5)), rows)
+    browser.get(server + "/importeren")
+    wait_for_text(browser, "Bestand importeren")
+    upload = WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[type=file]")))
+    upload.send_keys(str(good))
+    wait_for_text(browser, "Geen fouten: 1 bezoek(en), 8 dossiers, 24 scores")
+    button = browser.find_element(By.XPATH, "//button[.//p[normalize-space()='Importeren']]")
+    button.click()
+    wait_for_text(browser, "geimporteerd als import #50")
+    upload = browser.find_element(By.CSS_SELECTOR, "input[type=file]")
+    upload.send_keys(str(bad))
+    wait_for_text(browser, "Geweigerd: 1 fout(en). Er is niets opgeslagen.")
+    assert "Traceback" not in browser.find_element(By.TAG_NAME, "body").text

@@ -92,8 +92,8 @@ def _years_of(name: str) -> list[int]:
 
 
 def suggest(name: str, year: int) -> str | None:
-    """A Dutch hint for an unknown name in `year`: the successor after a merger, the names used
-    before a merger, the suffixed variants of an ambiguous name, or the closest valid name."""
+    """A Dutch hint (a whole clause, punctuated) for an unknown name in `year`: the successor after a
+    merger, the names used before a merger, the suffixed variants of an ambiguous name, or the closest name."""
     by_key, display = _index(year)
     key = _key(name)
     valid = set(display.values())
@@ -102,11 +102,11 @@ def suggest(name: str, year: int) -> str | None:
         successors = sorted({new for y, old, new in _mergers() if _key(old) == key and y <= reference_year(year)} & valid)
         if successors:
             how = "opgegaan in" if len(successors) == 1 else "verdeeld over"
-            return f"'{name}' is per 1 januari {years[-1] + 1} {how} " + " / ".join(successors) + "; gebruik de naam van toen"
+            return f"'{name}' is per 1 januari {years[-1] + 1} {how} " + " / ".join(successors) + "; gebruik de naam van toen."
     if years and years[0] > reference_year(year):
         predecessors = sorted({old for y, old, new in _mergers() if _key(new) == key} & valid)
         if predecessors:
-            return f"'{name}' bestaat pas sinds {years[0]}; in {year} heette het gebied " + " / ".join(predecessors)
+            return f"'{name}' bestaat pas sinds {years[0]}; in {year} heette het gebied " + " / ".join(predecessors) + "."
     variants = sorted(n for k, n in display.items() if k.startswith(key + " ("))
     if variants:
         return "bedoelt u " + " of ".join(f"'{v}'" for v in variants) + "?"

@@ -210,7 +210,7 @@ class VisitRegistry:
                     sheet,
                     cell,
                     f"gemeente '{safe_echo(name)}' bestaat niet in {year}"
-                    + (f"; {hint}." if hint and not hint.endswith("?") else f"; {hint}" if hint else ".")
+                    + (f"; {hint}" if hint else ".")
                     + " Gebruik de gemeentenaam zoals CBS die dat jaar voerde.",
                 )
         return self._muni_cache[(name.lower(), year)]

@@ -35,6 +35,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
             return duckdb.connect(str(path), read_only=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
+        ensure_schema(con)  # may also meet the lock, on the write-ahead log
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(
@@ -42,7 +43,6 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
                 "Importeer via de pagina Importeren, of stop de app en probeer opnieuw."
             ) from exc
         raise DatabaseBusy(f"database {path} kan niet worden geopend: {exc}") from exc
-    ensure_schema(con)
     return con
 
 

@@ -15,6 +15,9 @@ def demo_env(tmp_path_factory, monkeypatch):
     from pages.common import connection
 
     connection.clear()  # the cached connection belongs to whichever database the previous test used
+    yield
+    connection().close()  # release the file lock: the CLI tests open the same demo database
+    connection.clear()
 
 
 def test_overzicht_shows_what_is_loaded_and_labels_demo(demo_env):
@@ -50,6 +53,7 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
     assert not at.exception
     assert db.exists()
     assert {m.label: m.value for m in at.metric}["Onderzoeken"] == "4"
+    connection().close()
     connection.clear()
 
 

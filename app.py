@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from loaders.database import default_db_path
@@ -19,11 +21,15 @@ def ensure_database() -> None:
     with st.status("Eerste start: demodatabase wordt opgebouwd…", expanded=True) as status:
         bar = st.progress(0.0)
 
-        def progress(message: str) -> None:
-            done, total = message[1:].split("]")[0].split("/")
-            bar.progress(int(done) / int(total), text=message)
+        def progress(done: int, total: int, message: str) -> None:
+            bar.progress(done / total, text=f"{done} van {total} werkmappen — {message}")
 
-        build_demo(path, progress=progress)
+        # Built under another name and moved into place, so an interrupted first start is redone next time.
+        partial = path.with_name(path.name + ".bouw")
+        for stale in (partial, partial.with_name(partial.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        build_demo(partial, progress=progress)
+        os.replace(partial, path)
         status.update(label="Demodatabase klaar.", state="complete", expanded=False)
 
 

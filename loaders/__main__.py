@@ -59,7 +59,7 @@ def _run(args) -> int:
 
         db = args.db or default_db_path()
         started = time.perf_counter()
-        results = build_demo(db, progress=lambda msg: print(msg, flush=True))
+        results = build_demo(db, progress=lambda done, total, msg: print(f"[{done}/{total}] {msg}", flush=True))
         print(f"Demodatabase {db}: {len(results)} werkmappen geïmporteerd in {time.perf_counter() - started:.1f} s.")
         return 0
     return 2

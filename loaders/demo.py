@@ -265,7 +265,7 @@ def remove_demo_studies(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("COMMIT")
 
 
-def build_demo(db_path: Path, progress: Callable[[str], None] | None = None) -> list[ImportResult]:
+def build_demo(db_path: Path, progress: Callable[[int, int, str], None] | None = None) -> list[ImportResult]:
     """(Re)build the demo studies in the database at `db_path` through the normal import path."""
     db_path = Path(db_path)
     folder = db_path.parent / DEMO_DIR_NAME
@@ -277,8 +277,9 @@ def build_demo(db_path: Path, progress: Callable[[str], None] | None = None) -> 
         for n, path in enumerate(paths, 1):
             results.append(import_file(con, path, demo=True))
             if progress:
-                progress(f"[{n}/{len(paths)}] {path.name}: {results[-1].status}")
+                progress(n, len(paths), f"{path.name}: {results[-1].status}")
         con.execute("UPDATE study SET name = (SELECT f.name FROM framework f WHERE f.framework_id = study.framework_id) || ' (demo)' WHERE is_demo")
+        con.execute("CHECKPOINT")  # everything in the database file itself, no write-ahead log left behind
     finally:
         con.close()
     return results

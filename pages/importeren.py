@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,8 @@ from loaders.stage import Options, stage_file
 from loaders.template import build_template
 from metrics.overview import import_history
 from pages.common import csv_download, cursor
+
+LOG = logging.getLogger(__name__)
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -58,7 +61,13 @@ with tab_upload:
         try:
             with st.spinner("Controleren…"):
                 staged = stage_file(cur, Path(upload.name), data, options)
-        except ImportRejected as exc:
+        except Exception as exc:
+            if not isinstance(exc, ImportRejected):
+                # A bug, not bad input: say so in Dutch; the type (never the values) goes to the log.
+                LOG.error("onverwachte fout bij controle van een upload: %s", type(exc).__name__)
+                st.error(f"Onverwachte fout bij het controleren van {upload.name}; er is niets opgeslagen. "
+                         "Meld dit bij de beheerder, met het bestand.")
+                continue
             errors = [p for p in exc.problems if p.severity == "fout"]
             st.error(f"Geweigerd: {len(errors)} fout(en). Er is niets opgeslagen. Herstel de cellen hieronder en upload opnieuw.")
             report = problems_frame(exc.problems)

@@ -84,7 +84,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, **kwargs) -> I
     try:
         check_size(path.name, path.stat().st_size)  # before reading a huge file into memory
     except LoaderError as exc:
-        raise ImportRejected(path.name, [Problem(path.name, "", "", str(exc).split(": ", 1)[-1])]) from exc
+        raise ImportRejected.from_error(path.name, exc) from exc
     return import_bytes(con, path.name, path.read_bytes(), **kwargs)
 
 

@@ -43,6 +43,11 @@ class ImportRejected(LoaderError):
         errors = [p for p in problems if p.severity == "fout"]
         super().__init__(f"{file}: geweigerd, {len(errors)} fout(en); er is niets opgeslagen.")
 
+    @classmethod
+    def from_error(cls, file: str, error: LoaderError) -> "ImportRejected":
+        """A file-level refusal (xls, size, corrupt, …) as a report with one problem."""
+        return cls(file, [Problem(file, "", "", str(error).split(": ", 1)[-1])])
+
 
 def col_letter(index: int) -> str:
     """0-based column index → Excel column letters (0 → A, 26 → AA)."""

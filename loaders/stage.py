@@ -855,7 +855,7 @@ def stage_file(con, path: Path, data: bytes, options: Options) -> Staged:
         else:
             staged = stage_workbook(con, read_workbook(path, data), options, out)
     except LoaderError as exc:
-        raise ImportRejected(path.name, [Problem(path.name, "", "", str(exc).split(": ", 1)[-1])]) from exc
+        raise ImportRejected.from_error(path.name, exc) from exc
     if staged is None or out.has_errors:
         if not out.has_errors:
             out.error("", "", "bestand bevat geen gegevens om te importeren.")

@@ -6,9 +6,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.compliance import Scope, compliance_by_indicator
-from metrics.stats import binomial_control_limit
-
-LIMITS = (("ondergrens_95", 0.025), ("bovengrens_95", 0.975), ("ondergrens_998", 0.001), ("bovengrens_998", 0.999))
+from metrics.stats import FUNNEL_LIMITS, binomial_control_limit, funnel_band
 
 
 def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
@@ -43,7 +41,7 @@ def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
             "n": n,
         }
     )
-    for name, p in LIMITS:
+    for name, p in FUNNEL_LIMITS:
         curves[name] = binomial_control_limit(p0 / 100, n, p) * 100
     return curves
 
@@ -68,7 +66,7 @@ def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:
     p0_u, at_u = p0[known][pick], at[known][pick]
     out = points.copy()
     limits = {}
-    for name, p in LIMITS:
+    for name, p in FUNNEL_LIMITS:
         values = np.full(len(points), np.nan)
         values[known] = binomial_control_limit(p0_u, at_u, p)[inverse]
         limits[name] = values
@@ -76,11 +74,5 @@ def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:
     ok = (n > 0) & known
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
-    position = np.full(len(points), "", dtype=object)
-    position[ok] = "binnen"
-    position[ok & (rate < limits["ondergrens_95"])] = "onder 95%"
-    position[ok & (rate > limits["bovengrens_95"])] = "boven 95%"
-    position[ok & (rate < limits["ondergrens_998"])] = "onder 99,8%"
-    position[ok & (rate > limits["bovengrens_998"])] = "boven 99,8%"
-    out["funnel"] = position
+    out["funnel"] = funnel_band(rate, ok, limits)
     return out

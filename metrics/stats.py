@@ -55,11 +55,15 @@ def binomial_control_limit(p0: float, n, probability: float) -> np.ndarray:
     return np.clip(limit, 0.0, 1.0)
 
 
+# Column name → cumulative probability of each funnel control limit (two-sided 95% and 99.8%).
+FUNNEL_LIMITS = (("ondergrens_95", 0.025), ("bovengrens_95", 0.975), ("ondergrens_998", 0.001), ("bovengrens_998", 0.999))
+
+
 def funnel_limits(p0: float, n_max: int) -> pd.DataFrame:
     """Control limits (95% and 99.8%, two-sided) around benchmark p0 for n = 1..n_max, in percent."""
     n = np.arange(1, max(int(n_max), 1) + 1)
     frame = pd.DataFrame({"n": n})
-    for name, p in (("ondergrens_95", 0.025), ("bovengrens_95", 0.975), ("ondergrens_998", 0.001), ("bovengrens_998", 0.999)):
+    for name, p in FUNNEL_LIMITS:
         frame[name] = binomial_control_limit(p0, n, p) * 100
     return frame
 
@@ -74,13 +78,18 @@ def funnel_position(k, n, p0: float) -> np.ndarray:
         return out
     rate = np.where(ok, k / np.where(ok, n, 1), np.nan)
     nn = np.where(ok, n, 1)
-    lo95, hi95 = binomial_control_limit(p0, nn, 0.025), binomial_control_limit(p0, nn, 0.975)
-    lo998, hi998 = binomial_control_limit(p0, nn, 0.001), binomial_control_limit(p0, nn, 0.999)
+    limits = {name: binomial_control_limit(p0, nn, p) for name, p in FUNNEL_LIMITS}
+    return funnel_band(rate, ok, limits)
+
+
+def funnel_band(rate: np.ndarray, ok: np.ndarray, limits: dict[str, np.ndarray]) -> np.ndarray:
+    """Classify proportions against their limits (as proportions, keyed like FUNNEL_LIMITS); '' where not ok."""
+    out = np.full(rate.shape, "", dtype=object)
     out[ok] = "binnen"
-    out[ok & (rate < lo95)] = "onder 95%"
-    out[ok & (rate > hi95)] = "boven 95%"
-    out[ok & (rate < lo998)] = "onder 99,8%"
-    out[ok & (rate > hi998)] = "boven 99,8%"
+    out[ok & (rate < limits["ondergrens_95"])] = "onder 95%"
+    out[ok & (rate > limits["bovengrens_95"])] = "boven 95%"
+    out[ok & (rate < limits["ondergrens_998"])] = "onder 99,8%"
+    out[ok & (rate > limits["bovengrens_998"])] = "boven 99,8%"
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from metrics.compliance import Scope, _compliance
@@ -21,9 +20,8 @@ def trend_by_indicator(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
     columns = ["kader", "gemeentecode", "gemeente", "team", "indicator", "label", "van_onderzoek", "van_soort", "van_datum",
                "van_k", "van_n", "van_percentage", "naar_onderzoek", "naar_soort", "naar_datum", "naar_k", "naar_n",
                "naar_percentage", "verschil_pp", "ondergrens_pp", "bovengrens_pp", "significant"]
-    if visits.empty and not _judged_anything(con, visit_scope):
+    if visits.empty:
         return pd.DataFrame(columns=columns)
-    # (With judged visits but no pairs, the empty, typed frame runs through to the same typed empty result.)
     visits = visits.sort_values(["kader", "gemeentecode", "team", "indicator", "datum"], kind="stable")
     keys = ["kader", "gemeentecode", "team", "indicator"]
     prev = visits.groupby(keys, sort=False).shift(1)
@@ -46,8 +44,3 @@ def trend_by_indicator(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
         out = out[out["naar_soort"] == scope.kind]
     return out[columns].reset_index(drop=True)
 
-
-def _judged_anything(con, scope: Scope) -> bool:
-    """Whether any visit × indicator in scope has n = ja + nee > 0 (a visit row the trend would keep)."""
-    where, params = scope.where()
-    return con.execute(f"SELECT EXISTS (SELECT 1 FROM v_count c WHERE {where} AND c.ja + c.nee > 0)", params).fetchone()[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.compliance import Scope, compliance_by_indicator
+from metrics.compliance import Scope, _counts, compliance_by_indicator
 from metrics.stats import FUNNEL_LIMITS, binomial_control_limit, funnel_band
 
 
@@ -18,15 +18,15 @@ def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
     X ~ Binomial(n, p0), limit = (r_p − α)/n with α = (F(r_p) − p)/(F(r_p) − F(r_p − 1)).
     95% limits use p = 0.025 and 0.975, 99.8% limits p = 0.001 and 0.999.
     """
-    points = compliance_by_indicator(con, scope)
     columns = ["onderzoek", "indicator", "benchmark", "n", "ondergrens_95", "bovengrens_95", "ondergrens_998", "bovengrens_998"]
-    judged = points[points["n"] > 0]
-    groups = judged.groupby(["onderzoek", "indicator"], sort=False)
-    heads = groups.head(1)  # each group's first row, in group order: its benchmark is the group's p0
-    heads = heads[heads["benchmark"].notna()]
+    # The pooled rows carry each indicator's benchmark; the curve runs to the largest municipality's n.
+    heads = compliance_by_indicator(con, scope, pooled=True)
+    per_municipality = _counts(con, ["study_id", "framework_id", "municipality_code", "indicator_code"], scope, False, visit_counts=False)
+    largest = per_municipality.groupby(["study_id", "indicator_code"])["n"].max()
+    heads = heads[(heads["n"] > 0) & heads["benchmark"].notna()]
     if heads.empty:
         return pd.DataFrame(columns=columns)
-    n_max = groups["n"].max().loc[list(zip(heads["onderzoek"], heads["indicator"]))].to_numpy()
+    n_max = largest.loc[list(zip(heads["onderzoek"], heads["indicator"]))].to_numpy()
     # All curves at once (one scipy call per limit instead of one per indicator): the limits are
     # computed element by element, so this gives exactly the per-indicator funnel_limits.
     sizes = np.maximum(n_max.astype(int), 1)

@@ -17,10 +17,10 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-# Debian's Chromium and ChromeDriver for the end-to-end browser test.
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	@if ! command -v chromium >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
 # The app builds the demo database itself on first start (data/toezicht.duckdb).

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from loaders.database import default_db_path
+from store.database import default_db_path
 
 st.set_page_config(page_title="Toezicht Dashboard", page_icon="📊", layout="wide")
 
@@ -35,11 +35,16 @@ def ensure_database() -> None:
 
 ensure_database()
 
+from pages.common import source_selector  # noqa: E402  (after the database exists)
+
 pages = [
     st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
     st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
     st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
 ]
+navigation = st.navigation(pages)
+# Shared filters are bound here, before the page runs, so they survive page switches.
 with st.sidebar:
+    source_selector()
     st.caption(f"Database: `{default_db_path()}`")
-st.navigation(pages).run()
+navigation.run()

@@ -49,7 +49,7 @@ def main() -> None:
         tmp = Path(tmp)
         os.environ["TOEZICHT_KADERS"] = str(tmp)
         write_framework(tmp)
-        from loaders.database import connect
+        from store.database import connect
         from loaders.demo import build_demo
         from loaders.importer import import_file
 

@@ -63,7 +63,7 @@ def _u(*parts: str) -> str:
 
 
 def generate(db_path: Path) -> None:
-    from loaders.database import connect
+    from store.database import connect
     from loaders.importer import VALUE_COUNTS_SQL
 
     t0 = time.perf_counter()
@@ -117,7 +117,7 @@ def generate(db_path: Path) -> None:
         FROM municipality_year WHERE year = {MUNICIPALITY_YEAR}
         """
     )
-    n_muni = con.execute("SELECT count(*) FROM b_muni").fetchone()[0]
+    n_muni = con.execute("SELECT count(*) FROM b_muni").fetchall()[0][0]
 
     # Visits: one onderzoek per municipality per study, a hertoets ~4 months later for ~10%.
     # import_id = study number (one import_log row per study).
@@ -203,7 +203,7 @@ def generate(db_path: Path) -> None:
         f"VALUES ('{RAG_STUDY}', '{RAG_FRAMEWORK}', 'Benchmark zelfevaluatie (rag)', false, TIMESTAMP '2021-06-01 09:00:00')"
     )
     teams = ", ".join(f"({n}, '{t}')" for n, t in enumerate(RAG_TEAMS))
-    start = con.execute("SELECT max(visit_id) FROM visit").fetchone()[0]
+    start = con.execute("SELECT max(visit_id) FROM visit").fetchall()[0][0]
     con.execute(
         f"""
         CREATE TEMP TABLE b_rag_visit AS
@@ -264,20 +264,20 @@ def generate(db_path: Path) -> None:
 
     # Keep the sequences ahead of the generated ids, so a later real import into a kept DB works.
     for seq, table, column in (("seq_visit_id", "visit", "visit_id"), ("seq_import_id", "import_log", "import_id")):
-        top = con.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+        top = con.execute(f"SELECT max({column}) FROM {table}").fetchall()[0][0]
         con.execute(f"SELECT max(nextval('{seq}')) FROM range(?)", [top])
     con.execute("CHECKPOINT")
     elapsed = time.perf_counter() - t0
 
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
               for t in ("study", "visit", "dossier", "score", "visit_indicator_count", "import_log")}
-    vic_total = con.execute("SELECT sum(ja + nee + nvt + onbekend + groen + oranje + rood) FROM visit_indicator_count").fetchone()[0]
+    vic_total = con.execute("SELECT sum(ja + nee + nvt + onbekend + groen + oranje + rood) FROM visit_indicator_count").fetchall()[0][0]
     if vic_total != counts["score"]:
         raise SystemExit(f"bench/run.py: visit_indicator_count totals {vic_total}, score has {counts['score']} rows")
     kinds = dict(con.execute("SELECT kind, count(*) FROM visit GROUP BY kind ORDER BY kind").fetchall())
     onderzoek_scores = con.execute(
         "SELECT count(*) FROM score JOIN visit USING (visit_id) WHERE kind = 'onderzoek' AND study_id <> ?", [RAG_STUDY]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     con.close()
     size_mb = db_path.stat().st_size / 2**20
     print(f"generate_s={elapsed:.1f} db_mb={size_mb:.0f} municipalities={n_muni}")
@@ -306,10 +306,10 @@ def calls(con) -> list[tuple[str, callable]]:
     focus_muni = con.execute(
         "SELECT municipality_name FROM visit WHERE study_id = ? AND kind = 'hertoets' ORDER BY municipality_code LIMIT 1",
         [FOCUS_STUDY],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     trend_muni = con.execute(
         "SELECT municipality_name FROM visit WHERE kind = 'hertoets' GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     s = FOCUS_STUDY
     rag = Scope(study=RAG_STUDY, scale="rag")
     items = [
@@ -348,7 +348,7 @@ def calls(con) -> list[tuple[str, callable]]:
 
 
 def time_calls(db_path: Path) -> float:
-    from loaders.database import connect
+    from store.database import connect
 
     con = connect(db_path, read_only=True)
     cur = con.cursor()

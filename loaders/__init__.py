@@ -1,6 +1,5 @@
 """Scoring workbooks and CSV files in, DuckDB out: read → normalise → validate → write."""
 
-from loaders.database import connect, default_db_path
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.importer import ImportResult, import_file
 
@@ -9,7 +8,5 @@ __all__ = [
     "ImportResult",
     "LoaderError",
     "Problem",
-    "connect",
-    "default_db_path",
     "import_file",
 ]

@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from loaders.database import connect, default_db_path
+from store.database import connect, default_db_path
 from loaders.problems import ImportRejected, LoaderError
+from reference.errors import ToezichtError
 from loaders.stage import Options
 
 
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if exc.code == 0 else 2
     try:
         return _run(args)
-    except LoaderError as exc:  # e.g. the database is locked by the running app
+    except ToezichtError as exc:  # e.g. the database is locked by the running app
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1
 

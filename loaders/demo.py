@@ -16,9 +16,9 @@ from typing import Callable
 
 import duckdb
 
-from loaders.database import connect
-from loaders.frameworks import Framework, shipped_frameworks
-from loaders.importer import TABLES_BY_VISIT, ImportResult, import_file
+from store.database import connect, remove_demo_studies
+from reference.frameworks import Framework, shipped_frameworks
+from loaders.importer import ImportResult, import_file
 from loaders.template import build_template
 
 SEED = 2016
@@ -253,16 +253,6 @@ def write_demo_workbooks(folder: Path) -> list[Path]:
         write_workbook(plan, fw, path, rng)
         paths.append(path)
     return paths
-
-
-def remove_demo_studies(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the demo studies and everything under them; real imports stay."""
-    con.execute("BEGIN TRANSACTION")
-    visits = "SELECT visit_id FROM visit WHERE study_id IN (SELECT study_id FROM study WHERE is_demo)"
-    for table in TABLES_BY_VISIT:  # visit last: the others select through it
-        con.execute(f"DELETE FROM {table} WHERE visit_id IN ({visits})")
-    con.execute("DELETE FROM study WHERE is_demo")
-    con.execute("COMMIT")
 
 
 def build_demo(db_path: Path, progress: Callable[[int, int, str], None] | None = None) -> list[ImportResult]:

@@ -15,6 +15,7 @@ import pyarrow as pa
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.read import check_size
 from loaders.stage import Options, Staged, stage_file
+from store.database import delete_visits, quote_ident, transaction
 
 
 @dataclass
@@ -55,7 +56,8 @@ def already_imported(con: duckdb.DuckDBPyConnection, sha: str, options: Options)
         ORDER BY l.import_id DESC LIMIT 1
         """,
         [sha, options.fingerprint()],
-    ).fetchone()
+    ).fetchall()
+    row = row[0] if row else None
     if row and row[1] > 0 and row[1] == row[2]:
         return row[0]
     return None
@@ -100,9 +102,6 @@ VALUE_COUNTS_SQL = ", ".join(
     f"count(*) FILTER (WHERE value = '{v}')" for v in ("ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood")
 )
 
-TABLES_BY_VISIT = ("score", "visit_indicator_count", "remark", "finding", "recommendation", "dossier", "visit")
-
-
 STAGED_TABLES = {  # table → (registered name, Staged attribute, columns besides visit_id)
     "dossier": ("staged_dossiers", "dossiers", "dossier_id, team"),
     "score": ("staged_scores", "scores", "dossier_id, indicator_code, value"),
@@ -118,78 +117,72 @@ def write_staged(
     """Replace the file's visits and insert everything in one transaction, with the history row."""
     visits = staged.visits.copy()
     registered = {view: _arrow(getattr(staged, attr)) for view, attr, _ in STAGED_TABLES.values()}
-    con.execute("BEGIN TRANSACTION")
     try:
-        # nextval inside the transaction: DuckDB 1.1 fails on it in autocommit mode here.
-        visits["visit_id"] = [r[0] for r in con.execute("SELECT nextval('seq_visit_id') FROM range(?)", [len(visits)]).fetchall()]
-        registered["staged_visits"] = visits
-        for view, frame in registered.items():
-            con.register(view, frame)
-        for study_id in sorted(staged.new_studies):
+        with transaction(con):
+            # nextval inside the transaction: DuckDB 1.1 fails on it in autocommit mode here.
+            visits["visit_id"] = [r[0] for r in con.execute("SELECT nextval('seq_visit_id') FROM range(?)", [len(visits)]).fetchall()]
+            registered["staged_visits"] = visits
+            for view, frame in registered.items():
+                con.register(view, frame)
+            for study_id in sorted(staged.new_studies):
+                con.execute(
+                    "INSERT INTO study (study_id, framework_id, name, is_demo) VALUES (?, ?, ?, ?)",
+                    [study_id, staged.studies[study_id], study_id, demo],
+                )
+            import_id = con.execute("SELECT nextval('seq_import_id')").fetchall()[0][0]
+            replaced = con.execute(
+                """
+                SELECT s.vkey, v.visit_id, v.municipality_name, v.kind, v.visit_date, v.team
+                FROM staged_visits s JOIN visit v
+                  ON v.study_id = s.study_id AND v.municipality_code = s.municipality_code
+                 AND v.kind = s.kind AND v.visit_date = s.visit_date AND v.team = s.team
+                ORDER BY s.vkey
+                """
+            ).fetchall()
+            changes = [_describe_change(con, vkey, old_id, name, kind, date, team) for vkey, old_id, name, kind, date, team in replaced]
+            old_ids = [r[1] for r in replaced]
+            delete_visits(con, old_ids)
             con.execute(
-                "INSERT INTO study (study_id, framework_id, name, is_demo) VALUES (?, ?, ?, ?)",
-                [study_id, staged.studies[study_id], study_id, demo],
+                """
+                INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id)
+                SELECT visit_id, study_id, municipality_code, municipality_name, kind, visit_date::DATE, team, region, ?
+                FROM staged_visits
+                """,
+                [import_id],
             )
-        import_id = con.execute("SELECT nextval('seq_import_id')").fetchone()[0]
-        replaced = con.execute(
-            """
-            SELECT s.vkey, v.visit_id, v.municipality_name, v.kind, v.visit_date, v.team
-            FROM staged_visits s JOIN visit v
-              ON v.study_id = s.study_id AND v.municipality_code = s.municipality_code
-             AND v.kind = s.kind AND v.visit_date = s.visit_date AND v.team = s.team
-            ORDER BY s.vkey
-            """
-        ).fetchall()
-        changes = [_describe_change(con, vkey, old_id, name, kind, date, team) for vkey, old_id, name, kind, date, team in replaced]
-        old_ids = [r[1] for r in replaced]
-        if old_ids:
-            for table in TABLES_BY_VISIT:
-                con.execute(f"DELETE FROM {table} WHERE visit_id IN (SELECT unnest(?::INTEGER[]))", [old_ids])
-        con.execute(
-            """
-            INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id)
-            SELECT visit_id, study_id, municipality_code, municipality_name, kind, visit_date::DATE, team, region, ?
-            FROM staged_visits
-            """,
-            [import_id],
-        )
-        for table, (view, attr, columns) in STAGED_TABLES.items():
-            if getattr(staged, attr).empty:
-                continue
-            select = ", ".join(f"s.{c}" for c in columns.split(", "))
+            for table, (view, attr, columns) in STAGED_TABLES.items():
+                if getattr(staged, attr).empty:
+                    continue
+                select = ", ".join(f"s.{c}" for c in columns.split(", "))
+                con.execute(
+                    f"INSERT INTO {quote_ident(table)} (visit_id, {columns}) "
+                    f"SELECT v.visit_id, {select} FROM {quote_ident(view)} s JOIN staged_visits v USING (vkey)"
+                )
+            # Counted from the staged Arrow data: scanning the just-inserted rows inside the
+            # transaction is several times slower.
             con.execute(
-                f"INSERT INTO {table} (visit_id, {columns}) "
-                f"SELECT v.visit_id, {select} FROM {view} s JOIN staged_visits v USING (vkey)"
+                f"INSERT INTO visit_indicator_count SELECT v.visit_id, s.indicator_code, {VALUE_COUNTS_SQL} "
+                "FROM staged_scores s JOIN staged_visits v USING (vkey) GROUP BY v.visit_id, s.indicator_code"
             )
-        # Counted from the staged Arrow data: scanning the just-inserted rows inside the
-        # transaction is several times slower.
-        con.execute(
-            f"INSERT INTO visit_indicator_count SELECT v.visit_id, s.indicator_code, {VALUE_COUNTS_SQL} "
-            "FROM staged_scores s JOIN staged_visits v USING (vkey) GROUP BY v.visit_id, s.indicator_code"
-        )
-        result = ImportResult(
-            file=staged.file,
-            status="vervangen" if old_ids else "geimporteerd",
-            import_id=import_id,
-            visits=len(visits),
-            dossiers=len(staged.dossiers),
-            scores=len(staged.scores),
-            remarks=len(staged.remarks),
-            findings=len(staged.findings),
-            recommendations=len(staged.recommendations),
-            warnings=staged.warnings,
-            changes="; ".join(changes),
-        )
-        con.execute(
-            "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, staged.file, sha, options.fingerprint(), dt.datetime.now(), user, result.status,
-             result.visits, result.dossiers, result.scores, result.remarks, result.findings,
-             result.recommendations, len(staged.warnings), result.changes or None],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+            result = ImportResult(
+                file=staged.file,
+                status="vervangen" if old_ids else "geimporteerd",
+                import_id=import_id,
+                visits=len(visits),
+                dossiers=len(staged.dossiers),
+                scores=len(staged.scores),
+                remarks=len(staged.remarks),
+                findings=len(staged.findings),
+                recommendations=len(staged.recommendations),
+                warnings=staged.warnings,
+                changes="; ".join(changes),
+            )
+            con.execute(
+                "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [import_id, staged.file, sha, options.fingerprint(), dt.datetime.now(), user, result.status,
+                 result.visits, result.dossiers, result.scores, result.remarks, result.findings,
+                 result.recommendations, len(staged.warnings), result.changes or None],
+            )
     finally:
         for view in registered:
             try:
@@ -219,7 +212,7 @@ def _describe_change(con, vkey: int, old_id: int, name: str, kind: str, date, te
     old_d, old_s = con.execute(
         "SELECT (SELECT count(*) FROM dossier WHERE visit_id = ?), (SELECT count(*) FROM score WHERE visit_id = ?)",
         [old_id, old_id],
-    ).fetchone()
+    ).fetchall()[0]
     new_s, changed = con.execute(
         """
         WITH old AS (SELECT dossier_id, indicator_code, value FROM score WHERE visit_id = ?),
@@ -231,6 +224,6 @@ def _describe_change(con, vkey: int, old_id: int, name: str, kind: str, date, te
           ON old.dossier_id IS NOT DISTINCT FROM new.dossier_id AND old.indicator_code = new.indicator_code
         """,
         [old_id, vkey],
-    ).fetchone()
+    ).fetchall()[0]
     label = f"{name} {kind} {date:%d-%m-%Y}" + (f" team {team}" if team else "")
     return f"vervangt bezoek {label}: {old_s} → {new_s} scores, {changed} oordeel/oordelen gewijzigd ({old_d} dossiers eerder)"

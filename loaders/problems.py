@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reference.errors import ToezichtError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,7 +32,7 @@ class Problem:
         return f"{self.severity.upper()} {self.location}: {self.message}"
 
 
-class LoaderError(Exception):
+class LoaderError(ToezichtError):
     """Base of everything the loader raises on purpose; the message is Dutch and names the culprit."""
 
 

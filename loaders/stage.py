@@ -14,11 +14,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from loaders import municipalities
-from loaders.frameworks import Framework, Indicator, shipped_frameworks
+from reference import municipalities
+from reference.frameworks import Framework, Indicator, shipped_frameworks
 from loaders.problems import ImportRejected, LoaderError, Problem, cell_ref, col_letter
 from loaders.read import Sheet, Workbook, check_file, read_csv_rows, read_workbook
-from loaders.vocab import (
+from reference.vocab import (
     ALLOWED_TEXT,
     FINDING_KINDS,
     KINDS,
@@ -243,7 +243,8 @@ def resolve_study(
 ) -> Framework | None:
     """The framework for a study: the study's own if it exists, else the named (known) framework."""
     frameworks = shipped_frameworks()
-    row = con.execute("SELECT framework_id FROM study WHERE study_id = ?", [study_id]).fetchone()
+    rows = con.execute("SELECT framework_id FROM study WHERE study_id = ?", [study_id]).fetchall()
+    row = rows[0] if rows else None
     if row:
         if framework_id and framework_id != row[0]:
             out.error(sheet, cell, f"onderzoek '{study_id}' gebruikt kader '{row[0]}', niet '{framework_id}'.")

@@ -10,9 +10,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from loaders.frameworks import Framework, shipped_frameworks
+from reference.frameworks import Framework, shipped_frameworks
 from loaders.problems import LoaderError
-from loaders.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB
+from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB
 
 TEMPLATE_ROWS = 500  # rows with drop-down lists below the header
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")

@@ -8,10 +8,11 @@ from metrics.compliance import (
     compliance_by_theme,
     compliance_by_visit,
     compliance_by_year,
+    weakest_indicators,
 )
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
-from metrics.overview import import_history, loaded_summary, studies_overview
+from metrics.overview import data_sources, default_demo, import_history, loaded_summary, studies_overview
 from metrics.rag import rag_shares
 from metrics.trend import trend_by_indicator
 
@@ -23,6 +24,8 @@ __all__ = [
     "compliance_by_theme",
     "compliance_by_visit",
     "compliance_by_year",
+    "data_sources",
+    "default_demo",
     "funnel_curves",
     "funnel_points",
     "import_history",
@@ -32,4 +35,5 @@ __all__ = [
     "rag_shares",
     "studies_overview",
     "trend_by_indicator",
+    "weakest_indicators",
 ]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.database import connect
-from loaders.problems import LoaderError
+from store.database import connect
+from reference.errors import ToezichtError
 from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if exc.code == 0 else 2
     try:
         con = connect(args.db)
-    except LoaderError as exc:
+    except ToezichtError as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1
     try:

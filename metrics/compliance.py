@@ -8,27 +8,32 @@ hertoets is compared with the same reference as the first inspection.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.stats import SMALL_N, compare_to_benchmark, wilson_interval
+from metrics.stats import SMALL_N, compare_to_benchmark, rate_percent, wilson_interval
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which visits count. None means no restriction."""
+    """Which visits count: SQL plus parameters for a WHERE clause over v_visit/v_count. None means no restriction,
+    except for `demo`: pages and the command line always set it, so demo and real visits are never pooled."""
 
     study: str | None = None
     municipality: str | None = None  # name as stored (CBS spelling of the visit's year) or GM-code
     kind: str | None = "onderzoek"
     year: int | None = None
     scale: str = "binair"
+    demo: bool | None = None  # True: demo visits only; False: real visits only
 
     def where(self, alias: str = "c") -> tuple[str, list]:
         clauses, params = [f"{alias}.scale = ?"], [self.scale]
+        if self.demo is not None:
+            clauses.append(f"{alias}.is_demo = ?")
+            params.append(bool(self.demo))
         if self.study:
             clauses.append(f"{alias}.study_id = ?")
             params.append(self.study)
@@ -42,6 +47,10 @@ class Scope:
             clauses.append(f"{alias}.year = ?")
             params.append(int(self.year))
         return " AND ".join(clauses), params
+
+    def benchmark(self) -> "Scope":
+        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year."""
+        return replace(self, municipality=None, kind="onderzoek", year=None)
 
 
 # Output column names are Dutch: they are what CSV users and the UI see.
@@ -61,7 +70,7 @@ RENAME = {
 
 
 # Where each grouping column comes from: indicator/theme metadata (one row per framework × indicator
-# code, resp. framework × theme code) or the visit (v_visit). `_counts` aggregates the counts at the
+# code, resp. framework × theme code) or the visit (v_visit). `grouped_counts` aggregates the counts at the
 # visit-level keys plus indicator (or theme) code first and attaches the metadata afterwards: the
 # same groups as grouping v_count by every key (the metadata is a function of its primary key), but
 # hashing a few short keys instead of every label, and without v_count's visit × indicator join.
@@ -75,7 +84,7 @@ INDICATORS_SQL = """
 """
 
 
-def _counts(
+def grouped_counts(
     con: duckdb.DuckDBPyConnection,
     keys: list[str],
     scope: Scope,
@@ -140,13 +149,12 @@ def _counts(
     return con.execute(sql, params).df()
 
 
-def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Add percentage, Wilson bounds, small-number flag and the 'k van n' text."""
     k = frame["k"].to_numpy(dtype=float)
     n = frame["n"].to_numpy(dtype=float)
     low, high = wilson_interval(k, n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frame["percentage"] = np.where(n > 0, k / np.where(n > 0, n, 1) * 100, np.nan)
+    frame["percentage"] = rate_percent(k, n)
     frame["ondergrens"] = low * 100
     frame["bovengrens"] = high * 100
     frame["klein_aantal"] = n < SMALL_N
@@ -156,13 +164,11 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _benchmark(con, keys: list[str], scope: Scope, dossier_level_only: bool, studies: list[str] | None = None) -> pd.DataFrame:
+def benchmark_rates(con, keys: list[str], scope: Scope, dossier_level_only: bool, studies: list[str] | None = None) -> pd.DataFrame:
     """Pooled rate of each study's onderzoek visits at the grain `keys` (without municipality);
     `studies` limits the query to the studies the caller will look up."""
-    bench_scope = Scope(study=scope.study, kind="onderzoek", year=None)
-    frame = _counts(con, keys, bench_scope, dossier_level_only, visit_counts=False, studies=studies)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frame["benchmark"] = np.where(frame["n"] > 0, frame["k"] / frame["n"].where(frame["n"] > 0, 1) * 100, np.nan)
+    frame = grouped_counts(con, keys, scope.benchmark(), dossier_level_only, visit_counts=False, studies=studies)
+    frame["benchmark"] = rate_percent(frame["k"], frame["n"])
     return frame[keys + ["benchmark"]]
 
 
@@ -171,21 +177,20 @@ def _pooled_rate(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     keys only: label, level, norm, position and theme name follow from framework + indicator/theme code."""
     ids = [k for k in keys if k in ID_KEYS]
     sums = frame.groupby(ids, dropna=False, sort=False)[["k", "n"]].transform("sum")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(sums["n"] > 0, sums["k"] / sums["n"].where(sums["n"] > 0, 1) * 100, np.nan)
+    return rate_percent(sums["k"], sums["n"])
 
 
-def _compliance(
+def compliance_frame(
     con, grouping: str, scope: Scope, pooled: bool = False, benchmark: bool = True, repeated_only: bool = False
 ) -> pd.DataFrame:
     keys = list(GROUPINGS[grouping])
     if pooled:
         keys = [k for k in keys if k not in ("municipality_code", "municipality_name", "visit_id", "kind", "visit_date", "team")]
     dossier_only = grouping in ("theme", "municipality", "study", "year")
-    frame = _with_rates(_counts(con, keys, scope, dossier_only, repeated_only=repeated_only))
+    frame = with_rates(grouped_counts(con, keys, scope, dossier_only, repeated_only=repeated_only))
     bench_keys = [k for k in keys if k in ("study_id", "framework_id", "theme_code", "theme_name", "theme_position", "indicator_code", "label", "level", "norm", "indicator_position")]
     if benchmark and "study_id" in keys:
-        if scope == Scope(study=scope.study, kind="onderzoek", year=None):
+        if scope == scope.benchmark():
             # The benchmark pools exactly this frame's rows (same visits, same indicators): no second query.
             frame["benchmark"] = _pooled_rate(frame, bench_keys)
         else:
@@ -193,7 +198,7 @@ def _compliance(
             # only for the studies in the frame.
             ids = [k for k in bench_keys if k in ID_KEYS]
             studies = None if scope.study else frame["study_id"].unique().tolist()
-            bench = _benchmark(con, ids, scope, dossier_only, studies).set_index(ids)["benchmark"]
+            bench = benchmark_rates(con, ids, scope, dossier_only, studies).set_index(ids)["benchmark"]
             # = frame.merge(bench, on=ids, how="left"): the ids are unique in `bench`, never NULL.
             frame["benchmark"] = bench.reindex(pd.MultiIndex.from_frame(frame[ids])).to_numpy()
         frame["vergelijking"] = compare_to_benchmark(frame["ondergrens"], frame["bovengrens"], frame["benchmark"])
@@ -215,27 +220,24 @@ def _compliance(
 
 def compliance_by_indicator(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
     """Per study × municipality × indicator (pooled=True: × indicator over all municipalities)."""
-    return _compliance(con, "indicator", scope, pooled)
+    return compliance_frame(con, "indicator", scope, pooled)
 
 
 def compliance_by_theme(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
     """Per study × municipality × theme, pooled Σk/Σn over dossier-level indicators, with the range of indicator rates."""
-    frame = _compliance(con, "theme", scope, pooled)
+    frame = compliance_frame(con, "theme", scope, pooled)
     # The indicator rates of compliance_by_indicator(con, scope, pooled), from its counts only.
     keys = ["study_id", "framework_id", "municipality_code", "municipality_name", "theme_code", "indicator_code"]
     if pooled:
         keys = [k for k in keys if k not in ("municipality_code", "municipality_name")]
-    counts = _counts(con, keys, scope, dossier_level_only=True, visit_counts=False)
-    counts = counts[counts["n"] > 0]
-    k = counts["k"].to_numpy(dtype=float)
-    n = counts["n"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        percentage = np.where(n > 0, k / np.where(n > 0, n, 1) * 100, np.nan)
+    per_indicator = grouped_counts(con, keys, scope, dossier_level_only=True, visit_counts=False)
+    per_indicator = per_indicator[per_indicator["n"] > 0]
+    percentage = rate_percent(per_indicator["k"], per_indicator["n"])
     rates = pd.DataFrame(
         {
-            "onderzoek": counts["study_id"].to_numpy(),
-            "gemeente": "" if pooled else counts["municipality_name"].to_numpy(),
-            "thema": counts["theme_code"].to_numpy(),
+            "onderzoek": per_indicator["study_id"].to_numpy(),
+            "gemeente": "" if pooled else per_indicator["municipality_name"].to_numpy(),
+            "thema": per_indicator["theme_code"].to_numpy(),
             "percentage": percentage,
         }
     )
@@ -247,19 +249,34 @@ def compliance_by_theme(con, scope: Scope = Scope(), pooled: bool = False) -> pd
 
 def compliance_by_municipality(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
     """Per study × municipality, pooled over all dossier-level indicators."""
-    return _compliance(con, "municipality", scope, pooled)
+    return compliance_frame(con, "municipality", scope, pooled)
 
 
 def compliance_by_visit(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
     """Per visit × indicator: every onderzoek and hertoets separately, for trends and the Gemeente page."""
-    return _compliance(con, "visit", scope)
+    return compliance_frame(con, "visit", scope)
 
 
 def compliance_by_study(con, scope: Scope = Scope()) -> pd.DataFrame:
     """Per study, pooled over all municipalities and dossier-level indicators."""
-    return _compliance(con, "study", scope, benchmark=False)
+    return compliance_frame(con, "study", scope, benchmark=False)
 
 
 def compliance_by_year(con, scope: Scope = Scope()) -> pd.DataFrame:
     """Per fieldwork year, pooled over all studies and dossier-level indicators."""
-    return _compliance(con, "year", scope, benchmark=False)
+    return compliance_frame(con, "year", scope, benchmark=False)
+
+
+def weakest_indicators(con, scope: Scope = Scope(), limit: int = 10, min_n: int = SMALL_N) -> pd.DataFrame:
+    """The `limit` dossier-level indicators with the lowest pooled compliance (n ≥ min_n), per study.
+
+    Ties are broken by larger n first (the firmer figure), then study id and the framework's indicator order."""
+    frame = compliance_by_indicator(con, scope, pooled=True)
+    position = {}
+    if not frame.empty:
+        order = con.execute("SELECT framework_id, indicator_code, position FROM indicator").fetchall()
+        position = {(f, i): p for f, i, p in order}
+    frame = frame[(frame["n"] >= min_n) & (frame["niveau"] == "dossier")].copy()
+    frame["_positie"] = [position.get(key, 0) for key in zip(frame["kader"], frame["indicator"])]
+    frame = frame.sort_values(["percentage", "n", "onderzoek", "_positie"], ascending=[True, False, True, True], kind="stable")
+    return frame.drop(columns="_positie").head(limit).reset_index(drop=True)

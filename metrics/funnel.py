@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.compliance import Scope, _counts, compliance_by_indicator
-from metrics.stats import FUNNEL_LIMITS, binomial_control_limit, funnel_band
+from metrics.compliance import Scope, compliance_by_indicator, grouped_counts
+from metrics.stats import FUNNEL_LIMITS, binomial_control_limit, funnel_band, rate_percent
 
 
 def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
@@ -21,7 +21,7 @@ def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
     columns = ["onderzoek", "indicator", "benchmark", "n", "ondergrens_95", "bovengrens_95", "ondergrens_998", "bovengrens_998"]
     # The pooled rows carry each indicator's benchmark; the curve runs to the largest municipality's n.
     heads = compliance_by_indicator(con, scope, pooled=True)
-    per_municipality = _counts(con, ["study_id", "framework_id", "municipality_code", "indicator_code"], scope, False, visit_counts=False)
+    per_municipality = grouped_counts(con, ["study_id", "framework_id", "municipality_code", "indicator_code"], scope, False, visit_counts=False)
     largest = per_municipality.groupby(["study_id", "indicator_code"])["n"].max()
     heads = heads[(heads["n"] > 0) & heads["benchmark"].notna()]
     if heads.empty:
@@ -72,7 +72,6 @@ def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:
         limits[name] = values
         out[name] = values * 100
     ok = (n > 0) & known
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
+    rate = rate_percent(k, n) / 100
     out["funnel"] = funnel_band(rate, ok, limits)
     return out

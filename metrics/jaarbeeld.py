@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.compliance import _with_rates
+from metrics.compliance import with_rates
 
 THEME_NAMES = {
     "vroegsignalering": "Vroegsignalering en preventie",
@@ -44,7 +44,7 @@ def jaarbeeld_themes(con, year: int) -> pd.DataFrame:
         """,
         [int(year)],
     ).df()
-    frame = _with_rates(frame)
+    frame = with_rates(frame)
     frame.insert(0, "jaar", int(year))
     frame.insert(2, "themanaam", frame["jaarbeeld_thema"].map(THEME_NAMES))
     order = {k: i for i, k in enumerate(THEME_NAMES)}
@@ -68,7 +68,7 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5) -> pd.
         """,
         [int(year)],
     ).df()
-    frame = _with_rates(frame[frame["n"] >= min_n].copy())
+    frame = with_rates(frame[frame["n"] >= min_n].copy())
     frame = frame.sort_values(
         ["jaarbeeld_thema", "percentage", "n", "onderzoek", "indicator"], ascending=[True, True, False, True, True], kind="stable"
     )

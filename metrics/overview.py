@@ -5,28 +5,42 @@ from __future__ import annotations
 import pandas as pd
 
 
-def loaded_summary(con) -> dict:
-    """Counts of studies, municipalities, visits, dossiers and scores, plus the last import and demo status."""
+def data_sources(con) -> dict[str, int]:
+    """How many demo and how many real studies the database holds: {'demo': …, 'echt': …}."""
+    rows = dict(con.execute("SELECT is_demo, count(*) FROM study GROUP BY ALL").fetchall())
+    return {"demo": int(rows.get(True, 0)), "echt": int(rows.get(False, 0))}
+
+
+def default_demo(con) -> bool:
+    """Which data a view shows when the user has not chosen: real data as soon as there is any, else the demo."""
+    return data_sources(con)["echt"] == 0
+
+
+def loaded_summary(con, demo: bool) -> dict:
+    """Counts of studies, municipalities, visits, dossiers and scores of the demo or the real data, plus the last import."""
     row = con.execute(
         """
-        WITH final AS (
-            SELECT (SELECT count(*) FROM study) AS onderzoeken,
-                   (SELECT count(DISTINCT municipality_code) FROM visit) AS gemeenten,
-                   (SELECT count(*) FROM visit) AS bezoeken,
-                   (SELECT count(*) FROM dossier) AS dossiers,
-                   (SELECT count(*) FROM score) AS scores,
-                   (SELECT max(imported_at) FROM import_log) AS laatste_import,
-                   (SELECT count(*) FROM study WHERE is_demo) AS demo_onderzoeken
+        WITH studies AS (SELECT study_id FROM study WHERE is_demo = $demo),
+        visits AS (SELECT * FROM visit WHERE study_id IN (SELECT study_id FROM studies)),
+        final AS (
+            SELECT (SELECT count(*) FROM studies) AS onderzoeken,
+                   (SELECT count(DISTINCT municipality_code) FROM visits) AS gemeenten,
+                   (SELECT count(*) FROM visits) AS bezoeken,
+                   (SELECT count(*) FROM dossier WHERE visit_id IN (SELECT visit_id FROM visits)) AS dossiers,
+                   (SELECT count(*) FROM score WHERE visit_id IN (SELECT visit_id FROM visits)) AS scores,
+                   (SELECT max(l.imported_at) FROM import_log l WHERE l.import_id IN (SELECT import_id FROM visits)) AS laatste_import
         )
         SELECT * FROM final
-        """
-    ).fetchone()
-    keys = ["onderzoeken", "gemeenten", "bezoeken", "dossiers", "scores", "laatste_import", "demo_onderzoeken"]
-    return dict(zip(keys, row))
+        """,
+        {"demo": bool(demo)},
+    ).fetchall()[0]
+    keys = ["onderzoeken", "gemeenten", "bezoeken", "dossiers", "scores", "laatste_import"]
+    return dict(zip(keys, row)) | {"demo": bool(demo)}
 
 
-def studies_overview(con) -> pd.DataFrame:
-    """One row per study: framework, scale, municipalities, visits, dossiers, fieldwork period, demo flag."""
+def studies_overview(con, demo: bool | None = None) -> pd.DataFrame:
+    """One row per study (only demo or only real ones when `demo` is set): framework, scale, municipalities,
+    visits, dossiers, fieldwork period, demo flag."""
     return con.execute(
         """
         WITH visits AS (
@@ -43,9 +57,11 @@ def studies_overview(con) -> pd.DataFrame:
                    coalesce(d.dossiers, 0) AS dossiers, v.eerste_bezoek, v.laatste_bezoek, s.is_demo AS demo
             FROM study s JOIN framework f USING (framework_id)
             LEFT JOIN visits v USING (study_id) LEFT JOIN dossiers d USING (study_id)
+            WHERE $demo IS NULL OR s.is_demo = $demo
         )
         SELECT * FROM final ORDER BY onderzoek
-        """
+        """,
+        {"demo": demo},
     ).df()
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from metrics.compliance import Scope
+from metrics.stats import rate_percent
 
 GROUPINGS = {
     "item": ["study_id", "theme_code", "indicator_code", "label", "indicator_position"],
@@ -20,7 +23,7 @@ RENAME = {"study_id": "onderzoek", "theme_code": "sectie", "theme_name": "sectie
 def rag_shares(con, by: str = "item", scope: Scope = Scope(scale="rag")) -> pd.DataFrame:
     """Counts and shares (percent of groen+oranje+rood; nvt/onbekend apart) at the grain `by`."""
     keys = GROUPINGS[by]
-    where, params = Scope(scope.study, scope.municipality, scope.kind, scope.year, "rag").where()
+    where, params = replace(scope, scale="rag").where()
     cols = ", ".join(keys)
     frame = con.execute(
         f"""
@@ -37,8 +40,7 @@ def rag_shares(con, by: str = "item", scope: Scope = Scope(scale="rag")) -> pd.D
     n = (frame["groen"] + frame["oranje"] + frame["rood"]).to_numpy(dtype=float)
     frame["n"] = n.astype(int)
     for colour in ("groen", "oranje", "rood"):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frame[f"aandeel_{colour}"] = np.where(n > 0, frame[colour] / np.where(n > 0, n, 1) * 100, np.nan)
+        frame[f"aandeel_{colour}"] = rate_percent(frame[colour], n)
     order = [c for c in ("study_id", "theme_position", "indicator_position", "municipality_name", "team") if c in frame.columns]
     frame = frame.sort_values(order).drop(columns=[c for c in ("theme_position", "indicator_position") if c in frame.columns])
     return frame.rename(columns=RENAME).reset_index(drop=True)

@@ -14,6 +14,14 @@ SMALL_N = 5  # groups with fewer judged dossiers are marked as small numbers
 Z95 = stats.norm.ppf(0.975)
 
 
+def rate_percent(k, n) -> np.ndarray:
+    """k / n × 100, NaN where n = 0: the one place the compliance rate is computed."""
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n > 0, k / np.where(n > 0, n, 1) * 100, np.nan)
+
+
 def wilson_interval(k, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for k successes out of n, as proportions; NaN where n = 0."""
     k = np.asarray(k, dtype=float)
@@ -100,9 +108,8 @@ def newcombe_difference(k1, n1, k2, n2, alpha: float = 0.05) -> tuple[np.ndarray
     lower = d − sqrt((p2 − l2)² + (u1 − p1)²), upper = d + sqrt((u2 − p2)² + (p1 − l1)²).
     """
     k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p1 = np.where(n1 > 0, k1 / n1, np.nan)
-        p2 = np.where(n2 > 0, k2 / n2, np.nan)
+    p1 = rate_percent(k1, n1) / 100
+    p2 = rate_percent(k2, n2) / 100
     l1, u1 = wilson_interval(k1, n1, alpha)
     l2, u2 = wilson_interval(k2, n2, alpha)
     d = p2 - p1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.compliance import Scope, _compliance
+from dataclasses import replace
+
+from metrics.compliance import Scope, compliance_frame
 from metrics.stats import newcombe_difference
 
 
@@ -13,8 +15,7 @@ def trend_by_indicator(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
     or a later study): change in percentage points with Newcombe's 95% interval for the difference."""
     # compliance_by_visit, without its benchmark (unused here) and only for municipalities (and teams)
     # with more than one visit on a framework: a single visit has nothing to compare with.
-    visit_scope = Scope(study=scope.study, municipality=scope.municipality, kind=None, year=scope.year)
-    visits = _compliance(con, "visit", visit_scope, benchmark=False, repeated_only=True)
+    visits = compliance_frame(con, "visit", replace(scope, kind=None), benchmark=False, repeated_only=True)
     needed = ["kader", "gemeentecode", "gemeente", "team", "indicator", "label", "onderzoek", "soort", "datum", "k", "n", "percentage"]
     visits = visits.loc[visits["n"] > 0, needed] if not visits.empty else visits  # only the columns used below
     columns = ["kader", "gemeentecode", "gemeente", "team", "indicator", "label", "van_onderzoek", "van_soort", "van_datum",

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from loaders.frameworks import shipped_frameworks
+from reference.frameworks import shipped_frameworks
 from loaders.importer import already_imported, fingerprint, import_bytes
 from loaders.problems import ImportRejected, Problem
 from loaders.stage import Options, stage_file
 from loaders.template import build_template
 from metrics.overview import import_history
-from pages.common import csv_download, cursor
+from pages.common import cursor, download_buttons
 
 LOG = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ with tab_upload:
             st.error(f"Geweigerd: {len(errors)} fout(en). Er is niets opgeslagen. Herstel de cellen hieronder en upload opnieuw.")
             report = problems_frame(exc.problems)
             st.dataframe(report, hide_index=True, width="stretch")
-            csv_download(report, f"{Path(upload.name).stem}-fouten.csv", "Download foutenrapport (CSV)")
+            download_buttons(report, f"{Path(upload.name).stem}-fouten", "Download foutenrapport")
             continue
         visits = staged.visits.rename(columns={"study_id": "onderzoek", "municipality_name": "gemeente", "kind": "soort",
                                                "visit_date": "datum", "team": "team"})
@@ -101,7 +101,7 @@ with tab_history:
         st.write("Nog geen imports.")
     else:
         st.dataframe(history, hide_index=True, width="stretch")
-        csv_download(history, "importgeschiedenis.csv")
+        download_buttons(history, "importgeschiedenis", "Download importgeschiedenis")
 
 with tab_template:
     frameworks = shipped_frameworks()

@@ -2,39 +2,39 @@
 
 import streamlit as st
 
-from metrics.compliance import Scope, compliance_by_indicator
-from metrics.overview import loaded_summary, studies_overview
-from pages.common import csv_download, cursor, demo_banner, percent
+from metrics import loaded_summary, studies_overview, weakest_indicators
+from pages.common import base_scope, cursor, demo_banner, download_buttons, percent, showing_demo, timestamp_nl
 
 
 @st.cache_data(ttl=60)
-def _summary():
-    return loaded_summary(cursor())
+def summary(demo: bool):
+    return loaded_summary(cursor(), demo)
 
 
 @st.cache_data(ttl=60)
-def _studies():
-    return studies_overview(cursor())
+def studies(demo: bool):
+    return studies_overview(cursor(), demo)
 
 
 @st.cache_data(ttl=60)
-def _indicators():
-    return compliance_by_indicator(cursor(), Scope(), pooled=True)
+def weakest(scope):
+    return weakest_indicators(cursor(), scope, limit=10)
 
 
+demo = showing_demo()
 st.title("Overzicht")
-summary = _summary()
-demo_banner(summary)
+demo_banner()
+loaded = summary(demo)
 cols = st.columns(5)
 for col, (label, key) in zip(cols, [("Onderzoeken", "onderzoeken"), ("Gemeenten", "gemeenten"), ("Bezoeken", "bezoeken"), ("Dossiers", "dossiers"), ("Scores", "scores")]):
-    col.metric(label, f"{summary[key]:,}".replace(",", "."))
-if summary["laatste_import"] is not None:
-    st.caption(f"Laatste import: {summary['laatste_import']:%d-%m-%Y %H:%M}")
+    col.metric(label, f"{loaded[key]:,}".replace(",", "."))
+if loaded["laatste_import"] is not None:
+    st.caption(f"Laatste import: {timestamp_nl(loaded['laatste_import'])}")
 
 st.subheader("Onderzoeken")
-studies = _studies()
+study_table = studies(demo)
 st.dataframe(
-    studies,
+    study_table,
     hide_index=True,
     width="stretch",
     column_config={
@@ -42,13 +42,12 @@ st.dataframe(
         "laatste_bezoek": st.column_config.DateColumn("laatste bezoek", format="DD-MM-YYYY"),
     },
 )
-csv_download(studies, "onderzoeken.csv")
+download_buttons(study_table, "onderzoeken", "Download onderzoeken")
 
 st.subheader("Zwakste indicatoren")
 st.caption("Naleving per indicator over alle gemeenten van een onderzoek (alleen eerste onderzoek, geen hertoets); k van n met 95%-Wilson-interval. Minder dan 5 beoordeelde dossiers geldt als klein aantal.")
-ind = _indicators()
-weak = ind[(ind["n"] >= 5) & (ind["niveau"] == "dossier")].nsmallest(10, "percentage").copy()
+weak = weakest(base_scope()).copy()
 weak["naleving"] = weak["percentage"].map(percent)
 weak["95%-interval"] = weak["ondergrens"].map(percent) + " – " + weak["bovengrens"].map(percent)
 st.dataframe(weak[["onderzoek", "indicator", "label", "oordeel", "naleving", "95%-interval"]], hide_index=True, width="stretch")
-csv_download(weak, "zwakste-indicatoren.csv")
+download_buttons(weak, "zwakste-indicatoren", "Download zwakste indicatoren")

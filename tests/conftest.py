@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # `.venv/bin/pytest` does not put the repository root on sys.path
     sys.path.insert(0, str(REPO))
 
-from loaders.database import connect, table_snapshot  # noqa: E402
+from store.database import connect, table_snapshot  # noqa: E402
 from loaders.importer import ImportResult, import_file  # noqa: E402
 from loaders.problems import ImportRejected, Problem  # noqa: E402
 from loaders.stage import Options  # noqa: E402
@@ -163,7 +163,7 @@ def scores_of(con, indicator: str | None = None) -> list[tuple]:
 
 
 def count(con, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from conftest import (
     run_cli,
     write_csv,
 )
-from loaders.database import connect, table_snapshot
+from store.database import connect, table_snapshot
 
 
 def _snapshot(path) -> dict:

@@ -29,7 +29,7 @@ from conftest import (
     vt_meta,
     write_csv,
 )
-from loaders.database import table_snapshot
+from store.database import table_snapshot
 
 # --- §3 binary vocabulary -----------------------------------------------------------------------
 
@@ -100,7 +100,7 @@ def test_empty_score_cell_is_not_scored_but_warned(db, tmp_path):
 
     assert result.scores == 6 * 3 - 1
     assert count(db, "score") == 17
-    assert db.execute("SELECT count(*) FROM score WHERE dossier_id = 'GO-02' AND indicator_code = 'TT2'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM score WHERE dossier_id = 'GO-02' AND indicator_code = 'TT2'").fetchall()[0][0] == 0
     assert count(db, "dossier") == 6
     unscored = [w for w in result.warnings if w.sheet == "Dossiers" and "niet gescoord" in w.message]
     assert len(unscored) == 1
@@ -150,8 +150,8 @@ def test_rag_spellings_on_rigg_workbook(db, tmp_path):
         "CR.2": "nvt", "CR.3": "onbekend",
     }
     assert count(db, "dossier") == 0
-    assert db.execute("SELECT team FROM visit").fetchone()[0] == "Basisteam"
-    assert db.execute("SELECT text FROM remark WHERE indicator_code = 'VH.2'").fetchone()[0] == "loopt goed"
+    assert db.execute("SELECT team FROM visit").fetchall()[0][0] == "Basisteam"
+    assert db.execute("SELECT text FROM remark WHERE indicator_code = 'VH.2'").fetchall()[0][0] == "loopt goed"
     assert any("CR.4" in w.message and "niet gescoord" in w.message for w in result.warnings)
 
 
@@ -191,7 +191,7 @@ def test_title_and_merged_theme_row_above_header(db, tmp_path):
 
     assert (result.dossiers, result.scores) == (6, 24)
     assert sorted(r[0] for r in db.execute("SELECT dossier_id FROM dossier").fetchall()) == [f"GO-{i}" for i in range(1, 7)]
-    assert db.execute("SELECT count(*) FROM score WHERE indicator_code = 'IZ1' AND value = 'ja'").fetchone()[0] == 6
+    assert db.execute("SELECT count(*) FROM score WHERE indicator_code = 'IZ1' AND value = 'ja'").fetchall()[0][0] == 6
 
 
 def test_cells_are_named_with_their_real_row_below_a_title(db, tmp_path):
@@ -206,7 +206,7 @@ def test_header_may_start_in_a_later_column(db, tmp_path):
     rows = [[None, "Dossier", "TT1", "TT2"]] + [[None, f"GO-{i}", "ja", "nee"] for i in range(1, 7)]
     result = do_import(db, make_workbook(tmp_path / "b.xlsx", kg_meta(), rows))
     assert (result.dossiers, result.scores) == (6, 12)
-    assert db.execute("SELECT count(*) FROM score WHERE indicator_code = 'TT2' AND value = 'nee'").fetchone()[0] == 6
+    assert db.execute("SELECT count(*) FROM score WHERE indicator_code = 'TT2' AND value = 'nee'").fetchall()[0][0] == 6
 
 
 @pytest.mark.parametrize("blank_rows, ok", [(9, True), (10, False)])
@@ -259,7 +259,7 @@ def test_header_10_evaluatie_is_indicator_10_never_1(db, tmp_path):
 
     by_code = dict(db.execute("SELECT indicator_code, list(DISTINCT value) FROM score GROUP BY 1").fetchall())
     assert by_code == {"1": ["ja"], "10": ["nee"]}
-    assert db.execute("SELECT count(*) FROM score WHERE indicator_code = '10'").fetchone()[0] == 10
+    assert db.execute("SELECT count(*) FROM score WHERE indicator_code = '10'").fetchall()[0][0] == 10
 
 
 @pytest.mark.parametrize("header", ["TT9", "TT3x", "Opmerking", "13", "BS"])
@@ -627,7 +627,7 @@ def test_csv_comma_utf8_with_bom(db, tmp_path):
     assert db.execute("SELECT municipality_name, kind, visit_date FROM visit").fetchall() == [
         ("Súdwest-Fryslân", "hertoets", dt.date(2016, 11, 12))
     ]
-    assert db.execute("SELECT count(*) FROM score WHERE value = 'nee'").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM score WHERE value = 'nee'").fetchall()[0][0] == 2
 
 
 def _plain_csv_rows():
@@ -867,7 +867,7 @@ def test_same_bytes_twice_is_unchanged(db, tmp_path):
 def test_new_version_replaces_the_visit(db, tmp_path):
     rows = _good_rows()
     first = do_import(db, make_workbook(tmp_path / "v1.xlsx", kg_meta(), rows))
-    old_visit = db.execute("SELECT visit_id FROM visit").fetchone()[0]
+    old_visit = db.execute("SELECT visit_id FROM visit").fetchall()[0][0]
     counts_before = {t: count(db, t) for t in ("visit", "dossier", "score", "visit_indicator_count")}
 
     rows[7][2] = "ja"  # GO-07 TT2 nee → ja
@@ -876,9 +876,9 @@ def test_new_version_replaces_the_visit(db, tmp_path):
     assert (first.status, second.status) == ("geimporteerd", "vervangen")
     assert {t: count(db, t) for t in counts_before} == counts_before
     for table in ("visit", "dossier", "score", "visit_indicator_count"):
-        assert db.execute(f"SELECT count(*) FROM {table} WHERE visit_id = ?", [old_visit]).fetchone()[0] == 0
-    assert db.execute("SELECT value FROM score WHERE dossier_id = 'GO-07' AND indicator_code = 'TT2'").fetchone() == ("ja",)
-    assert db.execute("SELECT ja, nee FROM visit_indicator_count WHERE indicator_code = 'TT2'").fetchone() == (1, 13)
+        assert db.execute(f"SELECT count(*) FROM {table} WHERE visit_id = ?", [old_visit]).fetchall()[0][0] == 0
+    assert db.execute("SELECT value FROM score WHERE dossier_id = 'GO-07' AND indicator_code = 'TT2'").fetchall()[0] == ("ja",)
+    assert db.execute("SELECT ja, nee FROM visit_indicator_count WHERE indicator_code = 'TT2'").fetchall()[0] == (1, 13)
     log = db.execute("SELECT file_name, status, scores, changes, length(sha256) FROM import_log ORDER BY import_id").fetchall()
     assert len(log) == 2
     assert log[0][:3] == ("v1.xlsx", "geimporteerd", 42) and log[0][3] is None
@@ -904,7 +904,7 @@ def test_reimport_after_replacement_of_old_bytes_restores_them(db, tmp_path):
     # v1's data is no longer live, so importing v1 again is a real import, not 'ongewijzigd'.
     again = do_import(db, v1)
     assert again.status == "vervangen"
-    assert db.execute("SELECT value FROM score WHERE dossier_id = 'GO-01' AND indicator_code = 'TT1'").fetchone() == ("ja",)
+    assert db.execute("SELECT value FROM score WHERE dossier_id = 'GO-01' AND indicator_code = 'TT1'").fetchall()[0] == ("ja",)
 
 
 # --- §6 warnings do not block ----------------------------------------------------------------------
@@ -919,7 +919,7 @@ def test_fewer_than_5_judged_dossiers_warns(db, tmp_path):
         "indicator TT1: 3 beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.",
         "indicator TT2: 1 beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.",
     ]
-    assert db.execute("SELECT warnings FROM import_log").fetchone()[0] == len(result.warnings)
+    assert db.execute("SELECT warnings FROM import_log").fetchall()[0][0] == len(result.warnings)
 
 
 def test_all_nvt_dossier_warns(db, tmp_path):

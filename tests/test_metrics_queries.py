@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conftest import make_workbook
 
-from loaders.database import connect
-from loaders.frameworks import shipped_frameworks
+from store.database import connect
+from reference.frameworks import shipped_frameworks
 from loaders.importer import import_file
 from metrics import (
     Scope,
@@ -191,7 +191,7 @@ def test_jaarbeeld_pools_every_study_with_fieldwork_in_the_year(tmp_path):
 
 def test_visit_indicator_count_has_one_row_per_visit_and_indicator_matching_the_scores(kg_db):
     """The metrics count visits as rows of visit_indicator_count; the loader must keep it exact."""
-    dupes = kg_db.execute("SELECT count(*) FROM (SELECT visit_id, indicator_code FROM visit_indicator_count GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+    dupes = kg_db.execute("SELECT count(*) FROM (SELECT visit_id, indicator_code FROM visit_indicator_count GROUP BY ALL HAVING count(*) > 1)").fetchall()[0][0]
     assert dupes == 0
     mismatch = kg_db.execute(
         """
@@ -202,5 +202,5 @@ def test_visit_indicator_count_has_one_row_per_visit_and_indicator_matching_the_
         ) s FULL JOIN visit_indicator_count c USING (visit_id, indicator_code)
         WHERE s.ja IS DISTINCT FROM c.ja OR s.nee IS DISTINCT FROM c.nee OR s.nvt IS DISTINCT FROM c.nvt
         """
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert mismatch == 0

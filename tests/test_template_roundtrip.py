@@ -10,9 +10,9 @@ import pytest
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from conftest import REPO, count, do_import, errors, rejected, run_cli
-from loaders.frameworks import read_framework
+from reference.frameworks import read_framework
 from loaders.stage import match_indicator
-from loaders.vocab import SCALE_VOCAB
+from reference.vocab import SCALE_VOCAB
 
 KADER_FILES = sorted((REPO / "data" / "kaders").glob("*.toml"))
 FRAMEWORKS = [read_framework(p) for p in KADER_FILES]
@@ -185,7 +185,7 @@ def test_filled_template_imports(template, db, tmp_path):
     assert count(db, "visit") == 1
     assert count(db, "dossier") == n_dossiers
     assert count(db, "score") == n_scores
-    assert db.execute("SELECT count(*) FROM score WHERE dossier_id IS NULL").fetchone()[0] == len(fw.visit_indicators)
+    assert db.execute("SELECT count(*) FROM score WHERE dossier_id IS NULL").fetchall()[0][0] == len(fw.visit_indicators)
     assert db.execute("SELECT study_id, framework_id FROM study").fetchall() == [(fw.id, fw.id)]
     gemeente, datum = VISITS.get(fw.id, ("Utrecht", dt.datetime(2017, 5, 1)))
     assert db.execute("SELECT municipality_name, visit_date, kind, team FROM visit").fetchall() == [

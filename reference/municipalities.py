@@ -9,9 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import duckdb
-
-from loaders.database import DATA_DIR
+from reference.paths import DATA_DIR
 
 REFERENCE_CSV = DATA_DIR / "gemeenten" / "gemeenten_2015_2024_long.csv"
 FIRST_YEAR, LAST_YEAR = 2015, 2024
@@ -31,7 +29,8 @@ def reference_year(year: int) -> int:
 
 
 @functools.cache
-def _rows() -> tuple[tuple[int, str, str, str], ...]:
+def reference_rows() -> tuple[tuple[int, str, str, str], ...]:
+    """(year, CBS code, name, province) for every municipality on 1 January of 2015–2024."""
     with REFERENCE_CSV.open(encoding="utf-8", newline="") as fh:
         return tuple(
             (int(r["jaar"]), r["statcode"], r["gemeentenaam"], r["provincienaam"]) for r in csv.DictReader(fh)
@@ -48,7 +47,7 @@ def _index(year: int) -> tuple[dict[str, Municipality], dict[str, str]]:
     """Per list year: normalised name/alias → municipality, and normalised → display name."""
     year = reference_year(year)
     exact: dict[str, Municipality] = {}
-    for y, code, name, province in _rows():
+    for y, code, name, province in reference_rows():
         if y == year:
             exact[_key(name)] = Municipality(code, name, province)
     by_key = dict(exact)
@@ -88,7 +87,7 @@ def _mergers() -> tuple[tuple[int, str, str], ...]:
 
 def _years_of(name: str) -> list[int]:
     key = _key(name)
-    return sorted({y for y, _, n, _ in _rows() if _key(n) == key})
+    return sorted({y for y, _, n, _ in reference_rows() if _key(n) == key})
 
 
 def suggest(name: str, year: int) -> str | None:
@@ -116,17 +115,6 @@ def suggest(name: str, year: int) -> str | None:
     return None
 
 
-def install_municipalities(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the reference list into municipality_year."""
-    import pandas as pd
-
-    frame = pd.DataFrame(list(_rows()), columns=["year", "code", "name", "province"])
-    con.register("municipality_rows", frame)
-    try:
-        con.execute("INSERT INTO municipality_year SELECT year, code, name, province FROM municipality_rows")
-    finally:
-        con.unregister("municipality_rows")
-
-
 def names_in_year(year: int) -> list[str]:
+    """The municipality names valid in `year` (the template's drop-down)."""
     return sorted(_index(year)[1].values())

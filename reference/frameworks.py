@@ -8,10 +8,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from loaders.database import DATA_DIR
-from loaders.problems import LoaderError
+from reference.errors import FrameworkFileError
+from reference.paths import DATA_DIR
 
 KADER_DIR = DATA_DIR / "kaders"
 # Extra framework folders (os.pathsep-separated), e.g. an inspectorate's own frameworks or the benchmark's.
@@ -66,22 +64,19 @@ class Framework:
     def visit_indicators(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if not i.per_dossier)
 
-    def indicator(self, code: str) -> Indicator:
-        return next(i for i in self.indicators if i.code == code)
-
 
 def read_framework(path: Path) -> Framework:
     """Parse and check one framework file; errors name the file and the indicator."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise LoaderError(f"Kaderbestand {path.name} is geen geldige TOML: {exc}") from exc
+        raise FrameworkFileError(f"Kaderbestand {path.name} is geen geldige TOML: {exc}") from exc
     where = f"Kaderbestand {path.name}"
     for key in ("id", "naam", "schaal"):
         if not raw.get(key):
-            raise LoaderError(f"{where}: sleutel '{key}' ontbreekt.")
+            raise FrameworkFileError(f"{where}: sleutel '{key}' ontbreekt.")
     if raw["schaal"] not in SCALES:
-        raise LoaderError(f"{where}: schaal moet binair of rag zijn, niet '{raw['schaal']}'.")
+        raise FrameworkFileError(f"{where}: schaal moet binair of rag zijn, niet '{raw['schaal']}'.")
     themes = tuple(
         Theme(code=t["code"], name=t["naam"], position=n) for n, t in enumerate(raw.get("themas", []), 1)
     )
@@ -91,15 +86,15 @@ def read_framework(path: Path) -> Framework:
     for n, item in enumerate(raw.get("indicatoren", []), 1):
         code = str(item.get("code", "")).strip()
         if not code or code in seen:
-            raise LoaderError(f"{where}: indicator {n} heeft een lege of dubbele code '{code}'.")
+            raise FrameworkFileError(f"{where}: indicator {n} heeft een lege of dubbele code '{code}'.")
         seen.add(code)
         if item.get("thema") not in theme_codes:
-            raise LoaderError(f"{where}: indicator {code} verwijst naar onbekend thema '{item.get('thema')}'.")
+            raise FrameworkFileError(f"{where}: indicator {code} verwijst naar onbekend thema '{item.get('thema')}'.")
         if item.get("niveau") not in LEVELS:
-            raise LoaderError(f"{where}: indicator {code} heeft niveau '{item.get('niveau')}'; kies uit {', '.join(LEVELS)}.")
+            raise FrameworkFileError(f"{where}: indicator {code} heeft niveau '{item.get('niveau')}'; kies uit {', '.join(LEVELS)}.")
         yb = item.get("jaarbeeld") or None
         if yb is not None and yb not in YEARBOOK_THEMES:
-            raise LoaderError(f"{where}: indicator {code} heeft onbekend Jaarbeeld-thema '{yb}'.")
+            raise FrameworkFileError(f"{where}: indicator {code} heeft onbekend Jaarbeeld-thema '{yb}'.")
         indicators.append(
             Indicator(
                 code=code,
@@ -136,28 +131,3 @@ def shipped_frameworks() -> dict[str, Framework]:
         fw = read_framework(path)
         frameworks[fw.id] = fw
     return frameworks
-
-
-def install_frameworks(con: duckdb.DuckDBPyConnection) -> None:
-    """Insert shipped frameworks the database does not have yet."""
-    present = {r[0] for r in con.execute("SELECT framework_id FROM framework").fetchall()}
-    for fw in shipped_frameworks().values():
-        if fw.id in present:
-            continue
-        con.execute("BEGIN TRANSACTION")
-        con.execute(
-            "INSERT INTO framework VALUES (?, ?, ?, ?, ?, ?)",
-            [fw.id, fw.name, fw.version, fw.scale, fw.source, fw.description],
-        )
-        con.executemany(
-            "INSERT INTO theme VALUES (?, ?, ?, ?)", [[fw.id, t.code, t.name, t.position] for t in fw.themes]
-        )
-        con.executemany(
-            "INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                [fw.id, i.code, i.theme, i.criterion, i.label, i.text, i.operationalisation,
-                 i.decision_rule, i.level, i.yearbook_theme, i.norm, i.position]
-                for i in fw.indicators
-            ],
-        )
-        con.execute("COMMIT")

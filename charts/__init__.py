@@ -1,0 +1,1 @@
+"""Plotly figures in one house style, built from metrics DataFrames (never from SQL)."""

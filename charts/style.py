@@ -1,0 +1,89 @@
+"""The house style every figure shares: palette, fonts, Dutch number and date formatting.
+
+Colours are from Paul Tol's colour-blind-safe palettes (https://personal.sron.nl/~pault/): one fixed
+colour per benchmark comparison and per Jaarbeeld-thema, so a colour means the same on every page and in print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+FONT_FAMILY = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+FONT_SIZE = 13
+TEXT_COLOUR = "#222222"
+GRID_COLOUR = "#E5E5E5"
+
+# Benchmark comparison (DESIGN §7): Tol "bright"/"vibrant" picks that stay apart for every colour-vision type.
+COMPARISON_COLOURS = {
+    "beter": "#009988",  # teal
+    "vergelijkbaar": "#BBBBBB",  # grey
+    "slechter": "#CC3311",  # red
+    "": "#FFFFFF",  # geen oordeel
+}
+YEARBOOK_COLOURS = {
+    "vroegsignalering": "#0077BB",  # blue
+    "eigen-kracht": "#EE7733",  # orange
+    "veiligheid": "#AA3377",  # purple
+}
+YEARBOOK_NAMES = {
+    "vroegsignalering": "Vroegsignalering en preventie",
+    "eigen-kracht": "Eigen kracht",
+    "veiligheid": "Veiligheid",
+}
+RAG_COLOURS = {"groen": "#228833", "oranje": "#EE7733", "rood": "#CC3311"}
+NEUTRAL = "#4477AA"  # a single series without meaning attached
+BENCHMARK_COLOUR = "#222222"
+OUTSIDE_COLOUR = "#DDDDDD"  # municipalities outside the study on a map
+SMALL_N_SYMBOL = "circle-open"  # n < 5: hollow marker, and '(klein aantal)' in the label
+SMALL_N_NOTE = "klein aantal (n < 5)"
+
+
+def dutch_number(x: float | None, decimals: int = 1) -> str:
+    """14.25 → '14,3'; None/NaN → '–'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
+        return "–"
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def dutch_percent(x: float | None, decimals: int = 0) -> str:
+    """14.29 → '14%'; with decimals=1 → '14,3%'."""
+    text = dutch_number(x, decimals)
+    return text if text == "–" else text + "%"
+
+
+def dutch_date(value) -> str:
+    """A date as dd-mm-jjjj ('' when missing)."""
+    if value is None or (not isinstance(value, (dt.date, dt.datetime)) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime("%d-%m-%Y")
+
+
+def k_of_n(k, n) -> str:
+    """'2 van 14', or 'geen oordeel' when n = 0."""
+    return f"{int(k)} van {int(n)}" if n and int(n) > 0 else "geen oordeel"
+
+
+def apply_house_style(fig, title: str | None = None, subtitle: str | None = None, height: int | None = None):
+    """Fonts, colours, white background, Dutch separators (decimal comma, thousands dot); returns fig."""
+    text = None
+    if title:
+        text = f"<b>{title}</b>" + (f"<br><span style='font-size:0.8em'>{subtitle}</span>" if subtitle else "")
+    fig.update_layout(
+        font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=TEXT_COLOUR),
+        title=dict(text=text, x=0, xanchor="left") if text else None,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        separators=",.",
+        margin=dict(l=10, r=10, t=70 if text else 20, b=10),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+    )
+    if height:
+        fig.update_layout(height=height)
+    fig.update_xaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
+    fig.update_yaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
+    return fig

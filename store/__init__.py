@@ -1,0 +1,27 @@
+"""The DuckDB store: paths, connections, the schema, transactions. Reads reference data, never loaders."""
+
+from store.database import (
+    TABLES_BY_VISIT,
+    DatabaseBusy,
+    StoreError,
+    connect,
+    default_db_path,
+    delete_visits,
+    quote_ident,
+    remove_demo_studies,
+    table_snapshot,
+    transaction,
+)
+
+__all__ = [
+    "TABLES_BY_VISIT",
+    "DatabaseBusy",
+    "StoreError",
+    "connect",
+    "default_db_path",
+    "delete_visits",
+    "quote_ident",
+    "remove_demo_studies",
+    "table_snapshot",
+    "transaction",
+]

@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both create or refresh .venv/
-# from the pinned requirements; `make test` also installs Chromium for the browser test.
+# from the pinned requirements and install Debian's Chromium when missing (browser tests, static chart export).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -23,8 +23,9 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# The app builds the demo database itself on first start (data/toezicht.duckdb).
-run: venv
+# The demo database is built before the server starts, so the first visitor never waits for it.
+run: venv browser
+	$(PY) -m loaders demo --als-nieuw
 	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
 test: venv browser

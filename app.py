@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from store.database import default_db_path
@@ -12,11 +10,11 @@ st.set_page_config(page_title="Toezicht Dashboard", page_icon="📊", layout="wi
 
 
 def ensure_database() -> None:
-    """First start: build the demo database through the normal loader, with progress."""
+    """Fallback for a server started without `make run` (which builds the demo before the server starts)."""
     path = default_db_path()
     if path.exists():
         return
-    from loaders.demo import build_demo
+    from loaders.demo import build_first_database
 
     with st.status("Eerste start: demodatabase wordt opgebouwd…", expanded=True) as status:
         bar = st.progress(0.0)
@@ -24,12 +22,7 @@ def ensure_database() -> None:
         def progress(done: int, total: int, message: str) -> None:
             bar.progress(done / total, text=f"{done} van {total} werkmappen — {message}")
 
-        # Built under another name and moved into place, so an interrupted first start is redone next time.
-        partial = path.with_name(path.name + ".bouw")
-        for stale in (partial, partial.with_name(partial.name + ".wal")):
-            stale.unlink(missing_ok=True)
-        build_demo(partial, progress=progress)
-        os.replace(partial, path)
+        build_first_database(path, progress=progress)
         status.update(label="Demodatabase klaar.", state="complete", expanded=False)
 
 

@@ -255,7 +255,7 @@ def generate(db_path: Path) -> None:
             FROM visit v GROUP BY v.import_id, v.study_id
         )
         SELECT import_id, study_id || '.xlsx', sha256(study_id || ':bench'), 'onderzoek=' || study_id || ';kader=',
-               last_date + INTERVAL 30 DAY + INTERVAL 10 HOUR, 'bench', 'geimporteerd', visits, dossiers, scores,
+               last_date + INTERVAL 30 DAY + INTERVAL 10 HOUR, 'bench', 'geïmporteerd', visits, dossiers, scores,
                0, 0, 0, 0, NULL
         FROM per_study ORDER BY import_id
         """

@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS import_log (
     options         VARCHAR NOT NULL,   -- CLI/form options that shaped the import
     imported_at     TIMESTAMP NOT NULL,
     imported_by     VARCHAR,
-    status          VARCHAR NOT NULL,   -- geimporteerd | vervangen (replaced earlier data)
+    status          VARCHAR NOT NULL,   -- geïmporteerd | vervangen (replaced earlier data)
     visits          INTEGER NOT NULL,
     dossiers        INTEGER NOT NULL,
     scores          INTEGER NOT NULL,

@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from store.database import connect, default_db_path
+from store.database import connect, default_db_path, remove_demo_studies
 from loaders.problems import ImportRejected, LoaderError
 from reference.errors import ToezichtError
+from reference.vocab import safe_echo
 from loaders.stage import Options
 
 
@@ -25,8 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     tpl = sub.add_parser("template", help="lege scoringswerkmap voor een kader")
     tpl.add_argument("--kader", required=True)
     tpl.add_argument("--out", required=True, type=Path)
-    demo = sub.add_parser("demo", help="de demodatabase (opnieuw) opbouwen")
+    tpl.add_argument("--jaar", type=int, default=None, help="jaar van het veldwerk: bepaalt de keuzelijst met gemeenten")
+    demo = sub.add_parser("demo", help="de demodata (opnieuw) opbouwen, of verwijderen")
     demo.add_argument("--db", type=Path, default=None)
+    demo.add_argument("--verwijder", action="store_true", help="de demodata verwijderen; eigen gegevens blijven")
+    demo.add_argument("--als-nieuw", dest="if_missing", action="store_true",
+                      help="alleen opbouwen als de database nog niet bestaat (eerste start van de app)")
     return p
 
 
@@ -49,7 +54,7 @@ def _run(args) -> int:
         from loaders.template import write_template
 
         try:
-            write_template(args.kader, args.out)
+            write_template(args.kader, args.out, *( [args.jaar] if args.jaar else []))
         except LoaderError as exc:
             print(f"FOUT: {exc}", file=sys.stderr)
             return 2
@@ -59,6 +64,20 @@ def _run(args) -> int:
         from loaders.demo import build_demo
 
         db = args.db or default_db_path()
+        if args.verwijder:
+            con = connect(db)
+            try:
+                removed = remove_demo_studies(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            print(f"Demodata verwijderd uit {db}: {removed} bezoeken; eigen gegevens zijn gebleven.")
+            return 0
+        if args.if_missing and db.exists():
+            print(f"Database {db} bestaat al; demo niet opnieuw opgebouwd.")
+            return 0
+        if args.if_missing:
+            return _build_first_database(db)
         started = time.perf_counter()
         results = build_demo(db, progress=lambda done, total, msg: print(f"[{done}/{total}] {msg}", flush=True))
         print(f"Demodatabase {db}: {len(results)} werkmappen geïmporteerd in {time.perf_counter() - started:.1f} s.")
@@ -66,12 +85,21 @@ def _run(args) -> int:
     return 2
 
 
+def _build_first_database(db: Path) -> int:
+    from loaders.demo import build_first_database
+
+    started = time.perf_counter()
+    results = build_first_database(db, progress=lambda done, total, msg: print(f"[{done}/{total}] {msg}", flush=True))
+    print(f"Demodatabase {db}: {len(results)} werkmappen geïmporteerd in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def _import(args) -> int:
     from loaders.importer import import_file
 
     missing = [f for f in args.files if not f.is_file()]
     for f in missing:
-        print(f"FOUT: bestand {f} bestaat niet.", file=sys.stderr)
+        print(f"FOUT: bestand {safe_echo(str(f), limit=200)} bestaat niet.", file=sys.stderr)
     if missing:
         return 2
     con = connect(args.db)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import duckdb
 from store.database import connect, remove_demo_studies
 from reference.frameworks import Framework, shipped_frameworks
 from loaders.importer import ImportResult, import_file
+from loaders.problems import ImportRejected
 from loaders.template import build_template
 
 SEED = 2016
@@ -256,7 +258,9 @@ def write_demo_workbooks(folder: Path) -> list[Path]:
 
 
 def build_demo(db_path: Path, progress: Callable[[int, int, str], None] | None = None) -> list[ImportResult]:
-    """(Re)build the demo studies in the database at `db_path` through the normal import path."""
+    """(Re)build the demo studies in the database at `db_path` through the normal import path.
+
+    A study id that already holds real data is left alone (its demo workbooks are refused, never mixed in)."""
     db_path = Path(db_path)
     folder = db_path.parent / DEMO_DIR_NAME
     paths = write_demo_workbooks(folder)
@@ -265,11 +269,26 @@ def build_demo(db_path: Path, progress: Callable[[int, int, str], None] | None =
         remove_demo_studies(con)
         results = []
         for n, path in enumerate(paths, 1):
-            results.append(import_file(con, path, demo=True))
+            try:
+                results.append(import_file(con, path, demo=True))
+                message = f"{path.name}: {results[-1].status}"
+            except ImportRejected as exc:
+                message = f"{path.name}: overgeslagen — " + "; ".join(p.message for p in exc.problems if p.severity == "fout")
             if progress:
-                progress(n, len(paths), f"{path.name}: {results[-1].status}")
+                progress(n, len(paths), message)
         con.execute("UPDATE study SET name = (SELECT f.name FROM framework f WHERE f.framework_id = study.framework_id) || ' (demo)' WHERE is_demo")
         con.execute("CHECKPOINT")  # everything in the database file itself, no write-ahead log left behind
     finally:
         con.close()
+    return results
+
+
+def build_first_database(db_path: Path, progress: Callable[[int, int, str], None] | None = None) -> list[ImportResult]:
+    """First start: build the demo under another name and move it into place, so an interrupted build is redone."""
+    db_path = Path(db_path)
+    partial = db_path.with_name(db_path.name + ".bouw")
+    for stale in (partial, partial.with_name(partial.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    results = build_demo(partial, progress=progress)
+    os.replace(partial, db_path)
     return results

@@ -1,4 +1,5 @@
-"""Import one file: fingerprint → (unchanged?) → stage (validate everything) → write in one transaction."""
+"""Import one file in two steps: `preview` (fingerprint → unchanged? → validate everything → what would happen)
+and `commit` (write it all in one transaction). `import_bytes`/`import_file` do both, for the command line."""
 
 from __future__ import annotations
 
@@ -15,13 +16,20 @@ import pyarrow as pa
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.read import check_size
 from loaders.stage import Options, Staged, stage_file
+from reference.vocab import safe_echo
 from store.database import delete_visits, quote_ident, transaction
+
+DEMO_REMOVAL_HINT = (
+    "Verwijder eerst de demodata: knop 'Demodata verwijderen' op de pagina Importeren, "
+    "of `python -m loaders demo --verwijder`."
+)
+PLAN_COLUMNS = ["onderzoek", "gemeente", "soort", "datum", "team", "dossiers", "actie", "vervangt_import", "vervangt_dossiers"]
 
 
 @dataclass
 class ImportResult:
     file: str
-    status: str  # geimporteerd | vervangen | ongewijzigd
+    status: str  # geïmporteerd | vervangen | ongewijzigd
     import_id: int | None
     visits: int = 0
     dossiers: int = 0
@@ -43,13 +51,45 @@ class ImportResult:
         return text + (f"\n  {self.changes}" if self.changes else "")
 
 
+@dataclass
+class Preview:
+    """Everything a user needs before confirming: every problem and warning, and what the import would do."""
+
+    file: str
+    sha256: str
+    options: Options
+    demo: bool
+    problems: list[Problem]  # errors and warnings, in the order found
+    staged: Staged | None  # None when refused or unchanged
+    plan: pd.DataFrame  # one row per visit: PLAN_COLUMNS; actie = 'nieuw' or 'vervangt'
+    unchanged_import: int | None = None  # set when exactly these bytes are already imported and still live
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "fout"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "fout"]
+
+    @property
+    def status(self) -> str:
+        """'geweigerd', 'ongewijzigd' or 'klaar' (can be committed)."""
+        if self.unchanged_import is not None:
+            return "ongewijzigd"
+        return "geweigerd" if self.errors or self.staged is None else "klaar"
+
+    def rejection(self) -> ImportRejected:
+        return ImportRejected(self.file, self.problems)
+
+
 def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def already_imported(con: duckdb.DuckDBPyConnection, sha: str, options: Options) -> int | None:
     """The import that produced exactly the current data of these bytes, if it is still live."""
-    row = con.execute(
+    rows = con.execute(
         """
         SELECT l.import_id, l.visits, (SELECT count(*) FROM visit v WHERE v.import_id = l.import_id)
         FROM import_log l WHERE l.sha256 = ? AND l.options = ?
@@ -57,10 +97,43 @@ def already_imported(con: duckdb.DuckDBPyConnection, sha: str, options: Options)
         """,
         [sha, options.fingerprint()],
     ).fetchall()
-    row = row[0] if row else None
-    if row and row[1] > 0 and row[1] == row[2]:
-        return row[0]
+    if rows and rows[0][1] > 0 and rows[0][1] == rows[0][2]:
+        return rows[0][0]
     return None
+
+
+def preview(
+    con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, options: Options | None = None, demo: bool = False
+) -> Preview:
+    """Validate a file completely and say what importing it would do; writes nothing."""
+    options = options or Options()
+    shown_name = safe_echo(file_name, limit=200)  # a BSN typed into a file name is never echoed or stored
+    sha = fingerprint(data)
+    empty_plan = pd.DataFrame(columns=PLAN_COLUMNS)
+    previous = already_imported(con, sha, options)
+    if previous is not None:
+        return Preview(shown_name, sha, options, demo, [], None, empty_plan, unchanged_import=previous)
+    try:
+        staged = stage_file(con, Path(file_name), data, options)
+    except ImportRejected as exc:
+        problems = [_renamed(p, file_name, shown_name) for p in exc.problems]
+        return Preview(shown_name, sha, options, demo, problems, None, empty_plan)
+    staged.file = shown_name
+    warnings = [_renamed(p, file_name, shown_name) for p in staged.warnings]
+    staged.warnings = warnings
+    mixing = _demo_mixing(con, staged, demo, shown_name)
+    if mixing:
+        return Preview(shown_name, sha, options, demo, mixing + warnings, None, empty_plan)
+    return Preview(shown_name, sha, options, demo, warnings, staged, _plan(con, staged))
+
+
+def commit(con: duckdb.DuckDBPyConnection, checked: Preview, user: str | None = None) -> ImportResult:
+    """Write a previewed file in one transaction. Raises ImportRejected when the preview was refused."""
+    if checked.status == "ongewijzigd":
+        return ImportResult(checked.file, "ongewijzigd", checked.unchanged_import)
+    if checked.status != "klaar":
+        raise checked.rejection()
+    return write_staged(con, checked.staged, checked.sha256, checked.options, user or default_user(), checked.demo)
 
 
 def import_bytes(
@@ -72,13 +145,7 @@ def import_bytes(
     demo: bool = False,
 ) -> ImportResult:
     """Validate and store one file's content. Raises ImportRejected (nothing written) on any error."""
-    options = options or Options()
-    sha = fingerprint(data)
-    previous = already_imported(con, sha, options)
-    if previous is not None:
-        return ImportResult(file_name, "ongewijzigd", previous)
-    staged = stage_file(con, Path(file_name), data, options)
-    return write_staged(con, staged, sha, options, user or _user(), demo)
+    return commit(con, preview(con, file_name, data, options, demo), user)
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, **kwargs) -> ImportResult:
@@ -86,15 +153,81 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, **kwargs) -> I
     try:
         check_size(path.name, path.stat().st_size)  # before reading a huge file into memory
     except LoaderError as exc:
-        raise ImportRejected.from_error(path.name, exc) from exc
+        raise ImportRejected.from_error(safe_echo(path.name, limit=200), exc) from exc
     return import_bytes(con, path.name, path.read_bytes(), **kwargs)
 
 
-def _user() -> str:
+def default_user() -> str:
+    """Who runs the command line: the login name, marked as such in the import history."""
     try:
-        return getpass.getuser()
+        return f"{getpass.getuser()} (opdrachtregel)"
     except Exception:
-        return "onbekend"
+        return "onbekend (opdrachtregel)"
+
+
+def _renamed(problem: Problem, raw: str, shown: str) -> Problem:
+    if problem.file == raw or problem.file == Path(raw).name:
+        return Problem(shown, problem.sheet, problem.cell, problem.message, problem.severity)
+    return problem
+
+
+def _demo_mixing(con, staged: Staged, demo: bool, file: str) -> list[Problem]:
+    """Demo and real visits never share a study: refuse, naming the demo and how to remove it."""
+    if not staged.studies:
+        return []
+    rows = con.execute(
+        "SELECT study_id, is_demo FROM study WHERE study_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(staged.studies)]
+    ).fetchall()
+    problems = []
+    for study_id, is_demo in rows:
+        if is_demo and not demo:
+            problems.append(Problem(file, "Onderzoek", "", (
+                f"onderzoek '{study_id}' bevat de demodata (fictieve bezoeken); echte bezoeken worden daar nooit "
+                f"bij geteld. {DEMO_REMOVAL_HINT} Of geef het onderzoek een eigen code (sleutel 'Onderzoek')."
+            )))
+        elif demo and not is_demo:
+            problems.append(Problem(file, "Onderzoek", "", (
+                f"onderzoek '{study_id}' bevat echte gegevens; de demo wordt daar niet aan toegevoegd."
+            )))
+    return problems
+
+
+def _plan(con, staged: Staged) -> pd.DataFrame:
+    """Per staged visit: new, or which stored visit (import, dossiers) it replaces."""
+    visits = staged.visits
+    if visits.empty:
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    keys = visits[["vkey", "study_id", "municipality_code", "kind", "visit_date", "team"]].copy()
+    keys["visit_date"] = pd.to_datetime(keys["visit_date"]).dt.date
+    con.register("plan_keys", keys)
+    try:
+        existing = con.execute(
+            """
+            WITH final AS (
+                SELECT k.vkey, v.import_id, (SELECT count(*) FROM dossier d WHERE d.visit_id = v.visit_id) AS dossiers
+                FROM plan_keys k JOIN visit v
+                  ON v.study_id = k.study_id AND v.municipality_code = k.municipality_code
+                 AND v.kind = k.kind AND v.visit_date = k.visit_date AND v.team = k.team
+            )
+            SELECT * FROM final
+            """
+        ).df()
+    finally:
+        con.unregister("plan_keys")
+    new_dossiers = staged.dossiers.groupby("vkey").size()
+    old = existing.set_index("vkey")
+    plan = pd.DataFrame({
+        "onderzoek": visits["study_id"],
+        "gemeente": visits["municipality_name"],
+        "soort": visits["kind"],
+        "datum": pd.to_datetime(visits["visit_date"]).dt.date,
+        "team": visits["team"],
+        "dossiers": visits["vkey"].map(new_dossiers).fillna(0).astype(int),
+        "actie": ["vervangt" if v in old.index else "nieuw" for v in visits["vkey"]],
+        "vervangt_import": visits["vkey"].map(old["import_id"]) if not old.empty else None,
+        "vervangt_dossiers": visits["vkey"].map(old["dossiers"]) if not old.empty else None,
+    })
+    return plan.reset_index(drop=True)[PLAN_COLUMNS]
 
 
 # The columns of visit_indicator_count after (visit_id, indicator_code), as aggregates over `value`.
@@ -140,6 +273,12 @@ def write_staged(
                 """
             ).fetchall()
             changes = [_describe_change(con, vkey, old_id, name, kind, date, team) for vkey, old_id, name, kind, date, team in replaced]
+            replaced_keys = {r[0] for r in replaced}
+            new_dossiers = staged.dossiers.groupby("vkey").size()
+            changes += [
+                f"nieuw bezoek {_visit_label(v.municipality_name, v.kind, v.visit_date, v.team)} ({int(new_dossiers.get(v.vkey, 0))} dossiers)"
+                for v in visits.itertuples() if v.vkey not in replaced_keys
+            ]
             old_ids = [r[1] for r in replaced]
             delete_visits(con, old_ids)
             con.execute(
@@ -166,7 +305,7 @@ def write_staged(
             )
             result = ImportResult(
                 file=staged.file,
-                status="vervangen" if old_ids else "geimporteerd",
+                status="vervangen" if old_ids else "geïmporteerd",
                 import_id=import_id,
                 visits=len(visits),
                 dossiers=len(staged.dossiers),
@@ -225,5 +364,9 @@ def _describe_change(con, vkey: int, old_id: int, name: str, kind: str, date, te
         """,
         [old_id, vkey],
     ).fetchall()[0]
-    label = f"{name} {kind} {date:%d-%m-%Y}" + (f" team {team}" if team else "")
+    label = _visit_label(name, kind, date, team)
     return f"vervangt bezoek {label}: {old_s} → {new_s} scores, {changed} oordeel/oordelen gewijzigd ({old_d} dossiers eerder)"
+
+
+def _visit_label(name: str, kind: str, date, team: str) -> str:
+    return f"{name} {kind} {pd.Timestamp(date):%d-%m-%Y}" + (f" team {team}" if team else "")

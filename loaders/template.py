@@ -10,17 +10,21 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reference.frameworks import Framework, shipped_frameworks
 from loaders.problems import LoaderError
+from loaders.read import MAX_ROWS
+from reference.frameworks import Framework, shipped_frameworks
+from reference.municipalities import LAST_YEAR, names_in_year
 from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB
 
-TEMPLATE_ROWS = 500  # rows with drop-down lists below the header
+TEMPLATE_ROWS = MAX_ROWS  # drop-down lists reach as far as the loader reads
+EARLIEST_YEAR = 2000  # the Datum check: fieldwork between 1-1-2000 and today
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 BOLD = Font(bold=True)
 
 
-def _list_validation(values, sheet, cell_range: str, prompt: str) -> None:
-    dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+def _list_validation(values, sheet, cell_range: str, prompt: str, source: str | None = None) -> None:
+    """A drop-down over `values` (inline), or over the cells `source` (e.g. on the hidden Lijsten sheet)."""
+    dv = DataValidation(type="list", formula1=source or '"' + ",".join(values) + '"', allow_blank=True)
     dv.error = f"Kies een van: {', '.join(values)}"
     dv.errorTitle = "Ongeldige waarde"
     dv.prompt = prompt
@@ -36,7 +40,48 @@ def _header(sheet, row: int, labels: list[str]) -> None:
         c.fill = HEADER_FILL
 
 
-def build_template(fw: Framework) -> Workbook:
+def _lists_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
+    """A hidden sheet with one column per list; returns each list's absolute range for a drop-down."""
+    sheet = wb.create_sheet("Lijsten")
+    sheet.sheet_state = "hidden"
+    ranges = {}
+    for j, (title, values) in enumerate(columns.items(), 1):
+        sheet.cell(row=1, column=j, value=title)
+        for r, value in enumerate(values, 2):
+            sheet.cell(row=r, column=j, value=value)
+        letter = get_column_letter(j)
+        ranges[title] = f"Lijsten!${letter}$2:${letter}${max(len(values), 1) + 1}"
+    return ranges
+
+
+def _instructions(wb: Workbook, fw: Framework, year: int) -> None:
+    sheet = wb.create_sheet("Uitleg", 0)
+    lines = [
+        f"Scoringswerkmap — {fw.name} ({fw.id})",
+        "",
+        "1. Vul op blad Onderzoek de sleutels in: Onderzoek (code), Kader, Gemeente (keuzelijst: namen zoals CBS ze in "
+        f"{year} voerde), Datum van het veldwerk (dd-mm-jjjj) en Soort (onderzoek of hertoets).",
+        "2. Blad Dossiers: één rij per dossier, alleen een pseudoniem als dossiernummer — nooit een BSN of naam. "
+        "Kies per indicator ja, nee, nvt of onbekend (of leeg: niet gescoord). De beslisregel staat als opmerking bij elke kolomkop."
+        if fw.dossier_indicators else "2. Dit kader scoort per team of bezoek: gebruik blad Netwerk.",
+        "3. Blad Netwerk: de indicatoren per bezoek (instelling, lokaal netwerk of team), met score en toelichting.",
+        "4. Optioneel: Toelichting (opmerking per dossier en indicator), Bevindingen (gaat goed, kan beter, zorgpunt) "
+        "en Aanbevelingen (nummer, tekst, status).",
+        "5. Importeer via de pagina Importeren of `python -m loaders import BESTAND`. Het bestand wordt eerst volledig "
+        "gecontroleerd; bij één fout wordt niets opgeslagen en noemt het rapport elk blad en elke cel.",
+        "",
+        "Laat formules weg of sla het bestand in Excel op (formules zonder opgeslagen waarde worden geweigerd). "
+        "Maximaal 25 MB en 200.000 rijen per bestand.",
+    ]
+    for r, line in enumerate(lines, 1):
+        cell = sheet.cell(row=r, column=1, value=line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 120
+
+
+def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
+    """A blank workbook for `fw`; the Gemeente drop-down lists the municipalities valid in `year`."""
     wb = Workbook()
     scale_values = list(SCALE_VOCAB[fw.scale])  # canonical values only, in vocabulary order
 
@@ -55,8 +100,23 @@ def build_template(fw: Framework) -> Workbook:
         meta.cell(row=r, column=1, value=key).font = BOLD
         meta.cell(row=r, column=2, value=value)
         meta.cell(row=r, column=3, value=help_text).font = Font(italic=True, color="666666")
+    lists = _lists_sheet(wb, {
+        "Gemeente": names_in_year(year),
+        "Indicator": [f"{i.code} {i.label}" for i in fw.indicators],
+        "Dossierindicator": [f"{i.code} {i.label}" for i in fw.dossier_indicators] or [""],
+        "Thema": [t.name for t in fw.themes],
+    })
     meta["B4"].number_format = "DD-MM-YYYY"
     _list_validation(["onderzoek", "hertoets"], meta, "B5", "onderzoek of hertoets")
+    _list_validation([], meta, "B3", f"Gemeentenaam zoals CBS die in {year} voerde", source=lists["Gemeente"])
+    date_check = DataValidation(type="date", operator="between", formula1=f"DATE({EARLIEST_YEAR},1,1)", formula2="TODAY()",
+                                allow_blank=True)
+    date_check.error = f"Vul een datum in tussen 01-01-{EARLIEST_YEAR} en vandaag, bijv. 12-11-2015."
+    date_check.errorTitle = "Ongeldige datum"
+    date_check.prompt = "Datum van het veldwerk (dd-mm-jjjj)"
+    date_check.showErrorMessage = True
+    meta.add_data_validation(date_check)
+    date_check.add("B4")
     meta.column_dimensions["A"].width = 14
     meta.column_dimensions["B"].width = 28
     meta.column_dimensions["C"].width = 70
@@ -100,27 +160,34 @@ def build_template(fw: Framework) -> Workbook:
     if dossier_inds:
         remarks = wb.create_sheet("Toelichting")
         _header(remarks, 1, ["Dossier", "Indicator", "Toelichting"])
+        _list_validation([], remarks, f"B2:B{TEMPLATE_ROWS + 1}", "Indicator (code en omschrijving)", source=lists["Dossierindicator"])
+        remarks.column_dimensions["B"].width = 40
         remarks.column_dimensions["C"].width = 80
 
     findings = wb.create_sheet("Bevindingen")
     _header(findings, 1, ["Thema", "Indicator", "Soort", "Tekst"])
-    _list_validation([t.name for t in fw.themes] if sum(len(t.name) + 1 for t in fw.themes) < 250 else [t.code for t in fw.themes],
-                     findings, f"A2:A{TEMPLATE_ROWS}", "Thema van het kader")
-    _list_validation(list(FINDING_KINDS), findings, f"C2:C{TEMPLATE_ROWS}", "gaat goed, kan beter of zorgpunt")
+    _list_validation([], findings, f"A2:A{TEMPLATE_ROWS + 1}", "Thema van het kader", source=lists["Thema"])
+    _list_validation([], findings, f"B2:B{TEMPLATE_ROWS + 1}", "Indicator (optioneel)", source=lists["Indicator"])
+    _list_validation(list(FINDING_KINDS), findings, f"C2:C{TEMPLATE_ROWS + 1}", "gaat goed, kan beter of zorgpunt")
+    findings.column_dimensions["A"].width = 30
+    findings.column_dimensions["B"].width = 40
     findings.column_dimensions["D"].width = 80
 
     recs = wb.create_sheet("Aanbevelingen")
     _header(recs, 1, ["Nr", "Tekst", "Status"])
-    _list_validation(list(RECOMMENDATION_STATUSES), recs, f"C2:C{TEMPLATE_ROWS}", "open, in uitvoering of afgerond")
+    _list_validation(list(RECOMMENDATION_STATUSES), recs, f"C2:C{TEMPLATE_ROWS + 1}", "open, in uitvoering of afgerond")
     recs.column_dimensions["B"].width = 80
+    _instructions(wb, fw, year)
+    wb.move_sheet("Lijsten", offset=len(wb.sheetnames))  # last, out of the way
+    wb.active = 1  # open on Onderzoek
     return wb
 
 
-def write_template(framework_id: str, out: Path) -> Path:
+def write_template(framework_id: str, out: Path, year: int = LAST_YEAR) -> Path:
     frameworks = shipped_frameworks()
     if framework_id not in frameworks:
         raise LoaderError(f"onbekend kader '{framework_id}'; kies uit {', '.join(frameworks)}.")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_template(frameworks[framework_id]).save(out)
+    build_template(frameworks[framework_id], year).save(out)
     return out

@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from store.database import connect
+from exports import escaped
+from metrics.overview import default_demo
 from reference.errors import ToezichtError
 from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
 from metrics.funnel import funnel_curves, funnel_points
@@ -22,12 +24,16 @@ LEAD_COLUMNS = ["onderzoek", "gemeente", "indicator", "k", "n", "percentage", "o
 ROUNDED = ["percentage", "ondergrens", "bovengrens", "benchmark", "laagste_indicator", "hoogste_indicator"]
 
 
+BRON_HELP = "demodata of eigen gegevens (nooit samen geteld); standaard: die van het onderzoek, anders eigen gegevens zodra die er zijn"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description="Nalevingscijfers uit de Toezicht-database.")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("compliance", help="naleving: k van n, percentage, Wilson-interval, benchmark")
     c.add_argument("--db", type=Path, default=None)
     c.add_argument("--onderzoek", default=None)
+    c.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     c.add_argument("--gemeente", default=None)
     c.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
     c.add_argument("--by", choices=["indicator", "theme", "municipality"], default="indicator")
@@ -35,12 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser("funnel", help="funnelplot: controlegrenzen en positie per gemeente (CSV)")
     f.add_argument("--db", type=Path, default=None)
     f.add_argument("--onderzoek", default=None)
+    f.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     f.add_argument("--indicator", default=None)
     f.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
     f.add_argument("--curve", action="store_true", help="de grenzen voor n = 1 … max in plaats van de gemeenten")
     t = sub.add_parser("trend", help="verandering tussen opeenvolgende bezoeken met Newcombe-interval (CSV)")
     t.add_argument("--db", type=Path, default=None)
     t.add_argument("--onderzoek", default=None)
+    t.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     t.add_argument("--gemeente", default=None)
     j = sub.add_parser("jaarbeeld-data", help="Jaarbeeld-cijfers per thema voor een jaar (CSV)")
     j.add_argument("--db", type=Path, default=None)
@@ -49,13 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rag", help="aandeel groen/oranje/rood van checklists (CSV)")
     r.add_argument("--db", type=Path, default=None)
     r.add_argument("--onderzoek", default=None)
+    r.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     r.add_argument("--by", choices=["item", "section", "team", "municipality"], default="item")
     return p
 
 
-def compliance_frame(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator") -> pd.DataFrame:
+def compliance_frame(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None) -> pd.DataFrame:
     """The CSV/table of `python -m metrics compliance`: the study-wide rows first (gemeente empty) unless one municipality is asked for."""
-    scope = Scope(study=onderzoek, municipality=gemeente, kind=soort)
+    scope = Scope(study=onderzoek, municipality=gemeente, kind=soort, demo=demo)
     fn = {"indicator": compliance_by_indicator, "theme": compliance_by_theme, "municipality": compliance_by_municipality}[by]
     parts = [] if gemeente else [fn(con, scope, pooled=True)]
     parts.append(fn(con, scope))
@@ -87,7 +96,19 @@ def _check_scope(con, onderzoek: str | None, gemeente: str | None) -> str | None
     return None
 
 
+def data_source(con, bron: str | None, onderzoek: str | None) -> bool:
+    """Demo (True) or real data (False): as asked, else the study's own kind, else real data when there is any."""
+    if bron:
+        return bron == "demo"
+    if onderzoek:
+        rows = con.execute("SELECT is_demo FROM study WHERE study_id = ?", [onderzoek]).fetchall()
+        if rows:
+            return bool(rows[0][0])
+    return default_demo(con)
+
+
 def emit(frame: pd.DataFrame, fmt: str) -> None:
+    frame = escaped(frame)  # a text cell starting with = + - @ must never become a formula in Excel
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False, float_format="%.1f", lineterminator="\n")
     elif fmt == "json":
@@ -112,20 +133,21 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"FOUT: {problem}", file=sys.stderr)
             return 2
+        demo = data_source(con, getattr(args, "bron", None), getattr(args, "onderzoek", None))
         if args.command == "compliance":
-            emit(compliance_frame(con, args.onderzoek, args.gemeente, args.soort, args.by), args.format)
+            emit(compliance_frame(con, args.onderzoek, args.gemeente, args.soort, args.by, demo), args.format)
         elif args.command == "funnel":
-            scope = Scope(study=args.onderzoek, kind=args.soort)
+            scope = Scope(study=args.onderzoek, kind=args.soort, demo=demo)
             frame = funnel_curves(con, scope) if args.curve else funnel_points(con, scope)
             if args.indicator:
                 frame = frame[frame["indicator"] == args.indicator]
             emit(frame, "csv")
         elif args.command == "trend":
-            emit(trend_by_indicator(con, Scope(study=args.onderzoek, municipality=args.gemeente, kind=None)), "csv")
+            emit(trend_by_indicator(con, Scope(study=args.onderzoek, municipality=args.gemeente, kind=None, demo=demo)), "csv")
         elif args.command == "jaarbeeld-data":
             emit((jaarbeeld_weakest if args.zwakste else jaarbeeld_themes)(con, args.year), "csv")
         elif args.command == "rag":
-            emit(rag_shares(con, args.by, Scope(study=args.onderzoek, scale="rag")), "csv")
+            emit(rag_shares(con, args.by, Scope(study=args.onderzoek, scale="rag", demo=demo)), "csv")
         return 0
     finally:
         con.close()

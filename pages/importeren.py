@@ -1,4 +1,5 @@
-"""Importeren: upload, see the full validation report, confirm; import history; blank templates."""
+"""Importeren: upload → full validation report and what will happen → confirm; import history; blank templates;
+removing the demo data."""
 
 from __future__ import annotations
 
@@ -9,15 +10,23 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from reference.frameworks import shipped_frameworks
-from loaders.importer import already_imported, fingerprint, import_bytes
-from loaders.problems import ImportRejected, Problem
-from loaders.stage import Options, stage_file
+from loaders.importer import Preview, commit, preview
+from loaders.problems import Problem
+from loaders.stage import Options
 from loaders.template import build_template
-from metrics.overview import import_history
-from pages.common import cursor, download_buttons
+from metrics import data_sources, import_history
+from pages.common import cursor, date_nl, download_buttons, timestamp_nl
+from reference.frameworks import shipped_frameworks
+from reference.municipalities import FIRST_YEAR, LAST_YEAR
+from store.database import remove_demo_studies
 
 LOG = logging.getLogger(__name__)
+PROBLEM_COLUMNS = {
+    "soort": st.column_config.TextColumn("soort", width="small"),
+    "blad": st.column_config.TextColumn("blad", width="small"),
+    "cel": st.column_config.TextColumn("cel", width="small"),
+    "melding": st.column_config.TextColumn("melding", width="large"),
+}
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -27,11 +36,64 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=20)
-def template_bytes(framework_id: str) -> bytes:
+def current_user() -> str:
+    """Who imports through the app: the login a reverse proxy passes on, else the Streamlit login, else unknown."""
+    headers = st.context.headers
+    for header in ("X-Forwarded-User", "X-Remote-User", "X-Forwarded-Email"):
+        if headers.get(header):
+            return f"{headers[header]} (app)"
+    try:
+        if st.user.is_logged_in and st.user.get("email"):
+            return f"{st.user['email']} (app)"
+    except Exception:  # no authentication configured
+        pass
+    return "onbekende gebruiker (app)"
+
+
+@st.cache_data(show_spinner=False, max_entries=40)
+def template_bytes(framework_id: str, year: int) -> bytes:
     buffer = io.BytesIO()
-    build_template(shipped_frameworks()[framework_id]).save(buffer)
+    build_template(shipped_frameworks()[framework_id], year).save(buffer)
     return buffer.getvalue()
+
+
+def show_preview(checked: Preview, upload_id: str) -> None:
+    if checked.status == "ongewijzigd":
+        st.info(f"Dit bestand is al geïmporteerd (import #{checked.unchanged_import}); opnieuw importeren verandert niets.")
+        return
+    if checked.status == "geweigerd":
+        st.error(f"Geweigerd: {len(checked.errors)} fout(en). Er is niets opgeslagen. Herstel de cellen hieronder en upload opnieuw.")
+        report = problems_frame(checked.problems)
+        st.dataframe(report.drop(columns="bestand"), hide_index=True, width="stretch", column_config=PROBLEM_COLUMNS)
+        download_buttons(report, f"{Path(checked.file).stem}-fouten", "Download foutenrapport", key=f"rapport-{upload_id}")
+        return
+    staged = checked.staged
+    st.success(
+        f"Geen fouten: {len(checked.plan)} bezoek(en), {len(staged.dossiers)} dossiers, {len(staged.scores)} scores, "
+        f"{len(staged.remarks)} toelichtingen, {len(staged.findings)} bevindingen, {len(staged.recommendations)} aanbevelingen."
+    )
+    plan = checked.plan.copy()
+    plan["datum"] = plan["datum"].map(date_nl)
+    st.markdown("**Wat er gebeurt bij importeren**")
+    st.dataframe(plan, hide_index=True, width="stretch", column_config={
+        "actie": st.column_config.TextColumn("actie", help="nieuw bezoek, of vervangt het opgeslagen bezoek met dezelfde sleutel"),
+        "vervangt_import": st.column_config.NumberColumn("vervangt import", format="#%d"),
+        "vervangt_dossiers": st.column_config.NumberColumn("dossiers nu opgeslagen"),
+    })
+    if checked.warnings:
+        with st.expander(f"{len(checked.warnings)} waarschuwing(en) — blokkeren de import niet"):
+            st.dataframe(problems_frame(checked.warnings).drop(columns="bestand"), hide_index=True, width="stretch",
+                         column_config=PROBLEM_COLUMNS)
+    if st.button("Importeren", key=f"import-{upload_id}", type="primary"):
+        try:
+            with st.spinner("Opslaan…"):
+                result = commit(cursor(), checked, user=current_user())
+        except Exception as exc:  # the database changed since the check, or a fault: say so, never a traceback
+            LOG.error("import na controle mislukt: %s", type(exc).__name__)
+            st.error("Opslaan is mislukt; er is niets opgeslagen. Upload het bestand opnieuw om het opnieuw te controleren.")
+        else:
+            st.cache_data.clear()  # other pages show the new data
+            st.success(result.summary())
 
 
 st.title("Importeren")
@@ -40,7 +102,7 @@ st.caption(
     "elke cel. Hetzelfde bestand opnieuw importeren verandert niets; een nieuwe versie van een bezoek vervangt dat bezoek."
 )
 
-tab_upload, tab_history, tab_template = st.tabs(["Bestand importeren", "Importgeschiedenis", "Leeg sjabloon"])
+tab_upload, tab_history, tab_template, tab_demo = st.tabs(["Bestand importeren", "Importgeschiedenis", "Leeg sjabloon", "Demodata"])
 
 with tab_upload:
     uploads = st.file_uploader("Scoringswerkmap (.xlsx) of CSV (lang formaat)", type=["xlsx", "csv"], accept_multiple_files=True,
@@ -51,66 +113,58 @@ with tab_upload:
         framework = col2.selectbox("Kader", [""] + list(shipped_frameworks()), help="Nodig voor een nieuw onderzoek") or None
     options = Options(study_id=study, framework_id=framework)
     for upload in uploads or []:
-        data = upload.getvalue()
         st.subheader(upload.name)
-        cur = cursor()
-        previous = already_imported(cur, fingerprint(data), options)
-        if previous is not None:
-            st.info(f"Dit bestand is al geïmporteerd (import #{previous}); opnieuw importeren verandert niets.")
-            continue
         try:
             with st.spinner("Controleren…"):
-                staged = stage_file(cur, Path(upload.name), data, options)
+                checked = preview(cursor(), upload.name, upload.getvalue(), options)
         except Exception as exc:
-            if not isinstance(exc, ImportRejected):
-                # A bug, not bad input: say so in Dutch; the type (never the values) goes to the log.
-                LOG.error("onverwachte fout bij controle van een upload: %s", type(exc).__name__)
-                st.error(f"Onverwachte fout bij het controleren van {upload.name}; er is niets opgeslagen. "
-                         "Meld dit bij de beheerder, met het bestand.")
-                continue
-            errors = [p for p in exc.problems if p.severity == "fout"]
-            st.error(f"Geweigerd: {len(errors)} fout(en). Er is niets opgeslagen. Herstel de cellen hieronder en upload opnieuw.")
-            report = problems_frame(exc.problems)
-            st.dataframe(report, hide_index=True, width="stretch")
-            download_buttons(report, f"{Path(upload.name).stem}-fouten", "Download foutenrapport")
+            # A bug, not bad input: say so in Dutch; the type (never the values) goes to the log.
+            LOG.error("onverwachte fout bij controle van een upload: %s", type(exc).__name__)
+            st.error(f"Onverwachte fout bij het controleren van {upload.name}; er is niets opgeslagen. "
+                     "Meld dit bij de beheerder, met het bestand.")
             continue
-        visits = staged.visits.rename(columns={"study_id": "onderzoek", "municipality_name": "gemeente", "kind": "soort",
-                                               "visit_date": "datum", "team": "team"})
-        st.success(
-            f"Geen fouten: {len(visits)} bezoek(en), {len(staged.dossiers)} dossiers, {len(staged.scores)} scores, "
-            f"{len(staged.remarks)} toelichtingen, {len(staged.findings)} bevindingen, {len(staged.recommendations)} aanbevelingen."
-        )
-        st.dataframe(visits[["onderzoek", "gemeente", "soort", "datum", "team"]], hide_index=True, width="stretch")
-        if staged.warnings:
-            with st.expander(f"{len(staged.warnings)} waarschuwing(en) — blokkeren de import niet"):
-                st.dataframe(problems_frame(staged.warnings), hide_index=True, width="stretch")
-        if st.button("Importeren", key=f"import-{upload.file_id}", type="primary"):
-            try:
-                with st.spinner("Opslaan…"):
-                    result = import_bytes(cursor(), upload.name, data, options, user="app")
-            except ImportRejected as exc:  # the database changed since the check
-                st.error(str(exc))
-                st.dataframe(problems_frame(exc.problems), hide_index=True, width="stretch")
-            else:
-                st.cache_data.clear()  # other pages show the new data
-                st.success(result.summary())
+        show_preview(checked, upload.file_id)
 
 with tab_history:
     history = import_history(cursor())
     if history.empty:
         st.write("Nog geen imports.")
     else:
-        st.dataframe(history, hide_index=True, width="stretch")
+        shown = history.drop(columns="sha256").assign(tijdstip=history["tijdstip"].map(timestamp_nl))
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            "wijzigingen": st.column_config.TextColumn("wijzigingen", width="large"),
+            "bestand": st.column_config.TextColumn("bestand", width="medium"),
+        })
         download_buttons(history, "importgeschiedenis", "Download importgeschiedenis")
 
 with tab_template:
     frameworks = shipped_frameworks()
-    chosen = st.selectbox("Kader", list(frameworks), format_func=lambda f: f"{f} — {frameworks[f].name}")
-    st.caption("Blad Onderzoek met de sleutels, blad Dossiers met de themarij en een kolom per indicator (keuzelijsten met de "
-               "toegestane scores, de beslisregel als opmerking bij elke kolomkop), blad Netwerk met de indicatoren per bezoek.")
+    col1, col2 = st.columns([3, 1])
+    chosen = col1.selectbox("Kader", list(frameworks), format_func=lambda f: f"{f} — {frameworks[f].name}")
+    year = col2.number_input("Jaar van het veldwerk", min_value=FIRST_YEAR, max_value=LAST_YEAR + 5, value=LAST_YEAR, step=1,
+                             help="Bepaalt de keuzelijst met gemeentenamen (zoals CBS ze dat jaar voerde).")
+    st.caption("Blad Uitleg met de werkwijze; blad Onderzoek met de sleutels (keuzelijst gemeenten van het gekozen jaar, "
+               "datumcontrole); blad Dossiers met de themarij en een kolom per indicator (keuzelijsten met de toegestane "
+               "scores, de beslisregel als opmerking bij elke kolomkop); bladen Netwerk, Toelichting, Bevindingen en "
+               "Aanbevelingen met keuzelijsten voor indicator, soort en status.")
     st.download_button(
         "Download sjabloon (.xlsx)",
-        template_bytes(chosen),
-        file_name=f"sjabloon-{chosen}.xlsx",
+        template_bytes(chosen, int(year)),
+        file_name=f"sjabloon-{chosen}-{int(year)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+with tab_demo:
+    sources = data_sources(cursor())
+    if sources["demo"]:
+        st.write(f"Deze database bevat {sources['demo']} demo-onderzoeken (fictief, behalve de gepubliceerde cijfers). "
+                 "Demodata en eigen gegevens worden nooit samen geteld. Een eigen bestand voor een demo-onderzoek "
+                 "(zelfde onderzoekscode) wordt geweigerd zolang de demo er staat.")
+        if st.button("Demodata verwijderen", type="secondary", help="Eigen gegevens blijven staan."):
+            removed = remove_demo_studies(cursor())
+            st.cache_data.clear()
+            st.session_state.pop("bron", None)
+            st.success(f"Demodata verwijderd ({removed} bezoeken). Eigen gegevens zijn gebleven.")
+        st.caption("Op de opdrachtregel: `python -m loaders demo --verwijder`; terugzetten met `python -m loaders demo`.")
+    else:
+        st.write("Er staat geen demodata in deze database. Terugzetten kan met `python -m loaders demo`.")

@@ -63,7 +63,7 @@ def test_importeren_shows_history_and_offers_templates(demo_env):
     assert not at.exception
     assert at.title[0].value == "Importeren"
     history = at.dataframe[0].value
-    assert len(history) == 49 and set(history["status"]) == {"geimporteerd"}
+    assert len(history) == 49 and set(history["status"]) == {"geïmporteerd"}
     template_choice = at.selectbox[1]
     assert [o.split(" — ")[0] for o in template_choice.options] == ["kg-2017", "rigg-2016", "so-2016", "vt-2019"]
     assert [b.label for b in at.get("download_button")] == ["Download importgeschiedenis (CSV)", "Download importgeschiedenis (XLSX)", "Download sjabloon (.xlsx)"]

@@ -54,7 +54,7 @@ def test_import_exit_0_then_unchanged_exit_0(tmp_path, db_path):
 
     first = run_cli("import", wb, "--db", db_path)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "go.xlsx: geimporteerd" in first.stdout
+    assert "go.xlsx: geïmporteerd" in first.stdout
     assert "14 dossiers, 42 scores" in first.stdout
     assert _query(db_path, "SELECT count(*) FROM score") == [(42,)]
     snap = _snapshot(db_path)
@@ -120,7 +120,7 @@ def test_unreadable_files_exit_1_with_dutch_message(tmp_path, db_path, empty_db_
         [detail] = [line for line in out if line.startswith(f"  FOUT {name}: ")]
         for w in words:
             assert w in detail, detail
-    assert "geimporteerd" not in proc.stdout
+    assert "geïmporteerd" not in proc.stdout
     _no_traceback(proc)
     assert _snapshot(db_path) == before
 
@@ -168,7 +168,7 @@ def test_each_file_is_all_or_nothing_on_its_own(tmp_path, db_path):
     proc = run_cli("import", good, bad, "--db", db_path)
 
     assert proc.returncode == 1
-    assert "goed.xlsx: geimporteerd" in proc.stdout and "fout.xlsx: geweigerd" in proc.stdout
+    assert "goed.xlsx: geïmporteerd" in proc.stdout and "fout.xlsx: geweigerd" in proc.stdout
     assert "Onderzoek!B5" in proc.stdout
     assert _query(db_path, "SELECT municipality_name FROM visit") == [("Goeree-Overflakkee",)]
 

@@ -57,7 +57,7 @@ def test_binary_text_spellings_map_to_canonical_value(db, tmp_path, canonical):
 
     result = do_import(db, path)
 
-    assert result.status == "geimporteerd"
+    assert result.status == "geïmporteerd"
     stored = dict(db.execute("SELECT dossier_id, value FROM score WHERE indicator_code = 'TT1'").fetchall())
     assert stored == {f"D{i:03d}": canonical for i in range(len(cells))}
 
@@ -141,7 +141,7 @@ def test_rag_spellings_on_rigg_workbook(db, tmp_path):
     ]
     result = do_import(db, make_workbook(tmp_path / "rigg.xlsx", _rigg_meta(), None, netwerk))
 
-    assert result.status == "geimporteerd"
+    assert result.status == "geïmporteerd"
     stored = dict(db.execute("SELECT indicator_code, value FROM score WHERE dossier_id IS NULL").fetchall())
     assert stored == {
         "VH.1": "groen", "VH.2": "groen", "VH.3": "groen",
@@ -367,7 +367,7 @@ def test_new_study_with_known_kader_creates_the_study(db, tmp_path):
 def test_existing_study_without_kader_uses_its_framework(db, tmp_path):
     do_import(db, make_workbook(tmp_path / "a.xlsx", kg_meta(), kg_dossiers()))
     meta = kg_meta(Kader=None, Gemeente="Brielle", Datum="2017-03-07")
-    assert do_import(db, make_workbook(tmp_path / "b.xlsx", meta, kg_dossiers())).status == "geimporteerd"
+    assert do_import(db, make_workbook(tmp_path / "b.xlsx", meta, kg_dossiers())).status == "geïmporteerd"
     assert count(db, "visit") == 2
 
 
@@ -569,7 +569,7 @@ def test_nine_digits_failing_the_elfproef_are_accepted(db, tmp_path):
     rows[2][0] = int("987654321")  # 9*9+8*8+7*7+6*6+5*5+4*4+3*3+2*2-1 = 283, 283 % 11 = 8
     remarks = [["Dossier", "Indicator", "Toelichting"], [INVALID_BSN, "TT1", f"kenmerk {INVALID_BSN}"]]
     result = do_import(db, make_workbook(tmp_path / "ok.xlsx", kg_meta(), rows, extra_sheets={"Toelichting": remarks}))
-    assert result.status == "geimporteerd"
+    assert result.status == "geïmporteerd"
     ids = {r[0] for r in db.execute("SELECT dossier_id FROM dossier").fetchall()}
     assert {INVALID_BSN, "987654321"} <= ids
     assert db.execute("SELECT text FROM remark").fetchall() == [(f"kenmerk {INVALID_BSN}",)]
@@ -857,7 +857,7 @@ def test_same_bytes_twice_is_unchanged(db, tmp_path):
 
     second = do_import(db, path)
 
-    assert first.status == "geimporteerd"
+    assert first.status == "geïmporteerd"
     assert second.status == "ongewijzigd"
     assert second.import_id == first.import_id
     assert table_snapshot(db) == snap
@@ -873,7 +873,7 @@ def test_new_version_replaces_the_visit(db, tmp_path):
     rows[7][2] = "ja"  # GO-07 TT2 nee → ja
     second = do_import(db, make_workbook(tmp_path / "v2.xlsx", kg_meta(), rows))
 
-    assert (first.status, second.status) == ("geimporteerd", "vervangen")
+    assert (first.status, second.status) == ("geïmporteerd", "vervangen")
     assert {t: count(db, t) for t in counts_before} == counts_before
     for table in ("visit", "dossier", "score", "visit_indicator_count"):
         assert db.execute(f"SELECT count(*) FROM {table} WHERE visit_id = ?", [old_visit]).fetchall()[0][0] == 0
@@ -881,7 +881,7 @@ def test_new_version_replaces_the_visit(db, tmp_path):
     assert db.execute("SELECT ja, nee FROM visit_indicator_count WHERE indicator_code = 'TT2'").fetchall()[0] == (1, 13)
     log = db.execute("SELECT file_name, status, scores, changes, length(sha256) FROM import_log ORDER BY import_id").fetchall()
     assert len(log) == 2
-    assert log[0][:3] == ("v1.xlsx", "geimporteerd", 42) and log[0][3] is None
+    assert log[0][:3] == ("v1.xlsx", "geïmporteerd", 42) and log[0][3].startswith("nieuw bezoek Goeree-Overflakkee onderzoek")
     assert log[1][:3] == ("v2.xlsx", "vervangen", 42) and log[1][4] == 64
     assert "1 oordeel" in log[1][3]
     assert "1 oordeel" in second.changes
@@ -890,7 +890,7 @@ def test_new_version_replaces_the_visit(db, tmp_path):
 def test_hertoets_is_a_new_visit_not_a_replacement(db, tmp_path):
     do_import(db, make_workbook(tmp_path / "o.xlsx", kg_meta(), _good_rows()))
     result = do_import(db, make_workbook(tmp_path / "h.xlsx", kg_meta(Soort="hertoets", Datum="2017-04-20"), _good_rows()))
-    assert result.status == "geimporteerd"
+    assert result.status == "geïmporteerd"
     assert sorted(db.execute("SELECT kind, count(*) FROM visit GROUP BY 1").fetchall()) == [("hertoets", 1), ("onderzoek", 1)]
     assert count(db, "score") == 84
 
@@ -913,7 +913,7 @@ def test_reimport_after_replacement_of_old_bytes_restores_them(db, tmp_path):
 def test_fewer_than_5_judged_dossiers_warns(db, tmp_path):
     rows = [["Dossier", "TT1", "TT2"], ["GO-1", "ja", "nvt"], ["GO-2", "nee", "ja"], ["GO-3", "ja", "onbekend"]]
     result = do_import(db, make_workbook(tmp_path / "klein.xlsx", kg_meta(), rows))
-    assert result.status == "geimporteerd" and result.scores == 6
+    assert result.status == "geïmporteerd" and result.scores == 6
     small = sorted(w.message for w in result.warnings if "minder dan 5" in w.message)
     assert small == [
         "indicator TT1: 3 beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.",

@@ -180,7 +180,7 @@ def test_filled_template_imports(template, db, tmp_path):
 
     n_scores = N_DOSSIERS * len(fw.dossier_indicators) + len(fw.visit_indicators)
     n_dossiers = N_DOSSIERS if fw.dossier_indicators else 0
-    assert result.status == "geimporteerd"
+    assert result.status == "geïmporteerd"
     assert (result.visits, result.dossiers, result.scores) == (1, n_dossiers, n_scores)
     assert count(db, "visit") == 1
     assert count(db, "dossier") == n_dossiers

@@ -154,18 +154,7 @@ JOIN framework f USING (framework_id)
 LEFT JOIN municipality_year mp
        ON mp.code = v.municipality_code AND mp.year = least(greatest(year(v.visit_date), 2015), 2024);
 
-CREATE OR REPLACE VIEW v_score AS
-SELECT vv.visit_id, vv.study_id, vv.framework_id, vv.scale, vv.municipality_code, vv.municipality_name,
-       vv.kind, vv.visit_date, vv.year, vv.team AS visit_team, vv.is_demo,
-       sc.dossier_id, sc.indicator_code, i.theme_code, i.level, i.yearbook_theme, i.position AS indicator_position,
-       sc.value,
-       (sc.value = 'ja')::INTEGER AS is_ja,
-       (sc.value = 'nee')::INTEGER AS is_nee,
-       (sc.value = 'nvt')::INTEGER AS is_nvt,
-       (sc.value = 'onbekend')::INTEGER AS is_onbekend
-FROM score sc
-JOIN v_visit vv USING (visit_id)
-JOIN indicator i ON i.framework_id = vv.framework_id AND i.indicator_code = sc.indicator_code;
+DROP VIEW IF EXISTS v_score;  -- unused; dropped from databases made before it went
 
 -- One row per visit × indicator with the framework's metadata: what every aggregate starts from.
 CREATE OR REPLACE VIEW v_count AS

@@ -28,7 +28,7 @@ def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     n_max = largest.loc[list(zip(heads["onderzoek"], heads["indicator"]))].to_numpy()
     # All curves at once (one scipy call per limit instead of one per indicator): the limits are
-    # computed element by element, so this gives exactly the per-indicator funnel_limits.
+    # computed element by element, so this gives exactly the per-indicator curves.
     sizes = np.maximum(n_max.astype(int), 1)
     start = np.repeat(np.cumsum(sizes) - sizes, sizes)
     n = np.arange(sizes.sum()) - start + 1
@@ -59,8 +59,8 @@ def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:
     n = points["n"].to_numpy(dtype=float)
     known = ~np.isnan(p0)
     # Vectorised over all rows, and computed once per distinct (group, n): the limits are element-wise,
-    # so the values are exactly those of a per-group binomial_control_limit / funnel_position.
-    at = np.maximum(n, 1)  # the n the limits are evaluated at (funnel_position: 1 where n = 0)
+    # so the values are exactly those of a per-group binomial_control_limit / funnel_band.
+    at = np.maximum(n, 1)  # the n the limits are evaluated at (1 where n = 0: no position is given there)
     key = group[known] * (int(at.max()) + 1) + at[known].astype(np.int64)
     _, pick, inverse = np.unique(key, return_index=True, return_inverse=True)
     p0_u, at_u = p0[known][pick], at[known][pick]

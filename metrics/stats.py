@@ -67,29 +67,6 @@ def binomial_control_limit(p0: float, n, probability: float) -> np.ndarray:
 FUNNEL_LIMITS = (("ondergrens_95", 0.025), ("bovengrens_95", 0.975), ("ondergrens_998", 0.001), ("bovengrens_998", 0.999))
 
 
-def funnel_limits(p0: float, n_max: int) -> pd.DataFrame:
-    """Control limits (95% and 99.8%, two-sided) around benchmark p0 for n = 1..n_max, in percent."""
-    n = np.arange(1, max(int(n_max), 1) + 1)
-    frame = pd.DataFrame({"n": n})
-    for name, p in FUNNEL_LIMITS:
-        frame[name] = binomial_control_limit(p0, n, p) * 100
-    return frame
-
-
-def funnel_position(k, n, p0: float) -> np.ndarray:
-    """Where each (k, n) lies: 'binnen', 'boven 95%', 'onder 95%', 'boven 99,8%', 'onder 99,8%' ('' when n = 0)."""
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    out = np.full(k.shape, "", dtype=object)
-    ok = n > 0
-    if not ok.any() or np.isnan(p0):
-        return out
-    rate = np.where(ok, k / np.where(ok, n, 1), np.nan)
-    nn = np.where(ok, n, 1)
-    limits = {name: binomial_control_limit(p0, nn, p) for name, p in FUNNEL_LIMITS}
-    return funnel_band(rate, ok, limits)
-
-
 def funnel_band(rate: np.ndarray, ok: np.ndarray, limits: dict[str, np.ndarray]) -> np.ndarray:
     """Classify proportions against their limits (as proportions, keyed like FUNNEL_LIMITS); '' where not ok."""
     out = np.full(rate.shape, "", dtype=object)

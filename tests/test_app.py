@@ -1,10 +1,13 @@
 """The real app with streamlit.testing.v1.AppTest: one test per page, asserting content."""
 
 import os
+from pathlib import Path
 
 import pytest
 from demo_db import REPO, demo_database
 from streamlit.testing.v1 import AppTest
+
+from loaders.demo import DEMO_DIR_NAME
 
 APP = str(REPO / "app.py")
 
@@ -63,7 +66,10 @@ def test_importeren_shows_history_and_offers_templates(demo_env):
     assert not at.exception
     assert at.title[0].value == "Importeren"
     history = at.dataframe[0].value
-    assert len(history) == 49 and set(history["status"]) == {"geïmporteerd"}
+    # One import per demo workbook the generator wrote next to the database.
+    workbooks = list((Path(os.environ["TOEZICHT_DB"]).parent / DEMO_DIR_NAME).glob("*.xlsx"))
+    assert len(history) == len(workbooks) > 40 and set(history["status"]) == {"geïmporteerd"}
+    assert set(history["bestand"]) == {w.name for w in workbooks}
     template_choice = at.selectbox[1]
     assert [o.split(" — ")[0] for o in template_choice.options] == ["kg-2017", "rigg-2016", "so-2016", "vt-2019"]
     assert [b.label for b in at.get("download_button")] == ["Download importgeschiedenis (CSV)", "Download importgeschiedenis (XLSX)", "Download sjabloon (.xlsx)"]

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import duckdb
 import pytest
 from demo_db import REPO, demo_database
 
@@ -54,17 +55,39 @@ def test_published_figures_come_out_of_the_cli(demo, study, gemeente, indicator,
     assert only(csv_rows(demo, "compliance", "--onderzoek", study, "--gemeente", gemeente, "--soort", "onderzoek"), indicator=indicator)["k"] == k
 
 
+def raw_counts(db, where: str, params: list) -> tuple[int, int]:
+    """(ja, ja + nee) straight from the score table, independent of the metrics code."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT count(*) FILTER (WHERE s.value = 'ja'), count(*) FILTER (WHERE s.value IN ('ja', 'nee')) "
+            f"FROM score s JOIN visit v USING (visit_id) WHERE {where}", params
+        ).fetchall()[0]
+    finally:
+        con.close()
+
+
 def test_hertoets_is_separate_and_later(demo):
     rows = csv_rows(demo, "compliance", "--onderzoek", "kg-2017", "--gemeente", "Goeree-Overflakkee", "--soort", "hertoets")
     tt3 = only(rows, indicator="TT3")
-    assert tt3["n"] == "14" and tt3["k"] != "2" and tt3["soort"] == "hertoets"
+    k, n = raw_counts(demo, "v.study_id = 'kg-2017' AND v.municipality_name = 'Goeree-Overflakkee' AND v.kind = 'hertoets' "
+                            "AND s.indicator_code = 'TT3'", [])
+    assert (tt3["k"], tt3["n"], tt3["soort"]) == (str(k), str(n), "hertoets")
+    assert (k, n) != (2, 14)  # the hertoets is not the onderzoek's 2 van 14
 
 
-def test_pooled_rows_have_empty_gemeente_and_equal_the_benchmark(demo):
+def test_pooled_rows_have_empty_gemeente_and_carry_the_study_benchmark(demo):
     rows = csv_rows(demo, "compliance", "--onderzoek", "kg-2017")
+    k, n = raw_counts(demo, "v.study_id = 'kg-2017' AND v.kind = 'onderzoek' AND s.indicator_code = 'TT3'", [])
+    expected = f"{round(k / n * 100, 1):.1f}"
     pooled = only(rows, gemeente="", indicator="TT3")
-    assert pooled["percentage"] == pooled["benchmark"]
-    assert len({r["gemeente"] for r in rows if r["indicator"] == "TT3"}) == 7  # '' + 6 municipalities
+    assert (pooled["k"], pooled["n"], pooled["percentage"], pooled["benchmark"]) == (str(k), str(n), expected, expected)
+    municipalities = [r for r in rows if r["indicator"] == "TT3" and r["gemeente"]]
+    assert {r["benchmark"] for r in municipalities} == {expected}
+    con = duckdb.connect(str(demo), read_only=True)
+    names = {r[0] for r in con.execute("SELECT DISTINCT municipality_name FROM visit WHERE study_id = 'kg-2017' AND kind = 'onderzoek'").fetchall()}
+    con.close()
+    assert {r["gemeente"] for r in municipalities} == names
 
 
 def test_by_theme_and_municipality_and_json(demo):

@@ -20,7 +20,8 @@ from metrics import (
     rag_shares,
     trend_by_indicator,
 )
-from metrics.stats import newcombe_difference, wilson_interval
+from metrics.stats import wilson_interval
+from test_stats import wilson_by_hand
 
 
 def visit_workbook(path, study, gemeente, date, counts: dict[str, tuple[int, int, int]], soort="onderzoek", dossiers=None):
@@ -124,10 +125,14 @@ def test_trend_gives_the_newcombe_interval_between_onderzoek_and_hertoets(kg_db)
     trend = trend_by_indicator(kg_db, Scope(municipality="Goeree-Overflakkee", kind=None))
     tt3 = row(trend, indicator="TT3")
     assert (tt3.van_soort, tt3.naar_soort, tt3.van_k, tt3.van_n, tt3.naar_k, tt3.naar_n) == ("onderzoek", "hertoets", 2, 14, 9, 14)
-    d, lo, hi = newcombe_difference(2, 14, 9, 14)
+    # Newcombe's hybrid score interval written out from hand-computed Wilson bounds (Stat Med 1998;17:873, method 10).
+    (l1, u1), (l2, u2) = wilson_by_hand(2, 14), wilson_by_hand(9, 14)
+    p1, p2 = 2 / 14, 9 / 14
+    lo = (p2 - p1) - ((p2 - l2) ** 2 + (u1 - p1) ** 2) ** 0.5
+    hi = (p2 - p1) + ((u2 - p2) ** 2 + (p1 - l1) ** 2) ** 0.5
     assert tt3.verschil_pp == pytest.approx(50.0)
-    assert (tt3.ondergrens_pp, tt3.bovengrens_pp) == (pytest.approx(float(lo) * 100), pytest.approx(float(hi) * 100))
-    assert bool(tt3.significant) is (float(lo) > 0)
+    assert (tt3.ondergrens_pp, tt3.bovengrens_pp) == (pytest.approx(lo * 100), pytest.approx(hi * 100))
+    assert lo > 0 and bool(tt3.significant)
     assert len(trend_by_indicator(kg_db, Scope(municipality="Brielle", kind=None))) == 0  # one visit: no trend
 
 

@@ -8,8 +8,8 @@ import pytest
 from metrics.stats import (
     binomial_control_limit,
     compare_to_benchmark,
-    funnel_limits,
-    funnel_position,
+    FUNNEL_LIMITS,
+    funnel_band,
     newcombe_difference,
     wilson_interval,
 )
@@ -80,21 +80,24 @@ def test_funnel_limits_match_an_independent_computation(p0, n, prob):
 
 
 def test_funnel_limits_approach_the_normal_approximation_for_large_n():
-    curve = funnel_limits(0.4, 2000)
-    last = curve.iloc[-1]
+    n = np.arange(1, 2001)
+    curve = {name: binomial_control_limit(0.4, n, p) * 100 for name, p in FUNNEL_LIMITS}
     se = math.sqrt(0.4 * 0.6 / 2000) * 100
-    assert last["ondergrens_95"] == pytest.approx(40 - Z * se, abs=0.15)
-    assert last["bovengrens_998"] == pytest.approx(40 + 3.090 * se, abs=0.15)
+    assert curve["ondergrens_95"][-1] == pytest.approx(40 - Z * se, abs=0.15)
+    assert curve["bovengrens_998"][-1] == pytest.approx(40 + 3.090 * se, abs=0.15)
     # limits widen as n shrinks, and the 99.8% band contains the 95% band
-    upper = curve.set_index("n")["bovengrens_95"]
-    assert upper[20] > upper[200] > upper[2000] > 40
+    upper = curve["bovengrens_95"]
+    assert upper[19] > upper[199] > upper[1999] > 40
     assert (curve["ondergrens_998"] <= curve["ondergrens_95"]).all()
     assert (curve["bovengrens_998"] >= curve["bovengrens_95"]).all()
 
 
-def test_funnel_position_flags_a_municipality_below_the_998_band():
-    positions = funnel_position([2, 18, 14, 0], [20, 20, 20, 0], 0.7)
-    assert list(positions) == ["onder 99,8%", "boven 95%", "binnen", ""]
+def test_funnel_band_places_each_rate_against_limits_computed_by_hand():
+    # p0 = 0.7, n = 20: limits from the hand computation above, not from the code under test.
+    limits = {name: np.full(4, spiegelhalter_by_hand(0.7, 20, p)) for name, p in FUNNEL_LIMITS}
+    rates = np.array([2 / 20, 18 / 20, 14 / 20, np.nan])
+    ok = np.array([True, True, True, False])
+    assert list(funnel_band(rates, ok, limits)) == ["onder 99,8%", "boven 95%", "binnen", ""]
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
+import tomllib
 
 import openpyxl
 import pytest
@@ -11,11 +13,15 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from conftest import REPO, count, do_import, errors, rejected, run_cli
 from reference.frameworks import read_framework
-from loaders.stage import match_indicator
 from reference.vocab import SCALE_VOCAB
 
 KADER_FILES = sorted((REPO / "data" / "kaders").glob("*.toml"))
 FRAMEWORKS = [read_framework(p) for p in KADER_FILES]
+# The expected indicator codes straight from the TOML files, not through the framework reader or the loader.
+RAW_CODES = {
+    raw["id"]: [(str(i["code"]), i["niveau"]) for i in raw["indicatoren"]]
+    for raw in (tomllib.loads(p.read_text(encoding="utf-8")) for p in KADER_FILES)
+}
 
 # A municipality and fieldwork date valid for each framework's study year.
 VISITS = {
@@ -102,8 +108,7 @@ def test_dossiers_sheet_layout(template):
     # One column per dossier-level indicator, in framework order.
     headers = [(c.column, c.value) for c in ws[h] if c.value]
     ind_headers = [(col, v) for col, v in headers if v not in ("Dossier", "Team")]
-    matched = [match_indicator(v, fw) for _, v in ind_headers]
-    assert [i.code if i else None for i in matched] == [i.code for i in fw.dossier_indicators]
+    assert [v.split(" ", 1)[0] for _, v in ind_headers] == [c for c, level in RAW_CODES[fw.id] if level == "dossier"]
     # Every header carries the indicator's decision rule as a comment; under the theme it belongs to.
     for (col, _), ind in zip(ind_headers, fw.dossier_indicators):
         comment = ws.cell(row=h, column=col).comment
@@ -129,7 +134,7 @@ def test_netwerk_sheet_prefilled_with_visit_level_indicators(template):
     ws = openpyxl.load_workbook(path)["Netwerk"]
     assert [c.value for c in ws[1]][:3] == ["Indicator", "Score", "Toelichting"]
     labels = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value]
-    assert [match_indicator(v, fw).code for v in labels] == [i.code for i in fw.visit_indicators]
+    assert [v.split(" ", 1)[0] for v in labels] == [c for c, level in RAW_CODES[fw.id] if level != "dossier"]
     for r, ind in enumerate(fw.visit_indicators, 2):
         assert "Beslisregel" in ws.cell(row=r, column=1).comment.text
     if fw.visit_indicators:
@@ -211,3 +216,42 @@ def test_unknown_kader_is_a_usage_error(tmp_path):
     assert "onbekend kader" in proc.stderr and "kg-2017" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def _municipalities_in(year: int) -> list[str]:
+    with (REPO / "data" / "gemeenten" / "gemeenten_2015_2024_long.csv").open(encoding="utf-8", newline="") as fh:
+        return sorted(r["gemeentenaam"] for r in csv.DictReader(fh) if int(r["jaar"]) == year)
+
+
+def _list_values(wb, formula: str) -> list[str]:
+    """The cells a drop-down formula like Lijsten!$A$2:$A$389 points at."""
+    sheet_name, rng = formula.split("!")
+    return [row[0].value for row in wb[sheet_name][rng.replace("$", "")]]
+
+
+@pytest.mark.parametrize("year", [2016, 2019])
+def test_template_helps_the_inspector_fill_it_in(tmp_path, year):
+    out = tmp_path / "sjabloon.xlsx"
+    assert run_cli("template", "--kader", "kg-2017", "--out", out, "--jaar", str(year)).returncode == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Uitleg" and "BSN" in " ".join(str(c.value) for c in wb["Uitleg"]["A"])
+    assert wb["Lijsten"].sheet_state == "hidden"
+    meta = wb["Onderzoek"]
+    rows = _keys(meta)
+    gemeente_cell, datum_cell = f"B{rows['gemeente']}", f"B{rows['datum']}"
+    checks = {str(dv.sqref): dv for dv in meta.data_validations.dataValidation}
+    # Gemeente: exactly the CBS names of that year (2016 still has Leeuwarderadeel, 2019 has Waadhoeke instead).
+    assert _list_values(wb, checks[gemeente_cell].formula1) == _municipalities_in(year)
+    assert ("Leeuwarderadeel" in _municipalities_in(year)) == (year == 2016)
+    # Datum: a real date between 2000 and today.
+    assert checks[datum_cell].type == "date" and checks[datum_cell].formula2 == "TODAY()"
+    # Indicator drop-downs on Toelichting and Bevindingen, down to the loader's row limit (200,000 rows).
+    codes = [c for c, _ in RAW_CODES["kg-2017"]]
+    for sheet, column, expected in (("Toelichting", "B", [c for c, lv in RAW_CODES["kg-2017"] if lv == "dossier"]),
+                                    ("Bevindingen", "B", codes)):
+        [dv] = [dv for dv in wb[sheet].data_validations.dataValidation if str(dv.sqref).startswith(column)]
+        assert [v.split(" ", 1)[0] for v in _list_values(wb, dv.formula1)] == expected
+        assert _covered(dv.sqref, f"{column}200001")
+    dossiers = wb["Dossiers"]
+    [scores] = [dv for dv in dossiers.data_validations.dataValidation if "ja" in (dv.formula1 or "")]
+    assert _covered(scores.sqref, "C200002")

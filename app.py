@@ -28,7 +28,9 @@ def ensure_database() -> None:
 
 ensure_database()
 
-from pages.common import source_selector  # noqa: E402  (after the database exists)
+from pages.common import refresh_after_outside_imports, source_selector  # noqa: E402  (after the database exists)
+
+refresh_after_outside_imports()
 
 pages = [
     st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),

@@ -7,11 +7,16 @@ import sys
 import time
 from pathlib import Path
 
-from store.database import connect, default_db_path, remove_demo_studies
+import duckdb
+
+from store.database import connect, default_db_path, describe_error, remove_demo_studies
 from loaders.problems import ImportRejected, LoaderError
 from reference.errors import ToezichtError
 from reference.vocab import safe_echo
 from loaders.stage import Options
+
+
+IMPORT_WAIT_SECONDS = 300  # an import waits this long for the app or another import to let go of the database
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,7 +70,7 @@ def _run(args) -> int:
 
         db = args.db or default_db_path()
         if args.verwijder:
-            con = connect(db)
+            con = connect(db, wait=IMPORT_WAIT_SECONDS, on_wait=lambda message: print(message, flush=True))
             try:
                 removed = remove_demo_studies(con)
                 con.execute("CHECKPOINT")
@@ -102,12 +107,16 @@ def _import(args) -> int:
         print(f"FOUT: bestand {safe_echo(str(f), limit=200)} bestaat niet.", file=sys.stderr)
     if missing:
         return 2
-    con = connect(args.db)
+    con = connect(args.db, wait=IMPORT_WAIT_SECONDS, on_wait=lambda message: print(message, flush=True))
     options = Options(study_id=args.onderzoek, framework_id=args.kader)
     rejected = 0
     for f in args.files:
         try:
             result = import_file(con, f, options=options)
+        except duckdb.Error as exc:  # e.g. a full disk at COMMIT: rolled back, nothing written
+            rejected += 1
+            print(f"FOUT {safe_echo(f.name, limit=200)}: {describe_error(exc, Path(args.db or default_db_path()))}")
+            continue
         except ImportRejected as exc:
             rejected += 1
             print(str(exc))

@@ -12,7 +12,7 @@ from metrics.compliance import (
 )
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
-from metrics.overview import data_sources, default_demo, import_history, loaded_summary, studies_overview
+from metrics.overview import data_sources, data_version, default_demo, import_history, loaded_summary, studies_overview
 from metrics.rag import rag_shares
 from metrics.trend import trend_by_indicator
 
@@ -25,6 +25,7 @@ __all__ = [
     "compliance_by_visit",
     "compliance_by_year",
     "data_sources",
+    "data_version",
     "default_demo",
     "funnel_curves",
     "funnel_points",

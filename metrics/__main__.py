@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return 0 if exc.code == 0 else 2
     try:
-        con = connect(args.db)
+        con = connect(args.db, wait=120, on_wait=lambda message: print(message, file=sys.stderr, flush=True))
     except ToezichtError as exc:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1

@@ -11,6 +11,14 @@ def data_sources(con) -> dict[str, int]:
     return {"demo": int(rows.get(True, 0)), "echt": int(rows.get(False, 0))}
 
 
+def data_version(con) -> tuple:
+    """Changes whenever an import, a replacement or a removal changed the data (a cheap cache key)."""
+    return tuple(con.execute(
+        "SELECT (SELECT coalesce(max(import_id), 0) FROM import_log), (SELECT count(*) FROM visit), "
+        "(SELECT coalesce(max(visit_id), 0) FROM visit), (SELECT count(*) FROM study)"
+    ).fetchall()[0])
+
+
 def default_demo(con) -> bool:
     """Which data a view shows when the user has not chosen: real data as soon as there is any, else the demo."""
     return data_sources(con)["echt"] == 0

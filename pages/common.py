@@ -13,21 +13,41 @@ import streamlit as st
 
 from charts.style import dutch_date, dutch_percent
 from exports import csv_bytes, xlsx_bytes
-from metrics import Scope, data_sources, default_demo
-from store.database import connect, default_db_path
+from metrics import Scope, data_sources, data_version, default_demo
+from store.database import DatabaseBusy, LeasedConnection, default_db_path
 
 SOURCE_KEY = "bron"  # query parameter: demo | echt
 SOURCE_LABELS = {"demo": "Demodata (fictief)", "echt": "Eigen gegevens"}
+BUSY_WAIT_SECONDS = 120
 
 
 @st.cache_resource
-def connection():
-    """One connection per server process; every query takes its own cursor (a shared one has crashed DuckDB)."""
-    return connect(default_db_path())
+def connection() -> LeasedConnection:
+    """One leased connection per server process: let go when idle, so the command line can import meanwhile."""
+    return LeasedConnection(default_db_path())
 
 
 def cursor():
-    return connection().cursor()
+    """A fresh cursor per query (one cursor shared across threads has crashed DuckDB here)."""
+    try:
+        return connection().cursor()
+    except DatabaseBusy:
+        with st.spinner("De database is even bezet (er loopt een import); de pagina wacht tot hij vrij is…"):
+            return connection().cursor(wait=BUSY_WAIT_SECONDS)
+
+
+def refresh_after_outside_imports() -> None:
+    """An import from the command line shows without a restart: cached results are dropped when the data changed."""
+    seen = _seen_version()
+    version = data_version(cursor())
+    if seen.get("version") not in (None, version):
+        st.cache_data.clear()
+    seen["version"] = version
+
+
+@st.cache_resource
+def _seen_version() -> dict:
+    return {}
 
 
 def showing_demo() -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import pandas as pd
@@ -58,23 +60,125 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             raise
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and on first use create) the database with schema, frameworks and municipalities."""
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Never fetch extensions at run time: a foreign file must be refused, not trigger a download.
+DUCKDB_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+RETRY_SECONDS = 0.2
+
+
+def describe_error(exc: BaseException, path: Path) -> StoreError:
+    """A DuckDB or OS error as a Dutch StoreError that names the database file and the cause."""
+    text = str(exc)
+    low = text.lower()
+    if "could not set lock" in low or "conflicting lock" in low:
+        return DatabaseBusy(
+            f"database {path} is in gebruik door een ander programma (de app of een andere import) "
+            "en kwam niet op tijd vrij. Probeer het zo opnieuw."
+        )
+    if "not a valid duckdb database" in low or "magic" in low or "corrupt" in low or "checksum" in low:
+        return StoreError(f"database {path} is beschadigd of geen DuckDB-database. Zet een reservekopie terug, "
+                          "of verwijder het bestand: de app maakt dan een nieuwe database met de demodata.")
+    if "no space left" in low or "disk is full" in low or "enospc" in low:
+        return StoreError(f"de schijf is vol: database {path} kan niet worden bijgewerkt; er is niets opgeslagen. "
+                          "Maak ruimte vrij en probeer opnieuw.")
+    if "permission denied" in low or "read-only file system" in low or isinstance(exc, PermissionError):
+        return StoreError(f"database {path} kan niet worden geschreven (geen schrijfrechten of alleen-lezen schijf).")
+    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return StoreError(f"database {path} kan niet worden geopend of geschreven: {first_line}")
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path.exists() and path.stat().st_size >= len(SQLITE_MAGIC):
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
+                raise StoreError(f"{path} is een SQLite-bestand, geen DuckDB-database van Toezicht Dashboard. "
+                                 "Kies een ander bestand (--db of TOEZICHT_DB).")
+    if read_only and path.exists():
+        return duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), config=DUCKDB_CONFIG)
+
+
+def connect(
+    path: str | Path | None = None,
+    read_only: bool = False,
+    wait: float = 0.0,
+    on_wait: Callable[[str], None] | None = None,
+    schema: bool = True,
+) -> duckdb.DuckDBPyConnection:
+    """Open (and on first use create) the database with schema, frameworks and municipalities.
+
+    DuckDB lets one process at a time open a file for writing. With `wait` > 0 a busy file is retried for that
+    many seconds (after telling `on_wait` once), so a command-line import waits for the app or another import."""
     path = Path(path) if path else default_db_path()
-    try:
-        if read_only and path.exists():
-            return duckdb.connect(str(path), read_only=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
-        ensure_schema(con)  # may also meet the lock, on the write-ahead log
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseBusy(
-                f"database {path} is in gebruik door een ander programma (bijvoorbeeld de draaiende app). "
-                "Importeer via de pagina Importeren, of stop de app en probeer opnieuw."
-            ) from exc
-        raise StoreError(f"database {path} kan niet worden geopend: {exc}") from exc
-    return con
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            con = _open(path, read_only)
+            if schema and not read_only:
+                try:
+                    ensure_schema(con)  # may also meet the lock, on the write-ahead log
+                except BaseException:
+                    con.close()
+                    raise
+            return con
+        except (duckdb.Error, OSError) as exc:
+            error = describe_error(exc, path)
+            if not isinstance(error, DatabaseBusy) or time.monotonic() >= deadline:
+                raise error from exc
+            if on_wait and not told:
+                on_wait(f"database {path} is in gebruik (de app of een andere import); wachten tot hij vrij is…")
+                told = True
+            time.sleep(RETRY_SECONDS)
+
+
+class LeasedConnection:
+    """One connection per server process, opened on demand and let go after `idle` seconds without use, so the
+    command line can open the file in between. Callers take a cursor per query; a cursor stays valid after the
+    lease is let go (DuckDB keeps the database open until its last cursor is gone)."""
+
+    def __init__(self, path: str | Path | None = None, idle: float = 1.5):
+        self.path = Path(path) if path else default_db_path()
+        self.idle = idle
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._last_use = 0.0
+        self._timer: threading.Timer | None = None
+        self._schema_checked = False
+
+    def cursor(self, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._con is None:
+                self._con = connect(self.path, wait=wait, schema=not self._schema_checked)
+                self._schema_checked = True
+            self._last_use = time.monotonic()
+            if self._timer is None:
+                self._schedule(self.idle)
+            return self._con.cursor()
+
+    def release(self) -> None:
+        """Let go of the connection now (it closes once the last cursor is gone)."""
+        with self._lock:
+            self._con = None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+    def _schedule(self, delay: float) -> None:
+        self._timer = threading.Timer(delay, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        with self._lock:
+            left = self.idle - (time.monotonic() - self._last_use)
+            if left > 0:
+                self._schedule(left)
+                return
+            # Dropped, never closed: close() would also close cursors another thread may still be reading from.
+            self._con = None
+            self._timer = None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -3,6 +3,7 @@ in one command or one click, a real study beside the demo is never pooled with i
 
 from __future__ import annotations
 
+import gc
 import csv
 import datetime as dt
 import io
@@ -142,7 +143,7 @@ def app_on_demo_copy(demo_copy, monkeypatch):
 
     connection.clear()
     yield demo_copy
-    connection().close()
+    connection().release(); gc.collect()
     connection.clear()
 
 
@@ -150,7 +151,7 @@ def test_importeren_page_refuses_the_real_visit_and_removes_the_demo_in_one_clic
     data = wijchen_workbook(tmp_path / "wijchen.xlsx").read_bytes()
     from pages.common import connection
 
-    before = table_snapshot(connection())
+    before = table_snapshot(connection().cursor())
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("pages/importeren.py").run()
     at.file_uploader[0].upload("wijchen.xlsx", data).run()
@@ -158,18 +159,18 @@ def test_importeren_page_refuses_the_real_visit_and_removes_the_demo_in_one_clic
     assert any("Geweigerd" in e.value for e in at.error)
     report = at.dataframe[0].value
     assert report["melding"].str.contains("demodata").any() and report["melding"].str.contains("--verwijder").any()
-    assert table_snapshot(connection()) == before
+    assert table_snapshot(connection().cursor()) == before
     # One click removes the demo; the same file then imports as real data.
     [remove] = [b for b in at.button if b.label == "Demodata verwijderen"]
     remove.click().run()
     assert any("Demodata verwijderd" in s.value for s in at.success)
-    assert connection().execute("SELECT count(*) FROM study WHERE is_demo").fetchall() == [(0,)]
+    assert connection().cursor().execute("SELECT count(*) FROM study WHERE is_demo").fetchall() == [(0,)]
     at.file_uploader[0].set_value(None).run()
     at.file_uploader[0].upload("wijchen2.xlsx", data).run()
     [go] = [b for b in at.button if b.label == "Importeren"]
     go.click().run()
     assert not at.exception
     assert any("geïmporteerd als import" in s.value for s in at.success)
-    assert connection().execute("SELECT count(*) FROM visit WHERE municipality_name = 'Wijchen'").fetchall() == [(1,)]
+    assert connection().cursor().execute("SELECT count(*) FROM visit WHERE municipality_name = 'Wijchen'").fetchall() == [(1,)]
     # The sidebar now says the figures are real data, not demo.
     assert not any("Demodata" in w.value for w in at.sidebar.warning)

@@ -26,7 +26,7 @@ browser:
 # The demo database is built before the server starts, so the first visitor never waits for it.
 run: venv browser
 	$(PY) -m loaders demo --als-nieuw
-	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	$(PY) serve.py --server.headless true --browser.gatherUsageStats false
 
 test: venv browser
 	$(PY) -m pytest -q -p no:cacheprovider

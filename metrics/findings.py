@@ -55,7 +55,7 @@ def search_terms(query: str | None) -> list[str]:
     return [stem(w) for w in re.findall(r"[0-9a-z]+", normalise(query))]
 
 
-def _text_filter(column: str, terms: list[str]) -> tuple[str, list]:
+def text_filter(column: str, terms: list[str]) -> tuple[str, list]:
     """SQL requiring every term in the normalised `column` (values as parameters)."""
     norm = _NORMALISED_SQL.format(col=column)
     return "".join(f" AND contains({norm}, ?)" for _ in terms), list(terms)
@@ -78,7 +78,7 @@ def search_findings(
     Wilson bounds. `theme` also matches findings on an indicator of that theme."""
     where, params = _visit_filter(scope)
     terms = search_terms(query)
-    text_sql, text_params = _text_filter("f.text", terms)
+    text_sql, text_params = text_filter("f.text", terms)
     sql = f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
         findings AS (
@@ -129,7 +129,7 @@ def search_findings(
 def search_recommendations(con, scope: Scope, query: str | None = None, status: str | None = None) -> pd.DataFrame:
     """Recommendations in scope matching the query (same rule as findings) and status, newest visit first."""
     where, params = _visit_filter(scope)
-    text_sql, text_params = _text_filter("r.text", search_terms(query))
+    text_sql, text_params = text_filter("r.text", search_terms(query))
     return con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.findings import search_terms, text_filter
+
 
 def framework_overview(con) -> pd.DataFrame:
     """One row per framework: kader, naam, versie, schaal, bron, beschrijving, thema's, indicatoren."""
@@ -22,21 +24,26 @@ def framework_overview(con) -> pd.DataFrame:
     ).df()
 
 
-def framework_items(con, framework_id: str) -> pd.DataFrame:
-    """Every indicator of a framework in the framework's order, with its theme and all its texts."""
+def framework_items(con, framework_id: str, query: str | None = None) -> pd.DataFrame:
+    """Every indicator of a framework in the framework's order, with its theme and all its texts; with `query` only
+    those whose code, label, criterion, text, operationalisation or decision rule match (the Bevindingen search rule)."""
+    text_sql, text_params = text_filter(
+        "concat_ws(' ', i.indicator_code, i.label, i.criterion, i.text, i.operationalisation, i.decision_rule, t.name)",
+        search_terms(query),
+    )
     return con.execute(
-        """
+        f"""
         WITH final AS (
             SELECT t.theme_code AS thema, t.name AS themanaam, i.criterion AS criterium, i.indicator_code AS indicator,
                    i.label, i.text AS tekst, i.operationalisation AS operationalisering, i.decision_rule AS beslisregel,
                    i.level AS niveau, coalesce(i.yearbook_theme, '') AS jaarbeeld_thema, i.norm,
                    t.position AS theme_position, i.position AS indicator_position
             FROM indicator i JOIN theme t ON t.framework_id = i.framework_id AND t.theme_code = i.theme_code
-            WHERE i.framework_id = ?
+            WHERE i.framework_id = ? {text_sql}
         )
         SELECT * EXCLUDE (theme_position, indicator_position) FROM final ORDER BY theme_position, indicator_position
         """,
-        [framework_id],
+        [framework_id] + text_params,
     ).df()
 
 

@@ -65,11 +65,11 @@ def dossiers_url(text: str | None = None, **fields) -> str:
 
 def with_dossier_links(
     frame: pd.DataFrame, column: str = "dossiers", soort: str | None = "onderzoek", jaar: int | None = None,
-    text_column: str | None = "oordeel",
+    text_column: str | None = "oordeel", kind_column: str = "soort",
 ) -> pd.DataFrame:
     """A copy of a metrics frame (compliance_by_indicator / _theme / _municipality / _visit …) with a URL column
     into the Dossiers page per row, built from its columns onderzoek, gemeente, indicator or thema, and — for
-    compliance_by_visit rows — soort and datum. Show it with
+    compliance_by_visit rows — soort and datum (`kind_column` names the visit-kind column). Show it with
     `st.column_config.LinkColumn(display_text=LINK_TEXT)` so the 'k van n' text itself is the link."""
     out = frame.copy()
     source = _source_param()  # one query for all rows
@@ -78,7 +78,7 @@ def with_dossier_links(
         fields = {
             "onderzoek": row.get("onderzoek"), "gemeente": row.get("gemeente") or None,
             "indicator": row.get("indicator"), "thema": None if row.get("indicator") else row.get("thema"),
-            "soort": row.get("soort", soort), "jaar": jaar,
+            "soort": row.get(kind_column, soort), "jaar": jaar,
             "datum": date_nl(row["datum"]) if "datum" in row and not pd.isna(row["datum"]) else None,
         }
         query = {k: str(v) for k, v in fields.items() if v not in (None, "") and not (isinstance(v, float) and pd.isna(v))}

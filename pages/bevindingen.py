@@ -10,9 +10,12 @@ import streamlit as st
 
 from metrics import framework_items, search_findings, search_recommendations, selection_visits, studies_overview
 from metrics.findings import FINDING_KINDS, STATUSES, search_terms
-from pages.common import base_scope, cursor, demo_banner, download_buttons, percent, showing_demo
-from pages.links import LINK_TEXT, with_dossier_links
+from pages.common import base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
+from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
+from pages.text import md_escape
 
+CARDS = 50  # findings shown as cards; the table and the downloads hold all
+KIND_BADGES = {"gaat goed": ":green-badge[gaat goed]", "kan beter": ":orange-badge[kan beter]", "zorgpunt": ":red-badge[zorgpunt]"}
 SEARCH_RULE = (
     "Zoeken negeert hoofdletters, accenten en apostrofs (\u201cgeevalueerd\u201d vindt \u201cgeëvalueerd\u201d, "
     "\u201crisicos\u201d vindt \u201crisico's\u201d). Elk woord moet ergens in de tekst voorkomen, ook binnen een langer "
@@ -89,34 +92,49 @@ with tab_findings:
     st.subheader(f"{len(found)} bevindingen")
     st.caption(
         "Naast elke bevinding de naleving van haar thema (Σk van Σn over de dossierindicatoren van het thema) of "
-        "indicator bij dát bezoek, met 95%-Wilson-interval. Klik op \u201ck van n\u201d voor de dossiers erachter "
-        "(opent in een nieuw tabblad)."
+        "indicator bij dát bezoek, met 95%-Wilson-interval. Klik op \u201ck van n\u201d voor de dossiers achter het thema "
+        "of de indicator."
     )
     if found.empty:
         st.info("Geen bevindingen gevonden. Maak de zoektekst korter of verwijder een filter.")
     else:
         shown = with_dossier_links(found, column="naleving", kind_column="bezoeksoort")
-        shown["percentage"] = shown["percentage"].map(percent)
-        shown["95%-interval"] = [
-            f"{percent(lo)} – {percent(hi)}" if n > 0 else "" for lo, hi, n in zip(shown["ondergrens"], shown["bovengrens"], shown["n"])
-        ]
-        shown["klein aantal"] = (shown["n"] > 0) & (shown["n"] < 5)
-        columns = ["datum", "onderzoek", "gemeente", "bezoeksoort", "thema", "indicator", "soort", "tekst", "naleving",
-                   "percentage", "95%-interval", "klein aantal"]
-        st.dataframe(
-            shown[columns], hide_index=True, width="stretch",
-            column_config={
-                "datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
-                "tekst": st.column_config.TextColumn("bevinding", width="large"),
-                "naleving": st.column_config.LinkColumn("k van n", display_text=LINK_TEXT,
-                                                        help="Klik voor de dossiers achter dit getal"),
-                "klein aantal": st.column_config.CheckboxColumn("n < 5"),
-            },
-        )
-        export = found.drop(columns=["bezoek"])
-        download_buttons(export, "bevindingen", "Download bevindingen")
-        if theme:
-            st.caption(f"Thema {theme}: {theme_names.get(theme, '')}")
+        for row in shown.head(CARDS).itertuples():
+            box = st.container(border=True)
+            left, right = box.columns([3.2, 1.3])
+            where = f"{row.gemeente} · {row.bezoeksoort} {date_nl(row.datum)} · {row.onderzoek}"
+            about = f"thema {row.thema} {theme_names.get(row.thema, '')}" + (f" · indicator {row.indicator}" if row.indicator else "")
+            left.markdown(f"{KIND_BADGES[row.soort]} {md_escape(about)}")
+            left.markdown(md_escape(row.tekst))
+            left.caption(md_escape(where))
+            figure = "indicator" if row.indicator else "thema"
+            if row.n > 0:
+                show_dossiers_link(row.oordeel, row.naleving.split("#")[0], container=right)
+                small = " · klein aantal" if row.n < 5 else ""
+                right.caption(f"Naleving {figure} bij dit bezoek: {percent(row.percentage)} "
+                              f"(95%-interval {percent(row.ondergrens)}–{percent(row.bovengrens)}){small}")
+            else:
+                right.caption(f"Geen oordeel over dit {figure} bij dit bezoek.")
+        if len(shown) > CARDS:
+            st.caption(f"De eerste {CARDS} van {len(shown)} bevindingen; de tabel hieronder en de download bevatten alle.")
+        with st.expander(f"Als tabel ({len(shown)} rijen)", expanded=False):
+            table = shown.copy()
+            table["percentage"] = table["percentage"].map(percent)
+            table["95%-interval"] = [
+                f"{percent(lo)} – {percent(hi)}" if n > 0 else "" for lo, hi, n in zip(table["ondergrens"], table["bovengrens"], table["n"])
+            ]
+            columns = ["naleving", "percentage", "95%-interval", "soort", "tekst", "thema", "indicator", "gemeente",
+                       "bezoeksoort", "datum", "onderzoek"]
+            st.dataframe(
+                table[columns], hide_index=True, width="stretch",
+                column_config={
+                    "datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
+                    "tekst": st.column_config.TextColumn("bevinding", width="large"),
+                    "naleving": st.column_config.LinkColumn("k van n", display_text=LINK_TEXT,
+                                                            help="Klik voor de dossiers achter dit getal (nieuw tabblad)"),
+                },
+            )
+        download_buttons(found.drop(columns=["bezoek"]), "bevindingen", "Download bevindingen")
 
 with tab_recommendations:
     status = st.pills("Status", list(STATUSES), key="status_aanbeveling")

@@ -165,7 +165,7 @@ if not tally.empty:
     else:
         k, n = int(totals["k"]), int(totals["n"])
         unit = "dossiers" if indicator and level == "dossier" else ("bezoeken" if indicator else "oordelen")
-        cols = st.columns(6)
+        cols = st.columns([2.2, 1, 1, 1, 1, 1.3])
         cols[0].metric(f"Voldoet ({unit})", f"{k} van {n}", help="k = ja, n = ja + nee")
         cols[1].metric("ja", int(totals["ja"]))
         cols[2].metric("nee", int(totals["nee"]))
@@ -201,7 +201,19 @@ if not shown["team"].astype(bool).any():
 config = {"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
           "toelichting": st.column_config.TextColumn(f"toelichting {indicator}" if indicator else "toelichting", width="large"),
           "opmerkingen": st.column_config.NumberColumn("opmerkingen", help="Aantal toelichtingen in het dossier")}
-st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="dossier_tabel")
+ids = shown["dossier"].tolist()
+
+
+def open_selected() -> None:
+    """A click on a row opens that dossier below (the bound chooser keeps it in the URL)."""
+    rows = st.session_state["dossier_tabel"].selection.rows
+    if rows:
+        st.session_state["dossier"] = ids[rows[0]]
+
+
+st.caption("Klik op een rij om het dossier hieronder te openen.")
+st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="dossier_tabel", on_select=open_selected,
+             selection_mode="single-row", height=min(35 * (len(shown) + 1) + 3, 600))
 download_buttons(table.drop(columns=["bezoek"]), f"dossiers-{study}", "Download lijst")
 
 st.divider()

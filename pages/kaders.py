@@ -11,6 +11,7 @@ import streamlit as st
 from loaders.template import build_template
 from metrics import framework_items, framework_overview, framework_studies
 from pages.common import cursor, download_buttons, showing_demo
+from pages.links import open_dossiers
 from pages.text import md_escape
 from reference.frameworks import shipped_frameworks
 
@@ -92,6 +93,12 @@ else:
     st.dataframe(used, hide_index=True, width="stretch",
                  column_config={"eerste_bezoek": st.column_config.DateColumn("eerste bezoek", format="DD-MM-YYYY"),
                                 "laatste_bezoek": st.column_config.DateColumn("laatste bezoek", format="DD-MM-YYYY")})
+    if indicator and all_items.set_index("indicator").loc[indicator, "niveau"] == "dossier":
+        buttons = st.columns(min(len(used), 4))
+        for slot, study_id in zip(buttons * (len(used) // len(buttons) + 1), used["onderzoek"]):
+            if slot.button(f"Dossiers: {indicator} in {study_id}", key=f"naar-{study_id}", icon=":material/folder_open:",
+                           help="Alle dossiers van dit onderzoek met hun oordeel op deze indicator"):
+                open_dossiers(onderzoek=study_id, indicator=indicator)
 
 st.subheader("Downloads")
 download_buttons(all_items, f"kader-{framework}", "Download kader")

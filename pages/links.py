@@ -9,6 +9,8 @@ year, visit date, indicator or theme) so the Dossiers page shows exactly that k 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -89,6 +91,29 @@ def with_dossier_links(
     return out
 
 
-def dossiers_page_link(label: str, **fields) -> None:
-    """A one-click link to a Dossiers view (same arguments as dossiers_query)."""
-    st.page_link(DOSSIERS_PAGE, label=label, query_params=dossiers_query(**fields), icon=":material/folder_open:")
+def dossiers_anchor(text: str, url: str) -> str:
+    """HTML for a same-tab link that loads the Dossiers view afresh (see `show_dossiers_link`)."""
+    return f'<a href="{html.escape(url, quote=True)}" target="_self">{html.escape(text)}</a>'
+
+
+def show_dossiers_link(text: str, url: str | None = None, container=st, **fields) -> None:
+    """The 'k van n' as a one-click link to its Dossiers view, in the same tab.
+
+    Why not st.page_link / st.switch_page: on a page switch Streamlit 1.67 drops every query parameter that a
+    widget on the *source* page was bound to (QueryParams.populate_from_query_string), and the pages share the
+    names onderzoek, gemeente, indicator, thema, soort … — the Dossiers view would lose its filter. A plain link
+    loads the URL as a fresh page, where every parameter seeds its widget."""
+    url = url or dossiers_url(**fields)
+    container.markdown(f":material/folder_open: {dossiers_anchor(text, url)}", unsafe_allow_html=True)
+
+
+def open_dossiers(**fields) -> None:
+    """Go to a Dossiers view from code (a button, a chart click) — same arguments as dossiers_query — and stop.
+
+    Not st.switch_page: in Streamlit 1.67 it raises StreamlitAPIException ("Cannot clear query parameters - …
+    bound to widgets") whenever the calling page has a URL-bound widget with a value, and st.page_link drops
+    those parameters on arrival. The browser loads the URL instead, in the same tab, as a fresh view."""
+    url = dossiers_url(**fields)
+    st.html(f"<script>window.location.assign({json.dumps(url)});</script>", unsafe_allow_javascript=True)
+    st.caption(f"Naar de dossiers… {dossiers_anchor('open', url)}", unsafe_allow_html=True)
+    st.stop()

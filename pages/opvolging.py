@@ -66,8 +66,9 @@ else:
 
 st.subheader("Aanbevelingen met leeftijd")
 if not recs.empty:
-    shown = recs.drop(columns=["bezoek"]).rename(columns={"bezoeksoort": "soort", "leeftijd_maanden": "maanden",
-                                                          "te_lang_open": f"> {OVERDUE_MONTHS} mnd open"})
+    order = ["gemeente", "bezoeksoort", "datum", "nr", "status", "leeftijd_maanden", "te_lang_open", "tekst", "onderzoek"]
+    shown = recs[order].rename(columns={"bezoeksoort": "soort", "leeftijd_maanden": "maanden",
+                                        "te_lang_open": f"> {OVERDUE_MONTHS} mnd open"})
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={"datum": DATE, "tekst": st.column_config.TextColumn("aanbeveling", width="large")})
     download_buttons(recs.drop(columns=["bezoek"]), "aanbevelingen-opvolging", "Download aanbevelingen", key="recs")
@@ -79,7 +80,7 @@ else:
     done = int(retests["hertoets"].sum())
     st.caption(f"{done} van {len(retests)} onderzoeksbezoeken hebben een latere hertoets (zelfde onderzoek, gemeente en team).")
     with_retest, without = st.tabs([f"Met hertoets ({done})", f"Zonder hertoets ({len(retests) - done})"])
-    view = retests.drop(columns=["bezoek"]).rename(columns={"hertoets_datum": "hertoets op", "maanden_tot_hertoets": "maanden"})
+    view = retests.drop(columns=["bezoek"] + ([] if retests["team"].astype(bool).any() else ["team"])).rename(columns={"hertoets_datum": "hertoets op", "maanden_tot_hertoets": "maanden"})
     with_retest.dataframe(view[view["hertoets"]].drop(columns=["hertoets"]), hide_index=True, width="stretch",
                           column_config={"datum": DATE, "hertoets op": DATE})
     without.dataframe(view[~view["hertoets"]].drop(columns=["hertoets", "hertoets op", "maanden"]), hide_index=True,

@@ -4,6 +4,7 @@ Expectations come from the raw tables (score, remark, finding, indicator), not f
 """
 
 import logging
+import re
 import unicodedata
 from urllib.parse import parse_qsl, urlsplit
 
@@ -201,7 +202,7 @@ def test_opvolging_lists_hertoets_and_overdue(demo_env):
     tables = [d.value for d in at.dataframe]
     with_retest = next(t for t in tables if "hertoets op" in t.columns)
     assert set(with_retest["gemeente"]) == retested
-    without = next(t for t in tables if list(t.columns) == ["onderzoek", "gemeente", "team", "datum"])
+    without = next(t for t in tables if list(t.columns) == ["onderzoek", "gemeente", "datum"])
     assert set(without["gemeente"]) == first - retested
     status = tables[0]
     counts = raw(demo_env, """SELECT v.municipality_name, count(*) FILTER (r.status = 'open') FROM recommendation r
@@ -224,3 +225,18 @@ def test_kaders_shows_the_tt3_decision_rule_and_its_studies(demo_env):
     codes = [r[0] for r in raw(demo_env, "SELECT indicator_code FROM indicator WHERE framework_id = 'kg-2017'")]
     expanders = [e.label for e in at.expander]
     assert sorted(e.split(" — ")[0] for e in expanders) == sorted(codes)
+
+
+def test_kaders_button_opens_the_dossiers_of_its_indicator(demo_env):
+    at = page("pages/kaders.py", kader="kg-2017", indicator="TT3")
+    at.button(key="naar-kg-2017").click().run()
+    assert not at.exception
+    script = at.get("html")[-1].proto.body  # the browser follows it (see the browser test); AppTest runs no JavaScript
+    url = re.search(r'location.assign\("([^"]+)"\)', script).group(1)
+    params = dict(parse_qsl(urlsplit(url).query))
+    assert urlsplit(url).path.endswith("dossiers") and params["indicator"] == "TT3" and params["onderzoek"] == "kg-2017"
+    at = page("pages/dossiers.py", **params)
+    k, n = raw(demo_env, """SELECT count(*) FILTER (value = 'ja'), count(*) FILTER (value IN ('ja', 'nee'))
+                            FROM score s JOIN visit v USING (visit_id) JOIN study st USING (study_id)
+                            WHERE st.is_demo AND v.study_id = 'kg-2017' AND v.kind = 'onderzoek' AND s.indicator_code = 'TT3'""")[0]
+    assert metric(at, "Voldoet") == f"{k} van {n}"

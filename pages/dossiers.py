@@ -26,6 +26,7 @@ from pages.common import base_scope, cursor, date_nl, demo_banner, download_butt
 from pages.links import OUTCOMES
 from pages.text import md_escape
 
+MAX_ROWS = 1000  # rows sent to the browser; the download has them all
 OUTCOME_COLOURS = {"ja": "green", "nee": "red", "nvt": "gray", "onbekend": "orange", "groen": "green",
                    "oranje": "orange", "rood": "red", "": "gray"}
 
@@ -193,14 +194,17 @@ st.subheader(heading)
 if n_dossiers == 0:
     st.info("Deze bezoeken hebben geen dossiers (alleen oordelen per bezoek of team). Kies een indicator om die te zien.")
     st.stop()
-shown = table.drop(columns=["bezoek"])
+shown = table.drop(columns=["bezoek", "onderzoek", "soort"])  # both fixed by the filter above
 if len(chosen_visits) == 1 or (shown["gemeente"].nunique() == 1 and shown["datum"].nunique() == 1):
-    shown = shown.drop(columns=["onderzoek", "gemeente", "soort", "datum"])
+    shown = shown.drop(columns=["gemeente", "datum"])
 if not shown["team"].astype(bool).any():
     shown = shown.drop(columns=["team"])
 config = {"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
           "toelichting": st.column_config.TextColumn(f"toelichting {indicator}" if indicator else "toelichting", width="large"),
           "opmerkingen": st.column_config.NumberColumn("opmerkingen", help="Aantal toelichtingen in het dossier")}
+if len(shown) > MAX_ROWS:
+    st.caption(f"De eerste {MAX_ROWS} van {len(shown)} dossiers; kies een gemeente of download de lijst voor alle.")
+    shown = shown.head(MAX_ROWS)
 ids = shown["dossier"].tolist()
 
 

@@ -53,7 +53,7 @@ def counts(scope, codes: tuple[str, ...], visit_date) -> pd.DataFrame:
 
 @st.cache_data(ttl=60)
 def listing(scope, codes: tuple[str, ...], outcome, visit_date) -> pd.DataFrame:
-    return dossier_list(cursor(), scope, codes, outcome, visit_date)
+    return dossier_list(cursor(), scope, codes, outcome, visit_date, limit=MAX_ROWS + 1)
 
 
 @st.cache_data(ttl=60)
@@ -189,7 +189,8 @@ if indicator and level != "dossier":
     st.stop()
 
 table = listing(scope, tuple(codes), outcome, visit_date)
-heading = f"{len(table)} dossiers" + (f" met uitkomst '{outcome}'" if outcome else "")
+count = f"Meer dan {MAX_ROWS}" if len(table) > MAX_ROWS else str(len(table))
+heading = f"{count} dossiers" + (f" met uitkomst '{outcome}'" if outcome else "")
 st.subheader(heading)
 if n_dossiers == 0:
     st.info("Deze bezoeken hebben geen dossiers (alleen oordelen per bezoek of team). Kies een indicator om die te zien.")
@@ -203,8 +204,8 @@ config = {"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
           "toelichting": st.column_config.TextColumn(f"toelichting {indicator}" if indicator else "toelichting", width="large"),
           "opmerkingen": st.column_config.NumberColumn("opmerkingen", help="Aantal toelichtingen in het dossier")}
 if len(shown) > MAX_ROWS:
-    st.caption(f"De eerste {MAX_ROWS} van {len(shown)} dossiers; kies een gemeente of download de lijst voor alle.")
-    shown = shown.head(MAX_ROWS)
+    st.caption(f"De eerste {MAX_ROWS} dossiers; kies een gemeente of een bezoek om de lijst te verkleinen.")
+    shown, table = shown.head(MAX_ROWS), table.head(MAX_ROWS)
 ids = shown["dossier"].tolist()
 
 

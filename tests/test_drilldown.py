@@ -134,6 +134,9 @@ def test_dossier_list_without_outcome_shows_every_dossier_and_unscored_cells(con
     assert frame["TT3"].tolist() == ["nee", "nee", "ja", "nee", "", "onbekend"]
     assert frame["TT1"].tolist() == ["ja", "nee", "ja", "nvt", "ja", "nee"]
     assert "toelichting" not in frame.columns  # only with exactly one indicator
+    # limit: the first dossiers in the list's order (municipality, date, soort, dossier)
+    assert dossier_list(con, ALL, ["TT3"], limit=2)["dossier"].tolist() == ["D1", "D2"]
+    assert dossier_list(con, ALL, ["TT3"], "ja", limit=5)["dossier"].tolist() == ["D3", "H1", "H2", "E1"]
     # outcome over several indicators: a dossier with 'nvt' on any of them
     assert dossier_list(con, GO_FIRST, ["TT1", "IZ1"], "nvt")["dossier"].tolist() == ["D2", "D4"]
 

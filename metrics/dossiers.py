@@ -167,12 +167,13 @@ def visit_level_scores(con, scope: Scope, indicators: Sequence[str], visit_date:
         final AS (
             SELECT v.visit_id AS bezoek, v.study_id AS onderzoek, v.municipality_name AS gemeente, v.kind AS soort,
                    v.visit_date AS datum, v.team, s.indicator_code AS indicator, s.value AS score,
-                   coalesce(r.toelichting, '') AS toelichting
+                   coalesce(r.toelichting, '') AS toelichting, i.position AS indicator_position
             FROM score s JOIN visits v USING (visit_id)
-            LEFT JOIN remarks r USING (visit_id, indicator_code)
+            JOIN indicator i ON i.framework_id = v.framework_id AND i.indicator_code = s.indicator_code
+            LEFT JOIN remarks r ON r.visit_id = s.visit_id AND r.indicator_code = s.indicator_code
             WHERE s.dossier_id IS NULL AND s.indicator_code IN (SELECT indicator_code FROM chosen)
         )
-        SELECT * FROM final ORDER BY onderzoek, gemeente, datum, team, indicator
+        SELECT * EXCLUDE (indicator_position) FROM final ORDER BY onderzoek, gemeente, datum, team, indicator_position
         """,
         params + [list(indicators)],
     ).df()

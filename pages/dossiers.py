@@ -129,8 +129,10 @@ theme = middle[0].selectbox("Thema", themes["thema"].tolist(), index=None, key="
 indicator_options = items[items["thema"] == theme] if theme else items
 indicator = middle[1].selectbox("Indicator", indicator_options["indicator"].tolist(), index=None, key="indicator",
                                 bind="query-params", placeholder="Alle indicatoren")
-outcome = middle[2].pills("Uitkomst op de gekozen indicator(en)", list(OUTCOMES), key="uitkomst", bind="query-params",
-                          help="Alleen dossiers met deze uitkomst op (minstens één van) de gekozen indicatoren.")
+outcome = None
+if scale == "binair":  # the fixed outcomes ja/nee/nvt/onbekend; a rag checklist is judged per team in colours
+    outcome = middle[2].pills("Uitkomst op de gekozen indicator(en)", list(OUTCOMES), key="uitkomst", bind="query-params",
+                              help="Alleen dossiers met deze uitkomst op (minstens één van) de gekozen indicatoren.")
 
 names = dict(zip(themes["thema"], themes["themanaam"]))
 if theme:
@@ -146,7 +148,11 @@ if indicator:
     st.markdown(f"**{indicator} — {md_escape(info['label'])}**  \n{md_escape(info['tekst'] or '')}")
     st.caption(f"Beslisregel: {md_escape(info['beslisregel'] or '—')}")
 else:
+    # A theme or the whole framework: its dossier-level indicators, as compliance pools them; a framework judged
+    # only per visit or team (a rag checklist) shows those judgements instead.
     scope_items = indicator_options[indicator_options["niveau"] == "dossier"]
+    if scope_items.empty:
+        scope_items = indicator_options
     codes = scope_items["indicator"].tolist()
 
 where = ", ".join(
@@ -155,11 +161,13 @@ where = ", ".join(
 n_dossiers = int(chosen_visits["dossiers"].sum())
 st.caption(f"{len(chosen_visits)} bezoek(en), {n_dossiers} dossiers: {md_escape(where) if len(chosen_visits) <= 6 else 'zie de tabel'}")
 
-level = items.set_index("indicator")["niveau"].get(indicator, "dossier") if indicator else "dossier"
+levels = items.set_index("indicator")["niveau"]
+level = "dossier" if any(levels.get(c) == "dossier" for c in codes) else "bezoek"
 tally = counts(scope, tuple(codes), visit_date) if codes else pd.DataFrame()
 if not tally.empty:
     totals = tally[["ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood", "k", "n"]].sum()
-    label = f"{indicator}" if indicator else (f"thema {theme}" if theme else "alle dossierindicatoren")
+    label = f"{indicator}" if indicator else (f"thema {theme}" if theme else
+                                               "alle dossierindicatoren" if level == "dossier" else "alle indicatoren")
     if scale == "rag":
         st.markdown(f"**{label}**: groen {totals['groen']} · oranje {totals['oranje']} · rood {totals['rood']} · "
                     f"nvt {totals['nvt']} · onbekend {totals['onbekend']}")
@@ -177,15 +185,16 @@ if not tally.empty:
         st.caption(f"Naleving {md_escape(label)}: {figure_line(k, n)}."
                    + ("" if indicator else f" Gepoold over {len(codes)} indicatoren: elk oordeel telt één keer."))
 
-if indicator and level != "dossier":
+if level != "dossier":
     st.subheader("Oordelen op bezoekniveau")
-    st.caption("Deze indicator wordt per bezoek beoordeeld, niet per dossier.")
+    st.caption("Deze indicator wordt per bezoek of team beoordeeld, niet per dossier." if indicator else
+               "Dit kader wordt per bezoek of team beoordeeld, niet per dossier.")
     table = visit_scores(scope, tuple(codes), visit_date)
     if outcome:
         table = table[table["score"] == outcome]
     st.dataframe(table.drop(columns=["bezoek"]), hide_index=True, width="stretch",
                  column_config={"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY")})
-    download_buttons(table, f"bezoekoordelen-{study}-{indicator}", "Download oordelen")
+    download_buttons(table.drop(columns=["bezoek"]), f"bezoekoordelen-{study}-{indicator or theme or 'alle'}", "Download oordelen")
     st.stop()
 
 table = listing(scope, tuple(codes), outcome, visit_date)

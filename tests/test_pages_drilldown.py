@@ -240,3 +240,20 @@ def test_kaders_button_opens_the_dossiers_of_its_indicator(demo_env):
                             FROM score s JOIN visit v USING (visit_id) JOIN study st USING (study_id)
                             WHERE st.is_demo AND v.study_id = 'kg-2017' AND v.kind = 'onderzoek' AND s.indicator_code = 'TT3'""")[0]
     assert metric(at, "Voldoet") == f"{k} van {n}"
+
+
+def test_a_team_checklist_shows_its_team_judgements(demo_env):
+    """rigg-2016 has no dossiers: Dossiers shows the teams' colour judgements, in the framework's order."""
+    at = page("pages/dossiers.py", onderzoek="rigg-2016", gemeente="Groningen")
+    rows = raw(demo_env, """SELECT s.value, count(*) FROM score s JOIN visit v USING (visit_id)
+                            WHERE v.study_id = 'rigg-2016' AND v.municipality_name = 'Groningen' AND v.kind = 'onderzoek'
+                            GROUP BY ALL""")
+    table = at.dataframe[0].value
+    assert len(table) == sum(n for _, n in rows)
+    assert table["score"].value_counts().to_dict() == dict(rows)
+    summary = next(m.value for m in at.markdown if "groen" in m.value)
+    assert all(f"{colour} {dict(rows).get(colour, 0)}" in summary for colour in ("groen", "oranje", "rood"))
+    first_team = table[table["team"] == table["team"].iloc[0]]["indicator"].tolist()
+    order = [r[0] for r in raw(demo_env, "SELECT indicator_code FROM indicator WHERE framework_id = 'rigg-2016' ORDER BY position")]
+    assert first_team == [c for c in order if c in set(first_team)]
+    assert not at.get("button_group")  # no ja/nee outcome filter on a colour scale

@@ -23,7 +23,7 @@ from metrics import (
 )
 from metrics.stats import SMALL_N, wilson_interval
 from pages.common import base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
-from pages.links import OUTCOMES
+from pages.links import OUTCOMES, dossiers_url
 from pages.text import md_escape
 
 MAX_ROWS = 1000  # rows sent to the browser; the download has them all
@@ -98,8 +98,11 @@ top = st.columns([2, 2, 1.3, 1.5, 1])
 study = top[0].selectbox("Onderzoek", study_table["onderzoek"].tolist(), index=None, key="onderzoek", bind="query-params",
                          placeholder="Kies een onderzoek")
 if study is None:
-    st.info("Kies een onderzoek om de dossiers te zien.")
-    st.dataframe(study_table[["onderzoek", "kadernaam", "gemeenten", "bezoeken", "dossiers"]], hide_index=True, width="stretch")
+    st.info("Kies een onderzoek om de dossiers te zien, of klik op een onderzoek in de tabel.")
+    landing = study_table[["onderzoek", "kadernaam", "gemeenten", "bezoeken", "dossiers"]].copy()
+    landing["onderzoek"] = [dossiers_url(onderzoek=s) for s in landing["onderzoek"]]
+    st.dataframe(landing, hide_index=True, width="stretch", column_config={
+        "onderzoek": st.column_config.LinkColumn("onderzoek", display_text=r"onderzoek=([^&#]+)")})
     st.stop()
 
 study_row = study_table[study_table["onderzoek"] == study].iloc[0]

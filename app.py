@@ -36,6 +36,10 @@ pages = [
     st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
     st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
     st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
+    st.Page("pages/dossiers.py", title="Dossiers", icon=":material/folder_open:"),
+    st.Page("pages/bevindingen.py", title="Bevindingen", icon=":material/search:"),
+    st.Page("pages/opvolging.py", title="Opvolging", icon=":material/pending_actions:"),
+    st.Page("pages/kaders.py", title="Kaders", icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)
 # Shared filters are bound here, before the page runs, so they survive page switches.

@@ -339,12 +339,50 @@ def calls(con) -> list[tuple[str, callable]]:
         ("studies_overview", lambda c: studies_overview(c)),
         ("import_history", lambda c: import_history(c)),
     ]
+    items += drilldown_calls(con, s, focus_muni)
     covered = {name.split("[")[0] for name, _ in items}
     missing = sorted(set(metrics.__all__) - {"Scope"} - covered)
     if missing:  # a new public function must get a line here
         raise SystemExit(f"bench/run.py: no benchmark call for {', '.join(missing)}")
     print(f"focus study={s} municipality={focus_muni} trend_municipality={trend_muni} jaarbeeld_year={JAARBEELD_YEAR}")
     return items
+
+
+def drilldown_calls(con, s: str, muni: str) -> list[tuple[str, callable]]:
+    """The drill-down functions (Dossiers, Bevindingen, Opvolging, Kaders pages) on the focus study."""
+    import datetime as dt
+
+    from metrics import (
+        Scope, dossier_detail, dossier_list, framework_items, framework_overview, framework_studies, hertoets_status,
+        outcome_counts, overdue_visits, recommendation_followup, search_findings, search_recommendations,
+        selection_visits, status_by_municipality, visit_level_scores,
+    )
+
+    framework = con.execute("SELECT framework_id FROM study WHERE study_id = ?", [s]).fetchall()[0][0]
+    codes = [r[0] for r in con.execute(
+        "SELECT indicator_code FROM indicator WHERE framework_id = ? AND level = 'dossier' ORDER BY position", [framework]).fetchall()]
+    dossier = con.execute(
+        "SELECT d.dossier_id FROM dossier d JOIN visit v USING (visit_id) WHERE v.study_id = ? AND v.municipality_name = ? "
+        "AND v.kind = 'onderzoek' ORDER BY 1 LIMIT 1", [s, muni]).fetchall()[0][0]
+    one, all_kinds, today = Scope(study=s, municipality=muni), Scope(kind=None), dt.date(2025, 1, 1)
+    return [
+        ("selection_visits[study]", lambda c: selection_visits(c, Scope(study=s, kind=None))),
+        ("outcome_counts[study,all indicators]", lambda c: outcome_counts(c, Scope(study=s), codes)),
+        ("dossier_list[study,indicator,nee]", lambda c: dossier_list(c, Scope(study=s), codes[:1], "nee")),
+        ("dossier_list[study,municipality,all indicators]", lambda c: dossier_list(c, one, codes)),
+        ("dossier_list[study,all indicators]", lambda c: dossier_list(c, Scope(study=s), codes)),
+        ("visit_level_scores[study]", lambda c: visit_level_scores(c, Scope(study=s), codes[:1])),
+        ("dossier_detail[study,municipality]", lambda c: dossier_detail(c, one, dossier)),
+        ("search_findings[all,text]", lambda c: search_findings(c, all_kinds, "veiligheid")),
+        ("search_recommendations[all,text]", lambda c: search_recommendations(c, all_kinds, "veiligheid")),
+        ("recommendation_followup[all]", lambda c: recommendation_followup(c, all_kinds, today)),
+        ("status_by_municipality[all]", lambda c: status_by_municipality(c, all_kinds)),
+        ("overdue_visits[all]", lambda c: overdue_visits(c, all_kinds, today)),
+        ("hertoets_status[all]", lambda c: hertoets_status(c, all_kinds)),
+        ("framework_overview", lambda c: framework_overview(c)),
+        ("framework_items[study framework,text]", lambda c: framework_items(c, framework, "veiligheid")),
+        ("framework_studies[study framework]", lambda c: framework_studies(c, framework)),
+    ]
 
 
 def time_calls(db_path: Path) -> float:

@@ -10,6 +10,22 @@ from metrics.compliance import (
     compliance_by_year,
     weakest_indicators,
 )
+from metrics.dossiers import (
+    dossier_detail,
+    dossier_list,
+    outcome_counts,
+    selection_visits,
+    visit_level_scores,
+)
+from metrics.findings import (
+    hertoets_status,
+    overdue_visits,
+    recommendation_followup,
+    search_findings,
+    search_recommendations,
+    status_by_municipality,
+)
+from metrics.frameworks import framework_items, framework_overview, framework_studies
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
 from metrics.overview import data_sources, data_version, default_demo, import_history, loaded_summary, studies_overview
@@ -37,4 +53,19 @@ __all__ = [
     "studies_overview",
     "trend_by_indicator",
     "weakest_indicators",
+    # drill-down (issue 8)
+    "dossier_detail",
+    "dossier_list",
+    "outcome_counts",
+    "selection_visits",
+    "visit_level_scores",
+    "search_findings",
+    "search_recommendations",
+    "recommendation_followup",
+    "status_by_municipality",
+    "overdue_visits",
+    "hertoets_status",
+    "framework_overview",
+    "framework_items",
+    "framework_studies",
 ]

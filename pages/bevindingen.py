@@ -1,0 +1,151 @@
+"""Bevindingen: search the qualitative findings and the recommendations of every visit, each finding next to the
+compliance of its theme or indicator in that visit (one click to the dossiers behind that figure)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from metrics import framework_items, search_findings, search_recommendations, selection_visits, studies_overview
+from metrics.findings import FINDING_KINDS, STATUSES, search_terms
+from pages.common import base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
+from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
+from pages.text import md_escape
+
+CARDS = 50  # findings shown as cards; the table and the downloads hold all
+KIND_BADGES = {"gaat goed": ":green-badge[gaat goed]", "kan beter": ":orange-badge[kan beter]", "zorgpunt": ":red-badge[zorgpunt]"}
+SEARCH_RULE = (
+    "Zoeken negeert hoofdletters, accenten en apostrofs (\u201cgeevalueerd\u201d vindt \u201cgeëvalueerd\u201d, "
+    "\u201crisicos\u201d vindt \u201crisico's\u201d). Elk woord moet ergens in de tekst voorkomen, ook binnen een langer "
+    "woord: \u201cveiligheid\u201d vindt ook \u201cveiligheidsplan\u201d en \u201connveiligheid\u201d. Van woorden van zes of meer "
+    "letters valt eerst één uitgang -s, -en of -e weg (\u201cplannen\u201d vindt \u201cplan\u201d)."
+)
+
+
+@st.cache_data(ttl=60)
+def studies(demo: bool) -> pd.DataFrame:
+    return studies_overview(cursor(), demo)
+
+
+@st.cache_data(ttl=60)
+def visits(scope) -> pd.DataFrame:
+    return selection_visits(cursor(), scope)
+
+
+@st.cache_data(ttl=300)
+def items(framework_id: str) -> pd.DataFrame:
+    return framework_items(cursor(), framework_id)
+
+
+@st.cache_data(ttl=60)
+def findings(scope, query, theme, indicator, kind) -> pd.DataFrame:
+    return search_findings(cursor(), scope, query, theme, indicator, kind)
+
+
+@st.cache_data(ttl=60)
+def recommendations(scope, query, status) -> pd.DataFrame:
+    return search_recommendations(cursor(), scope, query, status)
+
+
+st.title("Bevindingen")
+demo_banner()
+
+demo = showing_demo()
+study_table = studies(demo)
+query = st.text_input("Zoeken in bevindingen en aanbevelingen", key="zoek", bind="query-params",
+                      placeholder="bijvoorbeeld: veiligheid, risicotaxatie, overdracht", help=SEARCH_RULE)
+st.caption(SEARCH_RULE)
+if query and not search_terms(query):
+    st.warning("De zoektekst bevat geen woorden (alleen letters en cijfers tellen); er wordt niet op tekst gefilterd.")
+
+row1 = st.columns([2, 2, 1.5, 1])
+study = row1[0].selectbox("Onderzoek", study_table["onderzoek"].tolist(), index=None, key="onderzoek", bind="query-params",
+                          placeholder="Alle onderzoeken")
+scope = base_scope(study=study, kind=None)
+all_visits = visits(scope)
+municipality = row1[1].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
+                                 bind="query-params", placeholder="Alle gemeenten")
+visit_kind = row1[2].selectbox("Bezoek", ["onderzoek", "hertoets"], index=None, placeholder="Onderzoek en hertoets",
+                               key="bezoek", help="Bevindingen van het eerste onderzoek, van de hertoets of van beide.")
+years = sorted({int(pd.Timestamp(d).year) for d in all_visits["datum"]})
+year = row1[3].selectbox("Jaar", years, index=None, key="jaar", bind="query-params", placeholder="Alle jaren")
+
+row2 = st.columns([2, 2, 3])
+frameworks = study_table[study_table["onderzoek"] == study]["kader"].tolist() if study else sorted(set(study_table["kader"]))
+catalogue = pd.concat([items(f) for f in frameworks], ignore_index=True) if frameworks else pd.DataFrame(columns=["thema", "indicator"])
+theme_names = dict(zip(catalogue["thema"], catalogue["themanaam"])) if not catalogue.empty else {}
+theme = row2[0].selectbox("Thema", list(dict.fromkeys(catalogue["thema"])), index=None, key="thema", bind="query-params",
+                          placeholder="Alle thema's", help="Ook bevindingen bij een indicator van dit thema.")
+indicator_choices = catalogue[catalogue["thema"] == theme] if theme else catalogue
+indicator = row2[1].selectbox("Indicator", list(dict.fromkeys(indicator_choices["indicator"])) if study else [], index=None,
+                              key="indicator", bind="query-params",
+                              placeholder="Alle indicatoren" if study else "Kies eerst een onderzoek", disabled=not study)
+kind = row2[2].pills("Soort bevinding", list(FINDING_KINDS), key="soort", bind="query-params")
+
+scope = replace(scope, municipality=municipality, kind=visit_kind, year=year)
+tab_findings, tab_recommendations = st.tabs(["Bevindingen", "Aanbevelingen"])
+
+with tab_findings:
+    found = findings(scope, query or None, theme, indicator, kind)
+    st.subheader(f"{len(found)} bevindingen")
+    st.caption(
+        "Naast elke bevinding de naleving van haar thema (Σk van Σn over de dossierindicatoren van het thema) of "
+        "indicator bij dát bezoek, met 95%-Wilson-interval. Klik op \u201ck van n\u201d voor de dossiers achter het thema "
+        "of de indicator."
+    )
+    if found.empty:
+        st.info("Geen bevindingen gevonden. Maak de zoektekst korter of verwijder een filter.")
+    else:
+        shown = with_dossier_links(found, column="naleving", kind_column="bezoeksoort")
+        for row in shown.head(CARDS).itertuples():
+            box = st.container(border=True)
+            left, right = box.columns([3.2, 1.3])
+            where = f"{row.gemeente} · {row.bezoeksoort} {date_nl(row.datum)} · {row.onderzoek}"
+            about = f"thema {row.thema} {theme_names.get(row.thema, '')}" + (f" · indicator {row.indicator}" if row.indicator else "")
+            left.markdown(f"{KIND_BADGES[row.soort]} {md_escape(about)}")
+            left.markdown(md_escape(row.tekst))
+            left.caption(md_escape(where))
+            figure = "indicator" if row.indicator else "thema"
+            if row.n > 0:
+                show_dossiers_link(row.oordeel, row.naleving.split("#")[0], container=right)
+                small = " · klein aantal" if row.n < 5 else ""
+                right.caption(f"Naleving {figure} bij dit bezoek: {percent(row.percentage)} "
+                              f"(95%-interval {percent(row.ondergrens)}–{percent(row.bovengrens)}){small}")
+            else:
+                right.caption(f"Geen oordeel over dit {figure} bij dit bezoek.")
+        if len(shown) > CARDS:
+            st.caption(f"De eerste {CARDS} van {len(shown)} bevindingen; de tabel hieronder en de download bevatten alle.")
+        with st.expander(f"Als tabel ({len(shown)} rijen)", expanded=False):
+            table = shown.copy()
+            table["percentage"] = table["percentage"].map(percent)
+            table["95%-interval"] = [
+                f"{percent(lo)} – {percent(hi)}" if n > 0 else "" for lo, hi, n in zip(table["ondergrens"], table["bovengrens"], table["n"])
+            ]
+            columns = ["naleving", "percentage", "95%-interval", "soort", "tekst", "thema", "indicator", "gemeente",
+                       "bezoeksoort", "datum", "onderzoek"]
+            st.dataframe(
+                table[columns], hide_index=True, width="stretch",
+                column_config={
+                    "datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
+                    "tekst": st.column_config.TextColumn("bevinding", width="large"),
+                    "naleving": st.column_config.LinkColumn("k van n", display_text=LINK_TEXT,
+                                                            help="Klik voor de dossiers achter dit getal (nieuw tabblad)"),
+                },
+            )
+        download_buttons(found.drop(columns=["bezoek"]), "bevindingen", "Download bevindingen")
+
+with tab_recommendations:
+    status = st.pills("Status", list(STATUSES), key="status_aanbeveling")
+    recs = recommendations(scope, query or None, status)
+    st.subheader(f"{len(recs)} aanbevelingen")
+    st.caption("Aanbevelingen hebben geen thema of indicator; de filters thema, indicator en soort bevinding gelden hier niet. "
+               "Opvolging en leeftijd staan op de pagina Opvolging.")
+    if recs.empty:
+        st.info("Geen aanbevelingen gevonden.")
+    else:
+        st.dataframe(recs.drop(columns=["bezoek"]), hide_index=True, width="stretch",
+                     column_config={"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
+                                    "tekst": st.column_config.TextColumn("aanbeveling", width="large")})
+        download_buttons(recs.drop(columns=["bezoek"]), "aanbevelingen", "Download aanbevelingen")

@@ -1,0 +1,261 @@
+"""Dossiers: the dossiers behind a number — filter by study, municipality, visit, theme, indicator and result;
+open one dossier to read its full scoring with the decision rules and the inspector's remarks.
+
+Driven by the URL (onderzoek, gemeente, soort, datum, jaar, thema, indicator, uitkomst, dossier), so other pages
+link here with the filter set and a view can be shared. Nothing from this page is logged: remarks are sensitive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from metrics import (
+    dossier_detail,
+    dossier_list,
+    framework_items,
+    outcome_counts,
+    selection_visits,
+    studies_overview,
+    visit_level_scores,
+)
+from metrics.stats import SMALL_N, wilson_interval
+from pages.common import base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
+from pages.links import OUTCOMES, dossiers_url
+from pages.text import md_escape
+
+MAX_ROWS = 1000  # rows sent to the browser; the download has them all
+OUTCOME_COLOURS = {"ja": "green", "nee": "red", "nvt": "gray", "onbekend": "orange", "groen": "green",
+                   "oranje": "orange", "rood": "red", "": "gray"}
+
+
+@st.cache_data(ttl=60)
+def studies(demo: bool) -> pd.DataFrame:
+    return studies_overview(cursor(), demo)
+
+
+@st.cache_data(ttl=60)
+def visits(scope, visit_date=None) -> pd.DataFrame:
+    return selection_visits(cursor(), scope, visit_date)
+
+
+@st.cache_data(ttl=300)
+def catalogue(framework_id: str) -> pd.DataFrame:
+    return framework_items(cursor(), framework_id)
+
+
+@st.cache_data(ttl=60)
+def counts(scope, codes: tuple[str, ...], visit_date) -> pd.DataFrame:
+    return outcome_counts(cursor(), scope, codes, visit_date)
+
+
+@st.cache_data(ttl=60)
+def listing(scope, codes: tuple[str, ...], outcome, visit_date) -> pd.DataFrame:
+    return dossier_list(cursor(), scope, codes, outcome, visit_date, limit=MAX_ROWS + 1)
+
+
+@st.cache_data(ttl=60)
+def visit_scores(scope, codes: tuple[str, ...], visit_date) -> pd.DataFrame:
+    return visit_level_scores(cursor(), scope, codes, visit_date)
+
+
+@st.cache_data(ttl=60)
+def detail(scope, dossier_id: str, visit_date) -> pd.DataFrame:
+    return dossier_detail(cursor(), scope, dossier_id, visit_date)
+
+
+def badge(value: str) -> str:
+    """A coloured score label for markdown; '' (not scored) reads 'niet gescoord'."""
+    return f":{OUTCOME_COLOURS.get(value, 'gray')}-badge[{value or 'niet gescoord'}]"
+
+
+def figure_line(k: int, n: int) -> str:
+    """'2 van 14 (14,3%; 95%-interval 4,0%–39,9%)', with the small-number mark."""
+    if n == 0:
+        return "geen oordeel (n = 0)"
+    low, high = wilson_interval(k, n)
+    small = " — klein aantal (n < 5)" if n < SMALL_N else ""
+    return f"{k} van {n} ({percent(k / n * 100)}; 95%-interval {percent(float(low) * 100)}–{percent(float(high) * 100)}){small}"
+
+
+st.title("Dossiers")
+demo_banner()
+st.caption(
+    "Kies een onderzoek en eventueel gemeente, bezoek, thema, indicator en uitkomst. De telling bovenaan is dezelfde als "
+    "in de nalevingscijfers (k = ja, n = ja + nee; nvt en onbekend tellen niet mee). De filters staan in de URL: "
+    "kopieer de adresbalk om deze weergave te delen."
+)
+
+demo = showing_demo()
+study_table = studies(demo)
+if study_table.empty:
+    st.info("Er zijn nog geen onderzoeken geladen. Importeer gegevens op de pagina Importeren.")
+    st.stop()
+
+top = st.columns([2, 2, 1.3, 1.5, 1])
+study = top[0].selectbox("Onderzoek", study_table["onderzoek"].tolist(), index=None, key="onderzoek", bind="query-params",
+                         placeholder="Kies een onderzoek")
+if study is None:
+    st.info("Kies een onderzoek om de dossiers te zien, of klik op een onderzoek in de tabel.")
+    landing = study_table[["onderzoek", "kadernaam", "gemeenten", "bezoeken", "dossiers"]].copy()
+    landing["onderzoek"] = [dossiers_url(onderzoek=s) for s in landing["onderzoek"]]
+    st.dataframe(landing, hide_index=True, width="stretch", column_config={
+        "onderzoek": st.column_config.LinkColumn("onderzoek", display_text=r"onderzoek=([^&#]+)")})
+    st.stop()
+
+study_row = study_table[study_table["onderzoek"] == study].iloc[0]
+framework, scale = study_row["kader"], study_row["schaal"]
+study_scope = base_scope(study=study, kind=None, scale=scale)
+all_visits = visits(study_scope)
+municipality = top[1].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
+                                bind="query-params", placeholder="Alle gemeenten")
+kind = top[2].selectbox("Soort bezoek", ["onderzoek", "hertoets"], key="soort", bind="query-params",
+                        help="Onderzoek (eerste meting) of hertoets. De nalevingscijfers gaan standaard over het onderzoek.")
+kind_visits = all_visits[(all_visits["soort"] == kind) & ((all_visits["gemeente"] == municipality) if municipality else True)]
+dates = sorted({date_nl(d) for d in kind_visits["datum"]}, key=lambda s: s[6:] + s[3:5] + s[:2])
+visit_date_text = top[3].selectbox("Datum bezoek", dates, index=None, key="datum", bind="query-params",
+                                   placeholder="Alle bezoeken", help="Kies één bezoek als er meer bezoeken van deze soort zijn.")
+years = sorted({int(pd.Timestamp(d).year) for d in kind_visits["datum"]})
+year = top[4].selectbox("Jaar", years, index=None, key="jaar", bind="query-params", placeholder="Alle")
+visit_date = pd.to_datetime(visit_date_text, format="%d-%m-%Y").date() if visit_date_text else None
+
+scope = replace(study_scope, municipality=municipality, kind=kind, year=year)
+chosen_visits = visits(scope, visit_date)
+
+items = catalogue(framework)
+themes = items.drop_duplicates("thema")
+middle = st.columns([2, 2, 3])
+theme = middle[0].selectbox("Thema", themes["thema"].tolist(), index=None, key="thema", bind="query-params",
+                            placeholder="Alle thema's", help="Met een thema: de telling is Σk van Σn over zijn dossierindicatoren.")
+indicator_options = items[items["thema"] == theme] if theme else items
+indicator = middle[1].selectbox("Indicator", indicator_options["indicator"].tolist(), index=None, key="indicator",
+                                bind="query-params", placeholder="Alle indicatoren")
+outcome = None
+if scale == "binair":  # the fixed outcomes ja/nee/nvt/onbekend; a rag checklist is judged per team in colours
+    outcome = middle[2].pills("Uitkomst op de gekozen indicator(en)", list(OUTCOMES), key="uitkomst", bind="query-params",
+                              help="Alleen dossiers met deze uitkomst op (minstens één van) de gekozen indicatoren.")
+
+names = dict(zip(themes["thema"], themes["themanaam"]))
+if theme:
+    st.caption(f"Thema **{theme}** — {md_escape(names.get(theme, ''))}")
+
+if chosen_visits.empty:
+    st.warning("Geen bezoeken bij deze keuze. Kies een andere gemeente, soort of datum.")
+    st.stop()
+
+if indicator:
+    codes = [indicator]
+    info = items[items["indicator"] == indicator].iloc[0]
+    st.markdown(f"**{indicator} — {md_escape(info['label'])}**  \n{md_escape(info['tekst'] or '')}")
+    st.caption(f"Beslisregel: {md_escape(info['beslisregel'] or '—')}")
+else:
+    # A theme or the whole framework: its dossier-level indicators, as compliance pools them; a framework judged
+    # only per visit or team (a rag checklist) shows those judgements instead.
+    scope_items = indicator_options[indicator_options["niveau"] == "dossier"]
+    if scope_items.empty:
+        scope_items = indicator_options
+    codes = scope_items["indicator"].tolist()
+
+where = ", ".join(
+    f"{r.gemeente} ({r.soort} {date_nl(r.datum)}{', ' + r.team if r.team else ''})" for r in chosen_visits.itertuples()
+)
+n_dossiers = int(chosen_visits["dossiers"].sum())
+st.caption(f"{len(chosen_visits)} bezoek(en), {n_dossiers} dossiers: {md_escape(where) if len(chosen_visits) <= 6 else 'zie de tabel'}")
+
+levels = items.set_index("indicator")["niveau"]
+level = "dossier" if any(levels.get(c) == "dossier" for c in codes) else "bezoek"
+tally = counts(scope, tuple(codes), visit_date) if codes else pd.DataFrame()
+if not tally.empty:
+    totals = tally[["ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood", "k", "n"]].sum()
+    label = f"{indicator}" if indicator else (f"thema {theme}" if theme else
+                                               "alle dossierindicatoren" if level == "dossier" else "alle indicatoren")
+    if scale == "rag":
+        st.markdown(f"**{label}**: groen {totals['groen']} · oranje {totals['oranje']} · rood {totals['rood']} · "
+                    f"nvt {totals['nvt']} · onbekend {totals['onbekend']}")
+    else:
+        k, n = int(totals["k"]), int(totals["n"])
+        unit = "dossiers" if indicator and level == "dossier" else ("bezoeken" if indicator else "oordelen")
+        cols = st.columns([2.2, 1, 1, 1, 1, 1.3])
+        cols[0].metric(f"Voldoet ({unit})", f"{k} van {n}", help="k = ja, n = ja + nee")
+        cols[1].metric("ja", int(totals["ja"]))
+        cols[2].metric("nee", int(totals["nee"]))
+        cols[3].metric("nvt", int(totals["nvt"]))
+        cols[4].metric("onbekend", int(totals["onbekend"]))
+        if indicator and level == "dossier":
+            cols[5].metric("niet gescoord", int(tally["niet_gescoord"].fillna(0).sum()))
+        st.caption(f"Naleving {md_escape(label)}: {figure_line(k, n)}."
+                   + ("" if indicator else f" Gepoold over {len(codes)} indicatoren: elk oordeel telt één keer."))
+
+if level != "dossier":
+    st.subheader("Oordelen op bezoekniveau")
+    st.caption("Deze indicator wordt per bezoek of team beoordeeld, niet per dossier." if indicator else
+               "Dit kader wordt per bezoek of team beoordeeld, niet per dossier.")
+    table = visit_scores(scope, tuple(codes), visit_date)
+    if outcome:
+        table = table[table["score"] == outcome]
+    st.dataframe(table.drop(columns=["bezoek"]), hide_index=True, width="stretch",
+                 column_config={"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY")})
+    download_buttons(table.drop(columns=["bezoek"]), f"bezoekoordelen-{study}-{indicator or theme or 'alle'}", "Download oordelen")
+    st.stop()
+
+table = listing(scope, tuple(codes), outcome, visit_date)
+count = f"Meer dan {MAX_ROWS}" if len(table) > MAX_ROWS else str(len(table))
+heading = f"{count} dossiers" + (f" met uitkomst '{outcome}'" if outcome else "")
+st.subheader(heading)
+if n_dossiers == 0:
+    st.info("Deze bezoeken hebben geen dossiers (alleen oordelen per bezoek of team). Kies een indicator om die te zien.")
+    st.stop()
+shown = table.drop(columns=["bezoek", "onderzoek", "soort"])  # both fixed by the filter above
+if len(chosen_visits) == 1 or (shown["gemeente"].nunique() == 1 and shown["datum"].nunique() == 1):
+    shown = shown.drop(columns=["gemeente", "datum"])
+if not shown["team"].astype(bool).any():
+    shown = shown.drop(columns=["team"])
+config = {"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
+          "toelichting": st.column_config.TextColumn(f"toelichting {indicator}" if indicator else "toelichting", width="large"),
+          "opmerkingen": st.column_config.NumberColumn("opmerkingen", help="Aantal toelichtingen in het dossier")}
+if len(shown) > MAX_ROWS:
+    st.caption(f"De eerste {MAX_ROWS} dossiers; kies een gemeente of een bezoek om de lijst te verkleinen.")
+    shown, table = shown.head(MAX_ROWS), table.head(MAX_ROWS)
+ids = shown["dossier"].tolist()
+
+
+def open_selected() -> None:
+    """A click on a row opens that dossier below (the bound chooser keeps it in the URL)."""
+    rows = st.session_state["dossier_tabel"].selection.rows
+    if rows:
+        st.session_state["dossier"] = ids[rows[0]]
+
+
+st.caption("Klik op een rij om het dossier hieronder te openen.")
+st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="dossier_tabel", on_select=open_selected,
+             selection_mode="single-row", height=min(35 * (len(shown) + 1) + 3, 600))
+download_buttons(table.drop(columns=["bezoek"]), f"dossiers-{study}", "Download lijst")
+
+st.divider()
+st.subheader("Dossier openen")
+dossier = st.selectbox("Dossier", table["dossier"].drop_duplicates().tolist(), index=None, key="dossier", bind="query-params",
+                       placeholder="Kies een dossier uit de lijst")
+if dossier is None:
+    st.caption("Kies een dossier om de volledige scoring met beslisregels en toelichtingen te lezen.")
+    st.stop()
+
+scoring = detail(scope, dossier, visit_date)
+for (visit_id, gemeente, soort, datum), one in scoring.groupby(["bezoek", "gemeente", "soort", "datum"], sort=False):
+    st.markdown(f"#### Dossier {md_escape(dossier)} — {md_escape(gemeente)}, {soort} {date_nl(datum)}")
+    general = one[one["indicator"] == ""]
+    for text in general["toelichting"]:
+        st.info(f"Toelichting bij het dossier: {md_escape(text)}", icon=":material/comment:")
+    scored = one[one["indicator"] != ""]
+    summary = scored["score"].replace("", "niet gescoord").value_counts()
+    st.caption(" · ".join(f"{v}: {summary.get(v, 0)}" for v in ("ja", "nee", "nvt", "onbekend", "niet gescoord") if summary.get(v, 0)))
+    for (theme_code, theme_name), group in scored.groupby(["thema", "themanaam"], sort=False):
+        st.markdown(f"##### {md_escape(theme_code)} · {md_escape(theme_name)}")
+        for row in group.itertuples():
+            box = st.container(border=row.indicator == indicator)
+            box.markdown(f"{badge(row.score)} **{md_escape(row.indicator)}** {md_escape(row.label)}")
+            box.caption(f"Beslisregel: {md_escape(row.beslisregel or '—')}")
+            if row.toelichting:
+                box.markdown(f":material/comment: *Toelichting:* {md_escape(row.toelichting)}")
+    download_buttons(one.drop(columns=["bezoek"]), f"dossier-{dossier}-{visit_id}", "Download dossier", key=f"dossier-{visit_id}")

@@ -1,0 +1,108 @@
+"""Kaders: browse each framework — themes, criteria, indicators with full text, operationalisation, decision rule,
+level, Jaarbeeld-thema and norm — which studies use it, and downloads of the framework and its blank template."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from loaders.template import build_template
+from metrics import framework_items, framework_overview, framework_studies
+from pages.common import cursor, download_buttons, showing_demo
+from pages.links import open_dossiers
+from pages.text import md_escape
+from reference.frameworks import shipped_frameworks
+
+LEVELS = {"dossier": "per dossier", "bezoek": "per bezoek", "team": "per team"}
+
+
+@st.cache_data(ttl=300)
+def overview() -> pd.DataFrame:
+    return framework_overview(cursor())
+
+
+@st.cache_data(ttl=300)
+def items(framework_id: str, query: str | None = None) -> pd.DataFrame:
+    return framework_items(cursor(), framework_id, query)
+
+
+@st.cache_data(ttl=60)
+def studies(framework_id: str, demo: bool) -> pd.DataFrame:
+    return framework_studies(cursor(), framework_id, demo)
+
+
+@st.cache_data(ttl=300)
+def template_bytes(framework_id: str) -> bytes | None:
+    framework = shipped_frameworks().get(framework_id)
+    if framework is None:
+        return None
+    buffer = io.BytesIO()
+    build_template(framework).save(buffer)
+    return buffer.getvalue()
+
+
+st.title("Kaders")
+frameworks = overview()
+if frameworks.empty:
+    st.info("Er zijn geen toezichtkaders geladen.")
+    st.stop()
+names = dict(zip(frameworks["kader"], frameworks["naam"]))
+cols = st.columns([2, 2, 2])
+framework = cols[0].selectbox("Kader", frameworks["kader"].tolist(), key="kader", bind="query-params",
+                              help="Het kader-id; de naam staat eronder.")
+row = frameworks[frameworks["kader"] == framework].iloc[0]
+query = cols[1].text_input("Zoeken in het kader", key="zoek", bind="query-params",
+                           help="Zelfde regel als op Bevindingen: hoofdletters en accenten tellen niet, woorddelen wel.")
+all_items = items(framework)
+indicator = cols[2].selectbox("Indicator", all_items["indicator"].tolist(), index=None, key="indicator", bind="query-params",
+                              placeholder="Alle indicatoren")
+
+st.subheader(f"{framework} — {row['naam']}")
+st.caption(f"Versie {row['versie'] or '—'} · schaal {row['schaal']} · {row['themas']} thema's · {row['indicatoren']} indicatoren")
+if row["bron"]:
+    st.caption(f"Bron: {md_escape(row['bron'])}")
+if row["beschrijving"]:
+    st.markdown(md_escape(row["beschrijving"]))
+
+shown = items(framework, query or None) if query else all_items
+if indicator:
+    shown = shown[shown["indicator"] == indicator]
+if shown.empty:
+    st.info("Geen indicatoren gevonden bij deze zoektekst.")
+for (theme_code, theme_name), group in shown.groupby(["thema", "themanaam"], sort=False):
+    st.markdown(f"### {md_escape(theme_code)} · {md_escape(theme_name)}")
+    for criterion, per_criterion in group.groupby("criterium", sort=False, dropna=False):
+        if isinstance(criterion, str) and criterion:
+            st.markdown(f"*Criterium: {md_escape(criterion)}*")
+        for item in per_criterion.itertuples():
+            with st.expander(f"{item.indicator} — {item.label}", expanded=bool(indicator) or len(shown) <= 3):
+                st.markdown(f"**Indicator.** {md_escape(item.tekst or '—')}")
+                st.markdown(f"**Operationalisering.** {md_escape(item.operationalisering or '—')}")
+                st.markdown(f"**Beslisregel.** {md_escape(item.beslisregel or '—')}")
+                norm = "" if pd.isna(item.norm) else f" · norm {item.norm:g}%".replace(".", ",")
+                st.caption(f"Niveau: {LEVELS.get(item.niveau, item.niveau)} · Jaarbeeld-thema: "
+                           f"{item.jaarbeeld_thema or 'geen'}{norm}")
+
+st.subheader("Onderzoeken met dit kader")
+used = studies(framework, showing_demo())
+if used.empty:
+    st.caption("Nog geen onderzoek gebruikt dit kader.")
+else:
+    st.dataframe(used, hide_index=True, width="stretch",
+                 column_config={"eerste_bezoek": st.column_config.DateColumn("eerste bezoek", format="DD-MM-YYYY"),
+                                "laatste_bezoek": st.column_config.DateColumn("laatste bezoek", format="DD-MM-YYYY")})
+    if indicator and all_items.set_index("indicator").loc[indicator, "niveau"] == "dossier":
+        buttons = st.columns(min(len(used), 4))
+        for slot, study_id in zip(buttons * (len(used) // len(buttons) + 1), used["onderzoek"]):
+            if slot.button(f"Dossiers: {indicator} in {study_id}", key=f"naar-{study_id}", icon=":material/folder_open:",
+                           help="Alle dossiers van dit onderzoek met hun oordeel op deze indicator"):
+                open_dossiers(onderzoek=study_id, indicator=indicator)
+
+st.subheader("Downloads")
+download_buttons(all_items, f"kader-{framework}", "Download kader")
+template = template_bytes(framework)
+if template is not None:
+    st.download_button("Download leeg scoringssjabloon (.xlsx)", template, file_name=f"sjabloon-{framework}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")

@@ -31,7 +31,7 @@ def server(tmp_path_factory):
     shutil.copy(demo_database(tmp_path_factory), db)
     env = dict(os.environ, TOEZICHT_DB=str(db))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

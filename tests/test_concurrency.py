@@ -92,7 +92,7 @@ def running_app(tmp_path, tmp_path_factory):
     shutil.copy(demo_database(tmp_path_factory), db)
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=dict(os.environ, TOEZICHT_DB=str(db)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

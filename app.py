@@ -41,6 +41,7 @@ pages = [
     st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
     st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
     st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
+    st.Page("pages/jaarbeeld.py", title="Jaarbeeld", icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)
 # Shared filters are bound here, before the page runs, so they survive page switches.

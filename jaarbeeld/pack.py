@@ -6,6 +6,7 @@ a draft .docx. Images need kaleido with a Chromium; without one the pack still h
 from __future__ import annotations
 
 import io
+import os
 import struct
 import threading
 import time
@@ -63,6 +64,22 @@ class Pack:
         return written
 
 
+def image_export_available() -> tuple[bool, str]:
+    """Whether PNG/SVG export can work here (kaleido installed and a Chromium found), with a Dutch reason if not."""
+    try:
+        import kaleido  # noqa: F401
+        from choreographer.browsers.chromium import Chromium
+    except ImportError:
+        return False, "kaleido is niet geïnstalleerd"
+    try:
+        found = Chromium.find_browser(skip_local=False)
+    except Exception:  # noqa: BLE001 — a broken lookup is the same as none found
+        found = None
+    if found and os.access(found, os.X_OK):
+        return True, ""
+    return False, "Chromium is niet gevonden op de server"
+
+
 def with_dpi(png: bytes, dpi: int = 300) -> bytes:
     """The PNG with a pHYs chunk saying `dpi`, so layout programs place it at its print width."""
     if png[:8] != b"\x89PNG\r\n\x1a\n" or b"pHYs" in png[:4096]:
@@ -87,6 +104,9 @@ def render_images(yearbook: Yearbook, progress: Progress | None = None, start: f
         import plotly.io as pio
     except ImportError:
         return {}, NO_IMAGES.format(reason="kaleido is niet geïnstalleerd")
+    available, reason = image_export_available()
+    if not available:  # checked first: a kaleido server without a browser dies in its thread and calls then hang
+        return {}, NO_IMAGES.format(reason=reason)
     figures = yearbook.figures
     images: dict[str, tuple[bytes, bytes]] = {}
     with _KALEIDO_LOCK, warnings.catch_warnings():

@@ -71,7 +71,7 @@ PRESETS = {
 
 def wrap_label(text: str, width: int) -> str:
     """A category label broken into lines of at most `width` characters (plotly breaks on <br>)."""
-    return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+    return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)) or str(text)
 
 
 def period_text(first, last) -> str:
@@ -120,31 +120,37 @@ def apply_print_style(fig: go.Figure, number: int, title: str, subtitle: str, so
     """Figure number and title, subtitle, source line, fonts and size for print; `plot_rows` sets the plot height
     in text lines, `left` the room for the axis labels. Returns fig."""
     size = preset.font_px
-    line = size * 1.3
-    title_text = wrap_label(f"Figuur {number}. {title}", round(preset.wrap * 1.45))
+    line = size * 1.3  # plotly's line height for multi-line text
+    title_html = wrap_label(f"Figuur {number}. {title}", round(preset.wrap * 1.45))
     subtitle_html = wrap_label(subtitle, round(preset.wrap * 1.75))
     source_html = wrap_label(source, round(preset.wrap * 2.0))
-    top = round(size * 1.0 + line * 1.15 * (title_text.count("<br>") + 1) + line * (subtitle_html.count("<br>") + 1) + size * 1.6)
+    # The title block is made of annotations anchored on the plot area, sized from their line counts: plotly.js
+    # versions (kaleido's, Streamlit's) place `layout.title` and its subtitle differently, annotations the same.
+    gap = size * 1.7  # room for a reference label ("thema 52%") just above the plot
+    subtitle_height = (subtitle_html.count("<br>") + 1) * line * 0.92
+    title_height = (title_html.count("<br>") + 1) * line * 1.15
+    top = round(gap + subtitle_height + size * 0.5 + title_height + size * 0.9)
     bottom = round(size * 2.6 + line * 0.85 * (source_html.count("<br>") + 1) + size * 0.6)
     right = 12
     height = round(top + bottom + plot_rows * line)
     plot_width = preset.width_px - left - right
+    x_left = -(left - 4) / plot_width
+    block = dict(x=x_left, xref="paper", xanchor="left", y=1, yref="paper", yanchor="bottom", showarrow=False, align="left")
     fig.update_layout(
         width=preset.width_px,
         height=height,
         font=dict(family=PRINT_FONT_FAMILY, size=size, color=TEXT_COLOUR),
-        title=dict(
-            text=f"<b>{title_text}</b>", x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
-            pad=dict(t=round(size * 0.8), l=4), font=dict(size=size * 1.15, family=PRINT_FONT_FAMILY),
-            subtitle=dict(text=subtitle_html, font=dict(size=size * 0.92, color=SOURCE_COLOUR, family=PRINT_FONT_FAMILY)),
-        ),
+        title=None,
         paper_bgcolor="white",
         plot_bgcolor="white",
         separators=",.",
         showlegend=False,
         margin=dict(l=left, r=right, t=top, b=bottom, autoexpand=False),
         annotations=list(fig.layout.annotations or []) + [
-            dict(text=source_html, x=-(left - 4) / plot_width, xref="paper", xanchor="left", y=0, yref="paper",
+            block | dict(text=f"<b>{title_html}</b>", yshift=round(gap + subtitle_height + size * 0.5),
+                         font=dict(size=size * 1.15, color=TEXT_COLOUR)),
+            block | dict(text=subtitle_html, yshift=round(gap), font=dict(size=size * 0.92, color=SOURCE_COLOUR)),
+            dict(text=source_html, x=x_left, xref="paper", xanchor="left", y=0, yref="paper",
                  yshift=-round(size * 2.4), yanchor="top", showarrow=False, align="left",
                  font=dict(size=size * 0.85, color=SOURCE_COLOUR)),
         ],

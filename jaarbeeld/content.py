@@ -141,8 +141,10 @@ def _studies_label(names: list[str]) -> list[str]:
     return [n.removesuffix(" (demo)") for n in names]
 
 
-def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> Yearbook:
-    """Everything the Jaarbeeld of `year` shows, for one data source (demo or real, never both)."""
+def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+                   preset: str = "twee-kolommen") -> Yearbook:
+    """Everything the Jaarbeeld of `year` shows, for one data source (demo or real, never both); figures sized for
+    `preset` (een-kolom: 82 mm, twee-kolommen: 170 mm)."""
     demo = default_demo(con) if demo is None else bool(demo)
     studies = list(studies) if studies else None
     study_frame = jaarbeeld_studies(con, year, demo, studies)
@@ -155,7 +157,7 @@ def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] 
     items = jaarbeeld_framework_items(con, year, demo, studies)
     visits = jaarbeeld_visits(con, year, demo, studies)
     names = dict(zip(study_frame["onderzoek"], _studies_label(study_frame["onderzoeksnaam"].tolist())))
-    preset = PRESETS["twee-kolommen"]
+    preset = PRESETS[preset]
     number = 0
 
     def context(study_ids) -> tuple[str, str, list[str]]:
@@ -183,7 +185,8 @@ def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] 
                        "bovengrens", "oordeel", "onderzoeken", "gemeenten", "dossiers", "indicatoren"]]
         overview = FigureSpec(number, f"figuur{number:02d}_themas", None, f"Naleving per Jaarbeeld-thema, {year}",
                               subtitle, caption, source, data,
-                              themes_chart(themes, number, f"Naleving per Jaarbeeld-thema, {year}", subtitle, source, preset))
+                              themes_chart(themes, number, f"Naleving per Jaarbeeld-thema, {year}", subtitle, source, preset),
+                              preset.key)
 
     sections = []
     for theme in THEMES:
@@ -213,7 +216,7 @@ def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] 
             section.figures.append(FigureSpec(
                 number, f"figuur{number:02d}_{theme}_naleving", theme, title, subtitle, caption, source, data,
                 compliance_bars(rows, "naam", number, title, subtitle, source, preset,
-                                [colour] * len(t_studies) + ["#555555"])))
+                                [colour] * len(t_studies) + ["#555555"]), preset.key))
             # 2. weakest indicators
             weak = weakest[weakest["jaarbeeld_thema"] == theme].copy()
             if not weak.empty:
@@ -234,7 +237,7 @@ def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] 
                 section.figures.append(FigureSpec(
                     number, f"figuur{number:02d}_{theme}_zwakste", theme, title, w_sub, caption, source, data,
                     compliance_bars(weak, "naam", number, title, w_sub, source, preset, colour,
-                                    reference=tot["percentage"], reference_label="thema")))
+                                    reference=tot["percentage"], reference_label="thema"), preset.key))
             # 3. municipalities
             munis = per_municipality[per_municipality["jaarbeeld_thema"] == theme].copy()
             judged = munis[munis["n"] > 0]
@@ -254,7 +257,7 @@ def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] 
                 section.figures.append(FigureSpec(
                     number, f"figuur{number:02d}_{theme}_gemeenten", theme, title, subtitle, caption, source, data,
                     compliance_bars(munis, "gemeente", number, title, subtitle, source, preset, colour,
-                                    reference=tot["percentage"], reference_label="alle gemeenten")))
+                                    reference=tot["percentage"], reference_label="alle gemeenten"), preset.key))
             # 4. trend over the years that have data
             years = trend[(trend["jaarbeeld_thema"] == theme) & (trend["n"] > 0)]
             if len(years) > 1:
@@ -277,7 +280,7 @@ def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] 
                               "bovengrens", "oordeel", "onderzoeken", "gemeenten"]]
                 section.figures.append(FigureSpec(
                     number, f"figuur{number:02d}_{theme}_trend", theme, title, t_sub, caption, source, data,
-                    trend_chart(years, number, title, t_sub, source, preset, colour)))
+                    trend_chart(years, number, title, t_sub, source, preset, colour), preset.key))
         theme_findings = grouped_findings(findings[findings["jaarbeeld_thema"] == theme])
         if not theme_findings.empty:
             section.risks = theme_findings[theme_findings["groep"] == "risico"].reset_index(drop=True)

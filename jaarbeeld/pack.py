@@ -159,6 +159,11 @@ def sources_table(yearbook: Yearbook) -> pd.DataFrame:
                    "publicatiedatum", "publicatie", "veldwerk_dit_jaar", "rapport_dit_jaar"]].reset_index(drop=True)
 
 
+def _width_mm(yearbook: Yearbook) -> str:
+    widths = sorted({PRESETS[f.preset].width_mm for f in yearbook.figures}) or [PRESETS["twee-kolommen"].width_mm]
+    return " / ".join(f"{w:.0f}" for w in widths)
+
+
 def readme_text(yearbook: Yearbook, pack: Pack) -> str:
     """README: what the pack holds, every figure with its caption and source, and how the numbers are counted."""
     data = "demodata (fictief, behalve de gepubliceerde cijfers)" if yearbook.demo else "eigen gegevens (geen demodata)"
@@ -168,7 +173,7 @@ def readme_text(yearbook: Yearbook, pack: Pack) -> str:
         "Naleving = k van n: k dossiers met 'ja', n = 'ja' + 'nee' (nvt en onbekend tellen niet mee), met een "
         "95%-Wilson-interval. Minder dan 5 beoordelingen: klein aantal. Jaar = jaar van het veldwerk.", "",
         "Inhoud:",
-        f"- figuren/: elke figuur als PNG (300 dpi op {PRESETS['twee-kolommen'].width_mm:.0f} mm breed) en SVG"
+        f"- figuren/: elke figuur als PNG (300 dpi op {_width_mm(yearbook)} mm breed) en SVG"
         + ("" if pack.images else " — ONTBREEKT: " + pack.message),
         "- cijfers/: per figuur een CSV (UTF-8, komma-gescheiden, punt als decimaalteken) plus bevindingen.csv en bronnen.csv",
         f"- jaarbeeld-{yearbook.year}-cijfers.xlsx: een blad per figuur, Bevindingen, Toezichtkader, Bronnen, Figuren",

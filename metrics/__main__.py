@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--onderzoek", action="append", default=None, help="alleen dit onderzoek (herhaalbaar)")
     jb.add_argument("--bron", choices=["demo", "echt"], default=None,
                     help="demodata of eigen gegevens (standaard: eigen gegevens zodra die er zijn)")
+    jb.add_argument("--breedte", choices=["twee-kolommen", "een-kolom"], default="twee-kolommen",
+                    help="figuurbreedte: twee A4-kolommen (170 mm) of één kolom (82 mm)")
     jb.add_argument("--zonder-afbeeldingen", action="store_true", help="geen PNG/SVG (geen Chromium nodig)")
     return p
 
@@ -81,7 +83,7 @@ def jaarbeeld_pack(con, args) -> int:
         print(f"FOUT: geen bezoeken met veldwerk in {args.year} ({label}); jaren met gegevens: "
               f"{', '.join(map(str, sorted(years))) or 'geen'}.", file=sys.stderr)
         return 1
-    yearbook = build_yearbook(con, args.year, demo, args.onderzoek)
+    yearbook = build_yearbook(con, args.year, demo, args.onderzoek, preset=args.breedte)
 
     def progress(share: float, text: str) -> None:
         print(f"[{share * 100:3.0f}%] {text}", file=sys.stderr)

@@ -3,6 +3,7 @@ and the year's visits and reports; the whole pack (PNG/SVG, XLSX, CSV, README, d
 
 import streamlit as st
 
+from charts.print import PRESETS
 from charts.style import dutch_percent
 from jaarbeeld.content import build_yearbook
 from jaarbeeld.pack import build_pack, image_export_available
@@ -24,13 +25,13 @@ def year_studies(year: int, demo: bool):
 
 
 @st.cache_data(ttl=60, show_spinner="Jaarbeeld wordt samengesteld…")
-def yearbook(year: int, demo: bool, studies: tuple[str, ...]):
-    return build_yearbook(cursor(), year, demo, list(studies) or None)
+def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str):
+    return build_yearbook(cursor(), year, demo, list(studies) or None, preset=preset)
 
 
 def chart(spec) -> None:
     """A print figure with its copyable caption; the camera icon saves it as a 300-dpi PNG in the browser."""
-    st.plotly_chart(spec.figure, width="content", key=f"chart-{spec.stem}",
+    st.plotly_chart(spec.figure, width="content", key=f"chart-{spec.stem}", theme=None,  # exactly the print figure
                     config={"displaylogo": False, "toImageButtonOptions": {
                         "format": "png", "filename": spec.stem, "scale": 300 / 96}})
     st.caption(f"**Figuur {spec.number}.** {spec.caption}")
@@ -50,7 +51,7 @@ available = years(demo)
 if not available:
     st.info("Er zijn nog geen bezoeken geladen. Importeer scoringswerkmappen op de pagina Importeren.")
     st.stop()
-left, right = st.columns([1, 3])
+left, right, width = st.columns([1, 3, 1])
 year = left.selectbox("Jaar", available, key="jaar", bind="query-params", help="Jaar van het veldwerk")
 if year is None:
     year = available[0]
@@ -60,7 +61,9 @@ chosen = right.multiselect(
     "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken",
     format_func=lambda s: f"{s} — {dict(zip(studies_frame['onderzoek'], studies_frame['onderzoeksnaam'])).get(s, s)}",
 )
-book = yearbook(year, demo, tuple(chosen))
+preset = width.radio("Figuurbreedte", ["twee-kolommen", "een-kolom"], format_func=lambda k: PRESETS[k].label, key="jaarbeeld_breedte",
+                     help="Voor een A4-pagina met twee kolommen: een figuur over beide kolommen of in één kolom.")
+book = yearbook(year, demo, tuple(chosen), preset)
 st.caption(
     "Naleving = k van n beoordeelde dossiers (nvt en onbekend tellen niet mee) met een 95%-Wilson-interval; "
     "minder dan 5 beoordelingen geldt als klein aantal. Een thema telt de indicatoren die in de toezichtkaders aan dat "
@@ -106,6 +109,7 @@ if reports.empty:
 else:
     st.markdown("\n".join(f"{n}. {r.rapport} ({r.publicatie})" for n, r in enumerate(reports.itertuples(), 1)))
 visits = book.visits.copy()
+visits["rapport"] = visits["rapport"].fillna("")
 for column in ("datum", "publicatiedatum"):  # NaT != NaT: a missing date stays empty
     visits[column] = visits[column].map(lambda v: date_nl(v) if v == v and v is not None else "")
 st.dataframe(visits[["onderzoeksnaam", "gemeente", "soort", "team", "datum", "rapport", "publicatiedatum"]],
@@ -121,7 +125,7 @@ if not can_render:
     st.warning(f"Afbeeldingen (PNG/SVG) kunnen op deze server niet worden gemaakt: {reason}. Het pakket bevat wel de "
                "cijfers, de README en het concept-document zonder afbeeldingen. Elke grafiek hierboven kunt u met het "
                "camera-icoon als PNG downloaden.", icon=":material/image_not_supported:")
-pack_key = ("jaarbeeld-pakket", year, demo, tuple(chosen))
+pack_key = ("jaarbeeld-pakket", year, demo, tuple(chosen), preset)
 if st.button("Maak het Jaarbeeld-pakket (ZIP met figuren, cijfers en concept-docx)", icon=":material/inventory_2:",
              type="primary"):
     bar = st.progress(0.0, text="Jaarbeeld-pakket wordt gemaakt…")

@@ -36,4 +36,23 @@ __all__ = [
     "studies_overview",
     "trend_by_indicator",
     "weakest_indicators",
+    # Jaarbeeld (issue 9)
+    "jaarbeeld_findings",
+    "jaarbeeld_framework_items",
+    "jaarbeeld_municipalities",
+    "jaarbeeld_studies",
+    "jaarbeeld_theme_studies",
+    "jaarbeeld_trend",
+    "jaarbeeld_visits",
+    "jaarbeeld_years",
 ]
+from metrics.jaarbeeld import (  # noqa: E402
+    jaarbeeld_findings,
+    jaarbeeld_framework_items,
+    jaarbeeld_municipalities,
+    jaarbeeld_studies,
+    jaarbeeld_theme_studies,
+    jaarbeeld_trend,
+    jaarbeeld_visits,
+    jaarbeeld_years,
+)

@@ -384,3 +384,19 @@ def test_jaarbeeld_page_for_2016_shows_themes_charts_and_captions(demo_env, scor
     labels = [b.label for b in at.get("download_button")]
     assert "Download Jaarbeeld-pakket (ZIP)" in labels and "Download concept-document (.docx)" in labels
     assert "PNG" not in labels  # no images without a browser; the data and the document are still offered
+
+
+def test_a_database_from_before_the_report_columns_gets_them(tmp_path):
+    path = tmp_path / "oud.duckdb"
+    connect(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE visit DROP COLUMN report_title")
+    con.execute("ALTER TABLE visit DROP COLUMN published_on")
+    assert "report_title" not in [r[0] for r in con.execute("DESCRIBE visit").fetchall()]
+    con.close()
+    con = connect(path)
+    try:
+        columns = {r[0]: r[1] for r in con.execute("DESCRIBE visit").fetchall()}
+    finally:
+        con.close()
+    assert columns["report_title"] == "VARCHAR" and columns["published_on"] == "DATE"

@@ -13,6 +13,7 @@ import time
 import warnings
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -25,7 +26,8 @@ from charts.print import PRESETS
 from metrics.jaarbeeld import month_year
 
 Progress = Callable[[float, str], None]
-_KALEIDO_LOCK = threading.Lock()  # one process-wide kaleido server: one pack renders at a time
+_KALEIDO_LOCK = threading.RLock()  # one process-wide kaleido server: one pack renders at a time
+_WARM = threading.Event()  # set while image_server() keeps the server open
 NO_IMAGES = ("Afbeeldingen (PNG/SVG) konden niet worden gemaakt: {reason}. Het pakket bevat wel de cijfers, de README "
              "en het concept-document zonder afbeeldingen; in de app kunt u elke grafiek met het camera-icoon als PNG "
              "downloaden. Installeer Chromium (zie README) om de afbeeldingen mee te leveren.")
@@ -80,6 +82,34 @@ def image_export_available() -> tuple[bool, str]:
     return False, "Chromium is niet gevonden op de server"
 
 
+def _stop_server() -> None:
+    import kaleido
+
+    try:
+        kaleido.stop_sync_server(silence_warnings=True)
+    except Exception:  # noqa: BLE001 — a server that never started has nothing to stop
+        pass
+
+
+@contextmanager
+def image_server():
+    """Keep kaleido's browser open for the block: it starts in the background (seconds), so it warms up while the
+    caller gathers the data; render_images then uses it. Does nothing where images cannot be made."""
+    if not image_export_available()[0]:
+        yield
+        return
+    import kaleido
+
+    with _KALEIDO_LOCK:
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        _WARM.set()
+        try:
+            yield
+        finally:
+            _WARM.clear()
+            _stop_server()
+
+
 def with_dpi(png: bytes, dpi: int = 300) -> bytes:
     """The PNG with a pHYs chunk saying `dpi`, so layout programs place it at its print width."""
     if png[:8] != b"\x89PNG\r\n\x1a\n" or b"pHYs" in png[:4096]:
@@ -111,8 +141,10 @@ def render_images(yearbook: Yearbook, progress: Progress | None = None, start: f
     images: dict[str, tuple[bytes, bytes]] = {}
     with _KALEIDO_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # plotly warns that per-call options go unused with a server running
+        started_here = not _WARM.is_set()
         try:
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            if started_here:
+                kaleido.start_sync_server(mathjax=False, silence_warnings=True)
             for n, spec in enumerate(figures):
                 _stage(progress, start + span * n / max(len(figures), 1), f"Afbeelding {n + 1} van {len(figures)}: {spec.label}")
                 preset = PRESETS[spec.preset]
@@ -124,10 +156,8 @@ def render_images(yearbook: Yearbook, progress: Progress | None = None, start: f
                 else f"de beeldexport faalde ({type(exc).__name__})"
             return {}, NO_IMAGES.format(reason=reason)
         finally:
-            try:
-                kaleido.stop_sync_server(silence_warnings=True)
-            except Exception:  # noqa: BLE001 — a server that never started has nothing to stop
-                pass
+            if started_here:
+                _stop_server()
     return images, ""
 
 

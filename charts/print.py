@@ -123,7 +123,7 @@ def apply_print_style(fig: go.Figure, number: int, title: str, subtitle: str, so
     line = size * 1.3  # plotly's line height for multi-line text
     title_html = wrap_label(f"Figuur {number}. {title}", round(preset.wrap * 1.45))
     subtitle_html = wrap_label(subtitle, round(preset.wrap * 1.75))
-    source_html = wrap_label(source, round(preset.wrap * 2.0))
+    source_html = wrap_label(source.replace("n = ", "n\u00a0=\u00a0"), round(preset.wrap * 2.0))  # keep "n = 64" together
     # The title block is made of annotations anchored on the plot area, sized from their line counts: plotly.js
     # versions (kaleido's, Streamlit's) place `layout.title` and its subtitle differently, annotations the same.
     gap = size * 1.7  # room for a reference label ("thema 52%") just above the plot

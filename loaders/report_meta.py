@@ -27,3 +27,14 @@ def report_meta(values: dict[str, object]) -> tuple[str | None, dt.date | None]:
     raw_date = found.get("publicatiedatum")
     published = parse_date(raw_date) if raw_date is not None and cell_text(raw_date) else None
     return title, published
+
+
+def publication_date_problem(values: dict[str, object]) -> str | None:
+    """A Dutch message when `Publicatiedatum` is filled but unreadable (for the validator's report), else None."""
+    for key, value in values.items():
+        if cell_text(key).lower().rstrip(":").strip() != "publicatiedatum":
+            continue
+        raw = value[0] if isinstance(value, tuple) and len(value) == 2 else value
+        if raw is not None and cell_text(raw) and parse_date(raw) is None:
+            return f"publicatiedatum '{cell_text(raw)[:40]}' is onleesbaar; gebruik 12-11-2015 of 2015-11-12."
+    return None

@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.demo import DEMO_DIR_NAME
 from loaders.importer import import_file
-from loaders.report_meta import report_meta
+from loaders.report_meta import publication_date_problem, report_meta
 from store.database import connect
 
 YEAR = 2016
@@ -283,6 +283,8 @@ def test_report_meta_reads_the_optional_keys():
         "Signaleren van onveiligheid", dt.date(2017, 3, 12))
     assert report_meta({"Rapport": "X", "Publicatiedatum": (dt.datetime(2016, 7, 1), "B9")}) == ("X", dt.date(2016, 7, 1))
     assert report_meta({"Rapport": None, "Publicatiedatum": "ergens in 2016"}) == (None, None)
+    assert "onleesbaar" in publication_date_problem({"Publicatiedatum": ("ergens in 2016", "B9")})
+    assert publication_date_problem({"Publicatiedatum": "2016-07-01"}) is None and publication_date_problem({}) is None
 
 
 def _real_visit(tmp_path: Path, finding: str) -> Path:

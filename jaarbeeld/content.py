@@ -112,6 +112,8 @@ def grouped_findings(frame: pd.DataFrame) -> pd.DataFrame:
             # One study without report titles: 'Zie: <study>, Assen, Emmen en Ede (maart – mei 2016)'.
             places = list(dict.fromkeys(part["gemeente"]))
             listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " en " + places[-1]
+            if len(places) > 6:  # the full list is in the XLSX, one row per visit
+                listed = f"{len(places)} gemeenten"
             when = period_text(part["bezoekdatum"].min(), part["bezoekdatum"].max())
             sources = f"Zie: {part['onderzoeksnaam'].iloc[0]}, {listed}" + (f" ({when})" if when else "")
         else:
@@ -241,7 +243,7 @@ def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] 
             # 3. municipalities
             munis = per_municipality[per_municipality["jaarbeeld_thema"] == theme].copy()
             judged = munis[munis["n"] > 0]
-            if not judged.empty:
+            if len(judged) > 1:  # a comparison needs at least two municipalities
                 number += 1
                 lo, hi = judged.loc[judged["percentage"].idxmin()], judged.loc[judged["percentage"].idxmax()]
                 small = int((judged["n"] < 5).sum())

@@ -94,7 +94,8 @@ def expected_stems(scores: pd.DataFrame, demo_db: Path) -> list[str]:
         kinds = ["naleving"]
         if (part.groupby(["study_id", "indicator_code"]).size() >= 5).any():
             kinds.append("zwakste")
-        kinds.append("gemeenten")
+        if part["gemeente"].nunique() > 1:
+            kinds.append("gemeenten")
         if (earlier["theme"] == theme).any():
             kinds.append("trend")
         for kind in kinds:

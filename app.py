@@ -40,6 +40,7 @@ pages = [
     st.Page("pages/bevindingen.py", title="Bevindingen", icon=":material/search:"),
     st.Page("pages/opvolging.py", title="Opvolging", icon=":material/pending_actions:"),
     st.Page("pages/kaders.py", title="Kaders", icon=":material/menu_book:"),
+    st.Page("pages/jaarbeeld.py", title="Jaarbeeld", icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)
 # Shared filters are bound here, before the page runs, so they survive page switches.

@@ -90,8 +90,13 @@ CREATE TABLE IF NOT EXISTS visit (
     visit_date        DATE NOT NULL,
     team              VARCHAR NOT NULL DEFAULT '',
     region            VARCHAR,
-    import_id         INTEGER NOT NULL
+    import_id         INTEGER NOT NULL,
+    report_title      VARCHAR,            -- Onderzoek!Rapport: title of the published report (optional)
+    published_on      DATE                -- Onderzoek!Publicatiedatum (optional)
 );
+-- Databases made before the report columns existed get them here (a no-op on new ones).
+ALTER TABLE visit ADD COLUMN IF NOT EXISTS report_title VARCHAR;
+ALTER TABLE visit ADD COLUMN IF NOT EXISTS published_on DATE;
 
 CREATE TABLE IF NOT EXISTS dossier (
     visit_id   INTEGER NOT NULL,

@@ -46,11 +46,30 @@ PUBLISHED = {
     ("vt-2019", "Nijmegen", "onderzoek"): {"1": (5, 5)},
 }
 
+# Report titles and publication months from the seeds (Jaarbeeld 2016 "Producten 2016", and the reports' own
+# title pages; Assen's own report says juli 2016 where the Jaarbeeld lists september). Visits not here have none.
+REPORTS = {
+    ("so-2016", "Assen", "onderzoek"): ("Signaleren van onveiligheid in Assen", dt.date(2016, 7, 1)),
+    ("so-2016", "Emmen", "onderzoek"): ("Signaleren van onveiligheid in Emmen", dt.date(2016, 9, 1)),
+    ("so-2016", "Barneveld", "onderzoek"): ("Signaleren van onveiligheid in Barneveld", dt.date(2016, 8, 1)),
+    ("so-2016", "Ede", "onderzoek"): ("Signaleren van onveiligheid in Ede", dt.date(2016, 8, 1)),
+    ("so-2016", "Houten", "onderzoek"): ("Signaleren van onveiligheid in Houten", dt.date(2016, 7, 1)),
+    ("so-2016", "Nieuwegein", "onderzoek"): ("Signaleren van onveiligheid in Nieuwegein", dt.date(2016, 7, 1)),
+    ("kg-2017", "Goeree-Overflakkee", "onderzoek"): (
+        "Toezicht wijkteams: Zorg en Ondersteuning aan kwetsbare gezinnen in Goeree-Overflakkee", dt.date(2017, 3, 1)),
+    ("vt-2019", "Nijmegen", "onderzoek"): ("Het lokale netwerk na Veilig Thuis Nijmegen", dt.date(2019, 8, 1)),
+}
+
 GRONINGEN_2016 = [
     "Appingedam", "Bedum", "Bellingwedde", "De Marne", "Delfzijl", "Eemsmond", "Groningen", "Grootegast",
     "Haren", "Hoogezand-Sappemeer", "Leek", "Loppersum", "Marum", "Menterwolde", "Oldambt", "Pekela",
     "Slochteren", "Stadskanaal", "Ten Boer", "Veendam", "Vlagtwedde", "Winsum", "Zuidhorn",
 ]
+
+
+# The RIGG report on the teams' self-assessments, sent to the council on 24-02-2016 (seed 003).
+REPORTS.update({("rigg-2016", name, "onderzoek"): ("Rapportage Toegang jeugdhulp Groninger gemeenten (RIGG)", dt.date(2016, 2, 1))
+                for name in GRONINGEN_2016})
 
 
 def visit_plans() -> list[VisitPlan]:
@@ -202,6 +221,10 @@ def write_workbook(plan: VisitPlan, fw: Framework, path: Path, rng: random.Rando
     meta["B4"] = dt.datetime.combine(plan.date, dt.time())
     meta["B5"] = plan.kind
     meta["B7"] = plan.team or None
+    title, published = REPORTS.get((plan.study, plan.municipality, plan.kind), (None, None))
+    meta["A8"], meta["B8"] = "Rapport", title
+    meta["A9"], meta["B9"] = "Publicatiedatum", dt.datetime.combine(published, dt.time()) if published else None
+    meta["B9"].number_format = "DD-MM-YYYY"
     dossier_ids = [f"{plan.prefix}-{plan.date:%y}{'H' if plan.kind == 'hertoets' else ''}-{n:02d}" for n in range(1, plan.dossiers + 1)]
     if fw.dossier_indicators:
         ws = wb["Dossiers"]

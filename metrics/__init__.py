@@ -68,4 +68,23 @@ __all__ = [
     "framework_overview",
     "framework_items",
     "framework_studies",
+    # Jaarbeeld (issue 9)
+    "jaarbeeld_findings",
+    "jaarbeeld_framework_items",
+    "jaarbeeld_municipalities",
+    "jaarbeeld_studies",
+    "jaarbeeld_theme_studies",
+    "jaarbeeld_trend",
+    "jaarbeeld_visits",
+    "jaarbeeld_years",
 ]
+from metrics.jaarbeeld import (  # noqa: E402
+    jaarbeeld_findings,
+    jaarbeeld_framework_items,
+    jaarbeeld_municipalities,
+    jaarbeeld_studies,
+    jaarbeeld_theme_studies,
+    jaarbeeld_trend,
+    jaarbeeld_visits,
+    jaarbeeld_years,
+)

@@ -1,11 +1,13 @@
-"""Command line: python -m metrics compliance|funnel|trend|jaarbeeld-data (DESIGN §10)."""
+"""Command line: python -m metrics compliance|funnel|trend|jaarbeeld-data|rag|jaarbeeld (DESIGN §10)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +61,55 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--onderzoek", default=None)
     r.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     r.add_argument("--by", choices=["item", "section", "team", "municipality"], default="item")
+    jb = sub.add_parser("jaarbeeld", help="het Jaarbeeld-pakket van een jaar: PNG en SVG per figuur, XLSX, CSV, README, concept-docx")
+    jb.add_argument("--year", "--jaar", dest="year", type=int, required=True)
+    jb.add_argument("--out", type=Path, required=True, help="map waarin het pakket wordt geschreven")
+    jb.add_argument("--db", type=Path, default=None)
+    jb.add_argument("--onderzoek", action="append", default=None, help="alleen dit onderzoek (herhaalbaar)")
+    jb.add_argument("--bron", choices=["demo", "echt"], default=None,
+                    help="demodata of eigen gegevens (standaard: eigen gegevens zodra die er zijn)")
+    jb.add_argument("--breedte", choices=["twee-kolommen", "een-kolom"], default="twee-kolommen",
+                    help="figuurbreedte: twee A4-kolommen (170 mm) of één kolom (82 mm)")
+    jb.add_argument("--zonder-afbeeldingen", action="store_true", help="geen PNG/SVG (geen Chromium nodig)")
     return p
+
+
+def jaarbeeld_pack(con, args) -> int:
+    """`python -m metrics jaarbeeld`: write the pack; 0 written, 1 nothing to write."""
+    # The pack sits above charts (jaarbeeld/ uses charts.print); imported here only, so metrics stays below charts.
+    from jaarbeeld.content import build_yearbook
+    from jaarbeeld.pack import build_pack, image_server
+    from metrics.jaarbeeld import jaarbeeld_years
+    from metrics.overview import default_demo
+
+    started = time.perf_counter()
+    demo = default_demo(con) if args.bron is None else args.bron == "demo"
+    label = "demodata" if demo else "eigen gegevens"
+    for study in args.onderzoek or []:
+        problem = _check_scope(con, study, None)
+        if problem:
+            print(f"FOUT: {problem}", file=sys.stderr)
+            return 2
+    years = jaarbeeld_years(con, demo)
+    if args.year not in years:
+        print(f"FOUT: geen bezoeken met veldwerk in {args.year} ({label}); jaren met gegevens: "
+              f"{', '.join(map(str, sorted(years))) or 'geen'}.", file=sys.stderr)
+        return 1
+
+    def progress(share: float, text: str) -> None:
+        print(f"[{share * 100:3.0f}%] {text}", file=sys.stderr)
+
+    with image_server() if not args.zonder_afbeeldingen else contextlib.nullcontext():
+        # The browser starts in the background while the year's numbers are gathered.
+        yearbook = build_yearbook(con, args.year, demo, args.onderzoek, preset=args.breedte)
+        pack = build_pack(yearbook, progress=progress, images=not args.zonder_afbeeldingen)
+    written = pack.write(args.out)
+    if pack.message:
+        print(f"LET OP: {pack.message}", file=sys.stderr)
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")  # gathering, images, files: all of it
+    print(f"Jaarbeeld {args.year} ({label}): {len(yearbook.figures)} figuren, {len(written)} bestanden geschreven "
+          f"naar {args.out} in {seconds} s.")
+    return 0
 
 
 def compliance_frame(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None) -> pd.DataFrame:
@@ -100,6 +150,8 @@ def data_source(con, bron: str | None, onderzoek: str | None) -> bool:
     """Demo (True) or real data (False): as asked, else the study's own kind, else real data when there is any."""
     if bron:
         return bron == "demo"
+    if isinstance(onderzoek, list):  # `jaarbeeld --onderzoek A B`: the first study decides
+        onderzoek = onderzoek[0] if onderzoek else None
     if onderzoek:
         rows = con.execute("SELECT is_demo FROM study WHERE study_id = ?", [onderzoek]).fetchall()
         if rows:
@@ -129,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FOUT: {exc}", file=sys.stderr)
         return 1
     try:
-        problem = _check_scope(con, getattr(args, "onderzoek", None), getattr(args, "gemeente", None))
+        study = getattr(args, "onderzoek", None)
+        problem = _check_scope(con, study if isinstance(study, str) else None, getattr(args, "gemeente", None))
         if problem:
             print(f"FOUT: {problem}", file=sys.stderr)
             return 2
@@ -145,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "trend":
             emit(trend_by_indicator(con, Scope(study=args.onderzoek, municipality=args.gemeente, kind=None, demo=demo)), "csv")
         elif args.command == "jaarbeeld-data":
-            emit((jaarbeeld_weakest if args.zwakste else jaarbeeld_themes)(con, args.year), "csv")
+            emit((jaarbeeld_weakest if args.zwakste else jaarbeeld_themes)(con, args.year, demo=demo), "csv")
+        elif args.command == "jaarbeeld":
+            return jaarbeeld_pack(con, args)
         elif args.command == "rag":
             emit(rag_shares(con, args.by, Scope(study=args.onderzoek, scale="rag", demo=demo)), "csv")
         return 0

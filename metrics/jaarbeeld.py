@@ -1,26 +1,70 @@
-"""Jaarbeeld aggregates: per year and Jaarbeeld-thema, across all studies with fieldwork that year."""
+"""Jaarbeeld aggregates: per year and Jaarbeeld-thema, across all studies with fieldwork that year.
+
+Every function takes `demo` (True: demo visits only, False: real visits only; None: what `default_demo` says),
+so demo and real data never pool, and optionally `studies` (study ids) to narrow the year to some studies.
+The year of a figure is the fieldwork year (visit date); the year of a report is its publication year.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 
 from metrics.compliance import with_rates
+from metrics.overview import default_demo
 
 THEME_NAMES = {
     "vroegsignalering": "Vroegsignalering en preventie",
     "eigen-kracht": "Eigen kracht",
     "veiligheid": "Veiligheid",
 }
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december"]
+# How a finding's soort groups in the Jaarbeeld: risks ("Risico's en knelpunten") or what goes well.
+FINDING_GROUPS = {"zorgpunt": "risico", "kan beter": "risico", "gaat goed": "gaat goed"}
 
 
-def jaarbeeld_themes(con, year: int) -> pd.DataFrame:
+def _demo(con, demo: bool | None) -> bool:
+    return default_demo(con) if demo is None else bool(demo)
+
+
+def _visit_filter(con, year: int | None, demo: bool | None, studies, alias: str = "v") -> tuple[str, dict]:
+    """WHERE clause and named parameters for v_visit/v_count rows of one data source, year and (optionally) studies."""
+    clauses = [f"{alias}.is_demo = $demo"]
+    params: dict = {"demo": _demo(con, demo)}
+    if year is not None:
+        clauses.append(f"{alias}.year = $year")
+        params["year"] = int(year)
+    if studies:
+        clauses.append(f"{alias}.study_id IN (SELECT unnest($studies::VARCHAR[]))")
+        params["studies"] = [str(s) for s in studies]
+    return " AND ".join(clauses), params
+
+
+def _theme_order(frame: pd.DataFrame, *more: str) -> pd.DataFrame:
+    order = {k: i for i, k in enumerate(THEME_NAMES)}
+    frame = frame.assign(_o=frame["jaarbeeld_thema"].map(order))
+    return frame.sort_values(["_o", *more], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def month_year(value) -> str:
+    """A date as 'juli 2016' ('' when missing)."""
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    return f"{MONTHS_NL[stamp.month - 1]} {stamp.year}"
+
+
+def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
     """Per Jaarbeeld-thema: pooled k/n over dossier-level indicators of every study with fieldwork in `year`,
     with the number of studies, municipalities and dossiers."""
+    where, params = _visit_filter(con, year, demo, studies, "c")
     frame = con.execute(
-        """
+        f"""
         WITH scoped AS (
-            SELECT * FROM v_count
-            WHERE scale = 'binair' AND level = 'dossier' AND year = ? AND yearbook_theme IS NOT NULL
+            SELECT * FROM v_count c
+            WHERE c.scale = 'binair' AND c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where}
         ),
         pooled AS (
             SELECT yearbook_theme, sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n,
@@ -42,22 +86,23 @@ def jaarbeeld_themes(con, year: int) -> pd.DataFrame:
         )
         SELECT * FROM final
         """,
-        [int(year)],
+        params,
     ).df()
     frame = with_rates(frame)
     frame.insert(0, "jaar", int(year))
     frame.insert(2, "themanaam", frame["jaarbeeld_thema"].map(THEME_NAMES))
-    order = {k: i for i, k in enumerate(THEME_NAMES)}
-    return frame.sort_values("jaarbeeld_thema", key=lambda s: s.map(order)).reset_index(drop=True)
+    return _theme_order(frame)
 
 
-def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5) -> pd.DataFrame:
+def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5, demo: bool | None = None,
+                      studies: list[str] | None = None) -> pd.DataFrame:
     """Per Jaarbeeld-thema the weakest indicators of `year` (pooled per study, n ≥ min_n) with k / n."""
+    where, params = _visit_filter(con, year, demo, studies, "c")
     frame = con.execute(
-        """
+        f"""
         WITH scoped AS (
-            SELECT * FROM v_count
-            WHERE scale = 'binair' AND level = 'dossier' AND year = ? AND yearbook_theme IS NOT NULL
+            SELECT * FROM v_count c
+            WHERE c.scale = 'binair' AND c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where}
         ),
         final AS (
             SELECT yearbook_theme AS jaarbeeld_thema, study_id AS onderzoek, indicator_code AS indicator, label,
@@ -66,7 +111,7 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5) -> pd.
         )
         SELECT * FROM final
         """,
-        [int(year)],
+        params,
     ).df()
     frame = with_rates(frame[frame["n"] >= min_n].copy())
     frame = frame.sort_values(
@@ -74,4 +119,181 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5) -> pd.
     )
     frame = frame.groupby("jaarbeeld_thema", sort=False).head(per_theme)
     frame.insert(0, "jaar", int(year))
-    return frame.reset_index(drop=True)
+    return _theme_order(frame)
+
+
+def _pooled(con, year: int | None, demo, studies, keys: list[str], select: str) -> pd.DataFrame:
+    """k/n (with rates) per Jaarbeeld-thema and `keys` over the dossier-level binary counts in scope."""
+    where, params = _visit_filter(con, year, demo, studies, "c")
+    frame = con.execute(
+        f"""
+        WITH scoped AS (
+            SELECT * FROM v_count c
+            WHERE c.scale = 'binair' AND c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where}
+        ),
+        final AS (
+            SELECT yearbook_theme AS jaarbeeld_thema, {select},
+                   sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n, sum(nvt)::BIGINT AS nvt,
+                   sum(onbekend)::BIGINT AS onbekend, count(DISTINCT visit_id) AS bezoeken
+            FROM scoped GROUP BY ALL
+        )
+        SELECT * FROM final ORDER BY ALL
+        """,
+        params,
+    ).df()
+    return with_rates(frame)
+
+
+def jaarbeeld_theme_studies(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+    """Per Jaarbeeld-thema and study with fieldwork in `year`: pooled k/n over its tagged dossier-level indicators."""
+    frame = _pooled(con, year, demo, studies, ["onderzoek"],
+                    "study_id AS onderzoek, count(DISTINCT municipality_code) AS gemeenten")
+    names = dict(con.execute("SELECT study_id, coalesce(name, study_id) FROM study").fetchall())
+    frame.insert(2, "onderzoeksnaam", frame["onderzoek"].map(names))
+    frame.insert(0, "jaar", int(year))
+    return _theme_order(frame, "onderzoek")
+
+
+def jaarbeeld_municipalities(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+    """Per Jaarbeeld-thema and municipality: pooled k/n over every study with fieldwork there in `year`."""
+    frame = _pooled(con, year, demo, studies, ["gemeente"],
+                    "municipality_code AS gemeentecode, municipality_name AS gemeente, "
+                    "string_agg(DISTINCT study_id, ', ' ORDER BY study_id) AS onderzoeken")
+    frame.insert(0, "jaar", int(year))
+    return _theme_order(frame, "gemeente")
+
+
+def jaarbeeld_trend(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+    """Per Jaarbeeld-thema and fieldwork year up to `year`: pooled k/n, the number of studies and municipalities."""
+    frame = _pooled(con, None, demo, studies, ["jaar"],
+                    "year AS jaar, count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten")
+    frame = frame[frame["jaar"] <= int(year)]
+    return _theme_order(frame, "jaar")
+
+
+def jaarbeeld_studies(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+    """The studies with fieldwork in `year`: name, framework, municipalities, visits, dossiers and fieldwork period."""
+    where, params = _visit_filter(con, year, demo, studies, "v")
+    return con.execute(
+        f"""
+        WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
+        dossiers AS (SELECT visit_id, count(*) AS dossiers FROM dossier GROUP BY visit_id),
+        final AS (
+            SELECT v.study_id AS onderzoek, coalesce(s.name, v.study_id) AS onderzoeksnaam, v.framework_id AS kader,
+                   f.name AS kadernaam, v.scale AS schaal, count(DISTINCT v.municipality_code) AS gemeenten,
+                   count(*) AS bezoeken, coalesce(sum(d.dossiers), 0)::BIGINT AS dossiers,
+                   min(v.visit_date) AS eerste_bezoek, max(v.visit_date) AS laatste_bezoek
+            FROM visits v JOIN study s USING (study_id) JOIN framework f ON f.framework_id = v.framework_id
+            LEFT JOIN dossiers d USING (visit_id)
+            GROUP BY ALL
+        )
+        SELECT * FROM final ORDER BY onderzoek
+        """,
+        params,
+    ).df()
+
+
+def jaarbeeld_years(con, demo: bool | None = None) -> list[int]:
+    """Fieldwork years with visits of the data source, newest first."""
+    rows = con.execute("SELECT DISTINCT year FROM v_visit WHERE is_demo = ? ORDER BY 1 DESC", [_demo(con, demo)]).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def source_text(report_title, study_name: str, municipality: str, published_on, visit_date) -> str:
+    """'Zie: <report or study>, <municipality> (<month year>)': the month of publication, else of the fieldwork;
+    the municipality is left out when the report title already names it."""
+    title = report_title if isinstance(report_title, str) and report_title.strip() else study_name
+    where = "" if municipality and municipality.lower() in title.lower() else f", {municipality}"
+    when = month_year(published_on) or month_year(visit_date)
+    return f"Zie: {title}{where}" + (f" ({when})" if when else "")
+
+
+def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+    """The findings of visits with fieldwork in `year`, one row per finding and Jaarbeeld-thema it is tagged to:
+    through its indicator's tag, or (linked to a framework theme) every tag among that theme's indicators."""
+    where, params = _visit_filter(con, year, demo, studies, "v")
+    frame = con.execute(
+        f"""
+        WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
+        theme_tags AS (
+            SELECT DISTINCT framework_id, theme_code, yearbook_theme FROM indicator WHERE yearbook_theme IS NOT NULL
+        ),
+        tagged AS (
+            SELECT f.*, v.framework_id, i.yearbook_theme, 'indicator ' || f.indicator_code || ' ' || i.label AS koppeling
+            FROM finding f JOIN visits v USING (visit_id)
+            JOIN indicator i ON i.framework_id = v.framework_id AND i.indicator_code = f.indicator_code
+            WHERE i.yearbook_theme IS NOT NULL
+            UNION ALL BY NAME
+            SELECT f.*, v.framework_id, tt.yearbook_theme, 'thema ' || t.name AS koppeling
+            FROM finding f JOIN visits v USING (visit_id)
+            JOIN theme_tags tt ON tt.framework_id = v.framework_id AND tt.theme_code = f.theme_code
+            JOIN theme t ON t.framework_id = v.framework_id AND t.theme_code = f.theme_code
+            WHERE f.indicator_code IS NULL
+        ),
+        final AS (
+            SELECT t.yearbook_theme AS jaarbeeld_thema, t.kind AS soort, t.text AS tekst, t.koppeling,
+                   v.study_id AS onderzoek, coalesce(s.name, v.study_id) AS onderzoeksnaam,
+                   v.municipality_name AS gemeente, v.kind AS bezoeksoort, v.visit_date AS bezoekdatum,
+                   vr.report_title AS rapport, vr.published_on AS publicatiedatum, t.visit_id AS bezoek
+            FROM tagged t JOIN visits v USING (visit_id) JOIN study s USING (study_id)
+            JOIN visit vr ON vr.visit_id = t.visit_id
+        )
+        SELECT * FROM final ORDER BY onderzoek, bezoekdatum, gemeente, soort, tekst
+        """,
+        params,
+    ).df()
+    frame.insert(2, "groep", frame["soort"].map(FINDING_GROUPS))
+    frame["bron"] = [
+        source_text(r, s, m, p, d)
+        for r, s, m, p, d in zip(frame["rapport"], frame["onderzoeksnaam"], frame["gemeente"],
+                                 frame["publicatiedatum"], frame["bezoekdatum"])
+    ]
+    frame.insert(0, "jaar", int(year))
+    return _theme_order(frame, "groep")
+
+
+def jaarbeeld_framework_items(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+    """Per Jaarbeeld-thema the framework items (indicators) tagged to it, of the frameworks used in `year`."""
+    where, params = _visit_filter(con, year, demo, studies, "v")
+    frame = con.execute(
+        f"""
+        WITH frameworks AS (SELECT DISTINCT framework_id FROM v_visit v WHERE {where}),
+        final AS (
+            SELECT i.yearbook_theme AS jaarbeeld_thema, i.framework_id AS kader, f.name AS kadernaam,
+                   i.indicator_code AS indicator, i.label, i.text AS tekst, i.criterion AS criterium,
+                   i.level AS niveau, t.position AS theme_position, i.position AS indicator_position
+            FROM indicator i JOIN frameworks USING (framework_id)
+            JOIN framework f ON f.framework_id = i.framework_id
+            JOIN theme t ON t.framework_id = i.framework_id AND t.theme_code = i.theme_code
+            WHERE i.yearbook_theme IS NOT NULL
+        )
+        SELECT * FROM final ORDER BY kader, theme_position, indicator_position
+        """,
+        params,
+    ).df()
+    frame = frame.drop(columns=["theme_position", "indicator_position"])
+    frame.insert(0, "jaar", int(year))
+    return _theme_order(frame)
+
+
+def jaarbeeld_visits(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+    """The year's visits and reports: every visit with fieldwork in `year` or a report published in `year`,
+    with its report title (the study name where none is recorded) and publication date."""
+    where, params = _visit_filter(con, None, demo, studies, "v")
+    params["year"] = int(year)
+    return con.execute(
+        f"""
+        WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
+        final AS (
+            SELECT v.study_id AS onderzoek, coalesce(s.name, v.study_id) AS onderzoeksnaam, v.municipality_name AS gemeente,
+                   v.kind AS soort, v.team, v.visit_date AS datum, vr.report_title AS rapport,
+                   coalesce(vr.report_title, coalesce(s.name, v.study_id) || ', ' || v.municipality_name) AS titel,
+                   vr.published_on AS publicatiedatum,
+                   v.year = $year AS veldwerk_dit_jaar, coalesce(year(vr.published_on) = $year, false) AS rapport_dit_jaar
+            FROM visits v JOIN study s USING (study_id) JOIN visit vr ON vr.visit_id = v.visit_id
+            WHERE v.year = $year OR year(vr.published_on) = $year
+        )
+        SELECT * FROM final ORDER BY onderzoek, datum, gemeente, team
+        """,
+        params,
+    ).df()

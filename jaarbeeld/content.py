@@ -1,0 +1,292 @@
+"""What a Jaarbeeld holds for one year: per Jaarbeeld-thema the figures (print style) with their numbers and a
+generated Dutch caption, the findings grouped as risks and what goes well with their sources, the framework items;
+and the year's visits and reports. Built from metrics DataFrames only (never SQL), in the order of Jaarbeeld 2016.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.print import (
+    PRESETS,
+    compliance_bars,
+    interval_text,
+    period_text,
+    source_text,
+    subtitle_text,
+    theme_colour,
+    themes_chart,
+    trend_chart,
+)
+from charts.style import YEARBOOK_NAMES, dutch_number, dutch_percent, k_of_n
+from metrics.jaarbeeld import (
+    jaarbeeld_findings,
+    jaarbeeld_framework_items,
+    jaarbeeld_municipalities,
+    jaarbeeld_studies,
+    jaarbeeld_theme_studies,
+    jaarbeeld_themes,
+    jaarbeeld_trend,
+    jaarbeeld_visits,
+    jaarbeeld_weakest,
+    month_year,
+)
+from metrics.overview import default_demo
+from metrics.stats import newcombe_difference
+
+THEMES = list(YEARBOOK_NAMES)  # the order of Jaarbeeld 2016: Vroegsignalering en preventie, Eigen kracht, Veiligheid
+FINDING_HEADINGS = {"risico": "Risico's en knelpunten in de praktijk", "gaat goed": "Wat goed gaat"}
+
+
+@dataclass
+class FigureSpec:
+    """One publication figure: its number, file stem, texts, the numbers behind it and the plotly figure."""
+
+    number: int
+    stem: str
+    theme: str | None
+    title: str
+    subtitle: str
+    caption: str
+    source: str
+    data: pd.DataFrame
+    figure: go.Figure
+    preset: str = "twee-kolommen"
+
+    @property
+    def label(self) -> str:
+        return f"Figuur {self.number}. {self.title}"
+
+
+@dataclass
+class ThemeSection:
+    theme: str
+    name: str
+    colour: str
+    totals: dict | None
+    figures: list[FigureSpec] = field(default_factory=list)
+    risks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    goes_well: pd.DataFrame = field(default_factory=pd.DataFrame)
+    framework_items: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass
+class Yearbook:
+    year: int
+    demo: bool
+    studies: pd.DataFrame
+    overview: FigureSpec | None
+    sections: list[ThemeSection]
+    findings: pd.DataFrame
+    framework_items: pd.DataFrame
+    visits: pd.DataFrame
+
+    @property
+    def figures(self) -> list[FigureSpec]:
+        return ([self.overview] if self.overview else []) + [f for s in self.sections for f in s.figures]
+
+    @property
+    def reports(self) -> pd.DataFrame:
+        """The year's products: one row per report published in the year (by title), with its municipalities."""
+        return reports_of(self.visits)
+
+
+def pct(row) -> str:
+    """'37% (95%-interval 34–41%)'."""
+    return f"{dutch_percent(row['percentage'], 0)}; 95%-interval {interval_text(row['ondergrens'], row['bovengrens'])}"
+
+
+def grouped_findings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Identical findings of one study (same theme, soort and text in several municipalities) as one row with all
+    their sources: 'Zie: <study>: Assen (maart 2016), Emmen (maart 2016)' or the report titles joined."""
+    if frame.empty:
+        return frame.assign(bronnen=pd.Series(dtype=object), gemeenten=pd.Series(dtype=object))
+    rows = []
+    keys = ["jaarbeeld_thema", "groep", "soort", "onderzoek", "tekst"]
+    for key, part in frame.groupby(keys, sort=False):
+        part = part.drop_duplicates(["bezoek"])
+        if part["rapport"].isna().all():
+            # One study without report titles: 'Zie: <study>, Assen, Emmen en Ede (maart – mei 2016)'.
+            places = list(dict.fromkeys(part["gemeente"]))
+            listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " en " + places[-1]
+            if len(places) > 6:  # the full list is in the XLSX, one row per visit
+                listed = f"{len(places)} gemeenten"
+            when = period_text(part["bezoekdatum"].min(), part["bezoekdatum"].max())
+            sources = f"Zie: {part['onderzoeksnaam'].iloc[0]}, {listed}" + (f" ({when})" if when else "")
+        else:
+            sources = "Zie: " + "; ".join(b.removeprefix("Zie: ") for b in part["bron"].drop_duplicates())
+        rows.append(dict(zip(keys, key)) | {
+            "onderzoeksnaam": part["onderzoeksnaam"].iloc[0], "koppeling": part["koppeling"].iloc[0],
+            "gemeenten": ", ".join(part["gemeente"]), "bronnen": sources})
+    out = pd.DataFrame(rows)
+    order = {"zorgpunt": 0, "kan beter": 1, "gaat goed": 2}
+    return out.sort_values(["soort", "onderzoek"], key=lambda s: s.map(order) if s.name == "soort" else s,
+                           kind="stable").reset_index(drop=True)
+
+
+def reports_of(visits: pd.DataFrame) -> pd.DataFrame:
+    """The year's products: one row per report title published in the year (month year, municipalities, study)."""
+    published = visits[visits["rapport_dit_jaar"] & visits["rapport"].notna()]
+    if published.empty:
+        return pd.DataFrame(columns=["rapport", "publicatie", "onderzoek", "gemeenten"])
+    out = published.groupby(["rapport", "onderzoek"], as_index=False).agg(
+        publicatiedatum=("publicatiedatum", "min"), gemeenten=("gemeente", lambda s: ", ".join(sorted(set(s)))))
+    out["publicatie"] = out["publicatiedatum"].map(month_year)
+    out = out.sort_values(["publicatiedatum", "rapport"]).reset_index(drop=True)
+    return out[["rapport", "publicatie", "onderzoek", "gemeenten"]]
+
+
+def _studies_label(names: list[str]) -> list[str]:
+    return [n.removesuffix(" (demo)") for n in names]
+
+
+def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+                   preset: str = "twee-kolommen") -> Yearbook:
+    """Everything the Jaarbeeld of `year` shows, for one data source (demo or real, never both); figures sized for
+    `preset` (een-kolom: 82 mm, twee-kolommen: 170 mm)."""
+    demo = default_demo(con) if demo is None else bool(demo)
+    studies = list(studies) if studies else None
+    study_frame = jaarbeeld_studies(con, year, demo, studies)
+    themes = jaarbeeld_themes(con, year, demo, studies)
+    weakest = jaarbeeld_weakest(con, year, per_theme=5, demo=demo, studies=studies)
+    per_study = jaarbeeld_theme_studies(con, year, demo, studies)
+    per_municipality = jaarbeeld_municipalities(con, year, demo, studies)
+    trend = jaarbeeld_trend(con, year, demo, studies)
+    findings = jaarbeeld_findings(con, year, demo, studies)
+    items = jaarbeeld_framework_items(con, year, demo, studies)
+    visits = jaarbeeld_visits(con, year, demo, studies)
+    names = dict(zip(study_frame["onderzoek"], _studies_label(study_frame["onderzoeksnaam"].tolist())))
+    preset = PRESETS[preset]
+    number = 0
+
+    def context(study_ids) -> tuple[str, str, list[str]]:
+        ids = [s for s in study_frame["onderzoek"] if s in set(study_ids)]
+        part = study_frame[study_frame["onderzoek"].isin(ids)]
+        labels = [names[s] for s in ids]
+        return subtitle_text(labels, part["eerste_bezoek"].min(), part["laatste_bezoek"].max()), ", ".join(labels), labels
+
+    def dossiers_of(study_ids) -> int:
+        return int(study_frame.loc[study_frame["onderzoek"].isin(set(study_ids)), "dossiers"].sum())
+
+    overview = None
+    if not themes.empty:
+        number += 1
+        ids = per_study["onderzoek"].unique().tolist()
+        subtitle, _, labels = context(ids)
+        total_n = int(themes["n"].sum())
+        source = source_text(labels, year, total_n, dossiers_of(ids))
+        parts = [f"bij {YEARBOOK_NAMES[r.jaarbeeld_thema]} {k_of_n(r.k, r.n)} beoordelingen ({pct(r._asdict())})"
+                 for r in themes.itertuples()]
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+        caption = (f"In {year} voldeed {listed} aan de indicatoren van het thema, in "
+                   f"{dutch_number(dossiers_of(ids), 0)} dossiers uit {len(per_municipality['gemeentecode'].unique())} gemeenten.")
+        data = themes[["jaar", "jaarbeeld_thema", "themanaam", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
+                       "bovengrens", "oordeel", "onderzoeken", "gemeenten", "dossiers", "indicatoren"]]
+        overview = FigureSpec(number, f"figuur{number:02d}_themas", None, f"Naleving per Jaarbeeld-thema, {year}",
+                              subtitle, caption, source, data,
+                              themes_chart(themes, number, f"Naleving per Jaarbeeld-thema, {year}", subtitle, source, preset),
+                              preset.key)
+
+    sections = []
+    for theme in THEMES:
+        name = YEARBOOK_NAMES[theme]
+        colour = theme_colour(theme)
+        total = themes[themes["jaarbeeld_thema"] == theme]
+        section = ThemeSection(theme, name, colour, total.iloc[0].to_dict() if not total.empty else None)
+        t_studies = per_study[per_study["jaarbeeld_thema"] == theme]
+        if section.totals:
+            tot = section.totals
+            ids = t_studies["onderzoek"].tolist()
+            subtitle, _, labels = context(ids)
+            dossiers = int(tot["dossiers"])
+            # 1. pooled compliance per study and in total
+            number += 1
+            rows = pd.concat([t_studies.assign(naam=[names[s] for s in t_studies["onderzoek"]]),
+                              total.assign(naam="Alle onderzoeken", onderzoek="")], ignore_index=True)
+            per = "; ".join(f"{names[r.onderzoek]} {k_of_n(r.k, r.n)} ({dutch_percent(r.percentage, 0)})"
+                            for r in t_studies.itertuples())
+            caption = (f"In {year} voldeed bij {name} {k_of_n(tot['k'], tot['n'])} beoordelingen ({pct(tot)}) aan de "
+                       f"indicatoren van dit thema, in {dutch_number(dossiers, 0)} dossiers uit "
+                       f"{int(tot['gemeenten'])} gemeenten. Per onderzoek: {per}.")
+            title = f"{name}: naleving per onderzoek, {year}"
+            source = source_text(labels, year, int(tot["n"]), dossiers)
+            data = rows[["jaar", "jaarbeeld_thema", "onderzoek", "naam", "k", "n", "nvt", "onbekend", "percentage",
+                         "ondergrens", "bovengrens", "oordeel", "gemeenten"]]
+            section.figures.append(FigureSpec(
+                number, f"figuur{number:02d}_{theme}_naleving", theme, title, subtitle, caption, source, data,
+                compliance_bars(rows, "naam", number, title, subtitle, source, preset,
+                                [colour] * len(t_studies) + ["#555555"]), preset.key))
+            # 2. weakest indicators
+            weak = weakest[weakest["jaarbeeld_thema"] == theme].copy()
+            if not weak.empty:
+                number += 1
+                weak["naam"] = [f"{i} {lab} ({o})" for i, lab, o in zip(weak["indicator"], weak["label"], weak["onderzoek"])]
+                first = weak.iloc[0]
+                rest = "; ".join(f"{r.indicator} {k_of_n(r.k, r.n)} ({dutch_percent(r.percentage, 0)})"
+                                 for r in weak.iloc[1:].itertuples())
+                caption = (f"Zwakste indicator bij {name} in {year}: {first['indicator']} '{first['label']}' "
+                           f"({names.get(first['onderzoek'], first['onderzoek'])}): in {int(first['k'])} van de "
+                           f"{int(first['n'])} beoordeelde dossiers ({pct(first)}) voldeed het dossier hieraan."
+                           + (f" Daarna: {rest}." if rest else ""))
+                title = f"{name}: zwakste indicatoren, {year}"
+                w_sub, _, w_labels = context(weak["onderzoek"].unique())
+                source = source_text(w_labels, year, int(weak["n"].sum()))
+                data = weak[["jaar", "jaarbeeld_thema", "onderzoek", "indicator", "label", "k", "n", "percentage",
+                             "ondergrens", "bovengrens", "oordeel", "gemeenten"]]
+                section.figures.append(FigureSpec(
+                    number, f"figuur{number:02d}_{theme}_zwakste", theme, title, w_sub, caption, source, data,
+                    compliance_bars(weak, "naam", number, title, w_sub, source, preset, colour,
+                                    reference=tot["percentage"], reference_label="thema"), preset.key))
+            # 3. municipalities
+            munis = per_municipality[per_municipality["jaarbeeld_thema"] == theme].copy()
+            judged = munis[munis["n"] > 0]
+            if len(judged) > 1:  # a comparison needs at least two municipalities
+                number += 1
+                lo, hi = judged.loc[judged["percentage"].idxmin()], judged.loc[judged["percentage"].idxmax()]
+                small = int((judged["n"] < 5).sum())
+                caption = (f"Bij {name} liep de naleving in {year} per gemeente uiteen van "
+                           f"{dutch_percent(lo['percentage'], 0)} in {lo['gemeente']} ({k_of_n(lo['k'], lo['n'])}) tot "
+                           f"{dutch_percent(hi['percentage'], 0)} in {hi['gemeente']} ({k_of_n(hi['k'], hi['n'])}); "
+                           f"over alle {len(judged)} gemeenten {k_of_n(tot['k'], tot['n'])} ({dutch_percent(tot['percentage'], 0)})."
+                           + (f" {small} gemeente(n) met minder dan 5 beoordelingen (klein aantal)." if small else ""))
+                title = f"{name}: naleving per gemeente, {year}"
+                source = source_text(labels, year, int(tot["n"]), dossiers)
+                data = munis[["jaar", "jaarbeeld_thema", "gemeentecode", "gemeente", "onderzoeken", "k", "n", "nvt",
+                              "onbekend", "percentage", "ondergrens", "bovengrens", "oordeel"]]
+                section.figures.append(FigureSpec(
+                    number, f"figuur{number:02d}_{theme}_gemeenten", theme, title, subtitle, caption, source, data,
+                    compliance_bars(munis, "gemeente", number, title, subtitle, source, preset, colour,
+                                    reference=tot["percentage"], reference_label="alle gemeenten"), preset.key))
+            # 4. trend over the years that have data
+            years = trend[(trend["jaarbeeld_thema"] == theme) & (trend["n"] > 0)]
+            if len(years) > 1:
+                number += 1
+                prev, cur = years.iloc[-2], years.iloc[-1]
+                d, dlo, dhi = newcombe_difference(prev["k"], prev["n"], cur["k"], cur["n"])
+                d, dlo, dhi = float(d) * 100, float(dlo) * 100, float(dhi) * 100
+                change = "hoger" if d > 0 else "lager"
+                signif = "een verschil buiten toeval" if dlo > 0 or dhi < 0 else "een verschil dat binnen de toevalsmarge valt"
+                caption = (f"Bij {name} voldeed in {int(prev['jaar'])} {k_of_n(prev['k'], prev['n'])} beoordelingen "
+                           f"({dutch_percent(prev['percentage'], 0)}), in {int(cur['jaar'])} {k_of_n(cur['k'], cur['n'])} "
+                           f"({dutch_percent(cur['percentage'], 0)}): {dutch_number(abs(d), 0)} procentpunt {change} "
+                           f"(95%-interval {dutch_number(dlo, 0)} tot {dutch_number(dhi, 0)} procentpunt), {signif}. "
+                           "Elk jaar telt de onderzoeken met veldwerk in dat jaar; dat zijn niet steeds dezelfde gemeenten.")
+                title = f"{name}: naleving per jaar"
+                t_sub = f"Alle onderzoeken met veldwerk in {int(years['jaar'].min())}–{year}"
+                source = (f"Bron: Toezicht Sociaal Domein, dossieronderzoek {int(years['jaar'].min())}–{year}; "
+                          f"n = {dutch_number(int(years['n'].sum()), 0)} beoordelingen")
+                data = years[["jaar", "jaarbeeld_thema", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
+                              "bovengrens", "oordeel", "onderzoeken", "gemeenten"]]
+                section.figures.append(FigureSpec(
+                    number, f"figuur{number:02d}_{theme}_trend", theme, title, t_sub, caption, source, data,
+                    trend_chart(years, number, title, t_sub, source, preset, colour), preset.key))
+        theme_findings = grouped_findings(findings[findings["jaarbeeld_thema"] == theme])
+        if not theme_findings.empty:
+            section.risks = theme_findings[theme_findings["groep"] == "risico"].reset_index(drop=True)
+            section.goes_well = theme_findings[theme_findings["groep"] == "gaat goed"].reset_index(drop=True)
+        section.framework_items = items[items["jaarbeeld_thema"] == theme].reset_index(drop=True)
+        sections.append(section)
+    return Yearbook(int(year), demo, study_frame, overview, sections, findings, items, visits)

@@ -7,6 +7,7 @@ never copied from the code's output.
 
 from __future__ import annotations
 
+import gc
 import datetime as dt
 import io
 import shutil
@@ -314,7 +315,7 @@ def test_a_formula_finding_stays_text_and_demo_and_real_never_pool(demo_db, tmp_
     con = connect(db)
     try:
         demo_before = jaarbeeld_themes(con, YEAR, demo=True)
-        assert import_file(con, _real_visit(tmp_path, evil)).status == "geimporteerd"
+        assert import_file(con, _real_visit(tmp_path, evil)).status == "geïmporteerd"
         demo_after = jaarbeeld_themes(con, YEAR, demo=True)
         real = jaarbeeld_themes(con, YEAR)  # default: real data as soon as there is any
         book = build_yearbook(con, YEAR)
@@ -357,7 +358,7 @@ def demo_env(demo_db, monkeypatch):
 
     connection.clear()
     yield
-    connection().close()
+    connection().release(); gc.collect()
     connection.clear()
 
 

@@ -35,16 +35,21 @@ def ensure_database() -> None:
 
 ensure_database()
 
-from pages.common import source_selector  # noqa: E402  (after the database exists)
+from pages.common import follow_requested_view, source_selector, study_selector  # noqa: E402  (after the database exists)
 
 pages = [
     st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
     st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
     st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
+    st.Page("pages/vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:"),
+    st.Page("pages/gemeente.py", title="Gemeente", icon=":material/location_city:"),
+    st.Page("pages/themas.py", title="Thema's", icon=":material/stacked_line_chart:"),
 ]
 navigation = st.navigation(pages)
+follow_requested_view()  # a chart click asked for another page: switch before any widget is drawn
 # Shared filters are bound here, before the page runs, so they survive page switches.
 with st.sidebar:
     source_selector()
+    study_selector()
     st.caption(f"Database: `{default_db_path()}`")
 navigation.run()

@@ -15,6 +15,14 @@ from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
 from metrics.overview import data_sources, default_demo, import_history, loaded_summary, studies_overview
 from metrics.rag import rag_shares
 from metrics.trend import trend_by_indicator
+from metrics.compare import (
+    municipality_findings,
+    municipality_recommendations,
+    municipality_visits,
+    ranked_municipalities,
+    theme_compliance,
+    theme_options,
+)
 
 __all__ = [
     "Scope",
@@ -36,4 +44,10 @@ __all__ = [
     "studies_overview",
     "trend_by_indicator",
     "weakest_indicators",
+    "municipality_findings",
+    "municipality_recommendations",
+    "municipality_visits",
+    "ranked_municipalities",
+    "theme_compliance",
+    "theme_options",
 ]

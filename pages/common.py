@@ -101,3 +101,70 @@ def timestamp_nl(value) -> str:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+# --- Shared study filter and drill-down (Vergelijken, Gemeente, Thema's) -------------------------------------
+
+STUDY_KEY = "onderzoek"  # query parameter (DESIGN §8), bound in app.py before the page runs
+SHARED_BOUND_KEYS = (STUDY_KEY, SOURCE_KEY)  # bound in app.py on every run
+PENDING_VIEW_KEY = "_open_view"  # (page, params, keys the current page binds)
+
+
+def study_selector() -> str | None:
+    """Sidebar: one study filter for every page, bound to the URL as `onderzoek`. Returns the chosen study id."""
+    from metrics import studies_overview
+
+    studies = studies_overview(cursor(), showing_demo())
+    if studies.empty:
+        st.caption("Nog geen onderzoeken geladen.")
+        return None
+    names = dict(zip(studies["onderzoek"], studies["kadernaam"]))
+    st.selectbox("Onderzoek", list(names), key=STUDY_KEY, bind="query-params",
+                 format_func=lambda s: f"{s} — {names.get(s, '')}",
+                 help="Geldt voor Vergelijken, Gemeente en Thema's; staat in de URL, zodat een gekopieerde link dezelfde weergave opent.")
+    return st.session_state.get(STUDY_KEY)
+
+
+def chosen_study() -> str | None:
+    """The study chosen in the sidebar."""
+    return st.session_state.get(STUDY_KEY)
+
+
+def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] = ()) -> None:
+    """Ask app.py to open `page` with `params` preset at the start of the next run (call from a widget callback).
+
+    Streamlit refuses a query parameter in st.switch_page for a key a widget is bound to, and refuses to
+    change a widget's value once it is drawn in the run: so the switch happens in app.py before any widget,
+    bound keys (the sidebar's and `bound_here`) are preset through session state, the others go in the URL."""
+    st.session_state[PENDING_VIEW_KEY] = (page, dict(params), tuple(bound_here))
+
+
+def follow_requested_view() -> None:
+    """In app.py, before any widget: carry out a request_view from the previous interaction."""
+    pending = st.session_state.pop(PENDING_VIEW_KEY, None)
+    if not pending:
+        return
+    page, params, bound_here = pending
+    bound = set(SHARED_BOUND_KEYS) | set(bound_here)
+    for key, value in params.items():
+        st.session_state[key] = value
+    st.switch_page(page, query_params={k: v for k, v in params.items() if k not in bound and v is not None})
+
+
+def selected_point(chart_key: str) -> list | None:
+    """customdata of the first clicked point of the chart with `chart_key`, or None."""
+    event = st.session_state.get(chart_key) or {}
+    points = (event.get("selection") or {}).get("points") or []
+    for point in points:
+        data = point.get("customdata")
+        if data:
+            return list(data)
+    return None
+
+
+def view_link(page_path: str, **params) -> str:
+    """A relative link to `page_path` (url path, e.g. 'gemeente') with the given query parameters."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
+    return f"{page_path}?{query}" if query else page_path

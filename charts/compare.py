@@ -55,6 +55,13 @@ def hover_lines(row, name: str) -> str:
     return "<br>".join(lines)
 
 
+def legend_below(fig: go.Figure, top: int = 90, bottom: int = 110) -> go.Figure:
+    """The legend under the x-axis title, anchored to the figure's bottom edge so it never covers the tick labels."""
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
+                      margin=dict(t=top, b=bottom))
+    return fig
+
+
 def _error(frame: pd.DataFrame) -> dict:
     return dict(type="data", symmetric=False, array=(frame["bovengrens"] - frame["percentage"]).to_numpy(),
                 arrayminus=(frame["percentage"] - frame["ondergrens"]).to_numpy(), color="#444444", thickness=1.2, width=4)
@@ -96,7 +103,7 @@ def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> g
     fig.update_yaxes(type="category", autorange="reversed", showgrid=False, categoryorder="array", categoryarray=municipalities)
     height = 140 + 30 * len(municipalities)
     apply_house_style(fig, title, subtitle or f"cel: k van n; * = {SMALL_N_NOTE}; kleur: 95%-interval t.o.v. benchmark", height)
-    fig.update_layout(legend=dict(y=-0.02, yanchor="top", orientation="h"), margin=dict(t=110))
+    legend_below(fig, top=110, bottom=40)
     return fig
 
 
@@ -113,18 +120,21 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
             x=part["percentage"].fillna(0), y=part["gemeente"], orientation="h", name=COMPARISON_TEXT[name],
             marker=dict(color=COMPARISON_COLOURS[name], line=dict(color="#444444", width=1),
                         pattern=dict(shape=np.where(small, "/", "").tolist())),
-            error_x=_error(part), text=[oordeel(k, n) for k, n in zip(part["k"], part["n"])], textposition="outside",
-            cliponaxis=False, customdata=part[["gemeente", "indicator"]].to_numpy(),
+            error_x=_error(part), customdata=part[["gemeente", "indicator"]].to_numpy(),
             hovertext=[hover_lines(r, r["gemeente"]) for _, r in part.iterrows()], hoverinfo="text",
         ))
+    fig.add_trace(go.Scatter(x=[103] * len(frame), y=frame["gemeente"], mode="text", showlegend=False, hoverinfo="skip",
+                             text=[oordeel(k, n) for k, n in zip(frame["k"], frame["n"])], textposition="middle right",
+                             cliponaxis=False))
     benchmark = frame["benchmark"].dropna()
     if not benchmark.empty:
         fig.add_vline(x=float(benchmark.iloc[0]), line=dict(color=BENCHMARK_COLOUR, width=2, dash="dash"),
                       annotation_text=f"benchmark {dutch_percent(benchmark.iloc[0], 1)}", annotation_position="top")
-    fig.update_xaxes(range=[0, 118], ticksuffix="%", title="naleving (95%-Wilson-interval)")
+    fig.update_xaxes(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)], title="naleving (95%-Wilson-interval)")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=frame["gemeente"].tolist())
-    apply_house_style(fig, title, subtitle or f"gestreept = {SMALL_N_NOTE}", 160 + 28 * len(frame))
-    fig.update_layout(barmode="overlay", legend=dict(y=-0.05, yanchor="top"), margin=dict(t=90))
+    apply_house_style(fig, title, subtitle or f"gestreept = {SMALL_N_NOTE}", 230 + 28 * len(frame))
+    fig.update_layout(barmode="overlay")
+    legend_below(fig, top=90)
     return fig
 
 
@@ -147,18 +157,18 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
             continue
         small = (part["n"] < 5).to_numpy()
         fig.add_trace(go.Scatter(
-            x=part["n"], y=part["percentage"], mode="markers+text", name=COMPARISON_TEXT[name],
-            text=part["gemeente"], textposition="top center", textfont=dict(size=10),
+            x=part["n"], y=part["percentage"], mode="markers+text" if len(points) <= 30 else "markers", name=COMPARISON_TEXT[name],
+            text=part["gemeente"], textposition="top center", textfont=dict(size=10), cliponaxis=False,
             marker=dict(size=12, color=COMPARISON_COLOURS[name], line=dict(color="#333333", width=1),
                         symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
             customdata=part[["gemeente", "indicator"]].to_numpy(),
             hovertext=[hover_lines(r, r["gemeente"]) + (f"<br>trechter: {r['funnel']}" if "funnel" in r else "") for _, r in part.iterrows()],
             hoverinfo="text",
         ))
-    fig.update_xaxes(title="aantal beoordeelde dossiers (n)", rangemode="tozero")
+    fig.update_xaxes(title="aantal beoordeelde dossiers (n)", range=[0, max(float(points["n"].max()) if len(points) else 1, 1) * 1.15])
     fig.update_yaxes(title="naleving", range=[-3, 103], ticksuffix="%")
-    apply_house_style(fig, title, subtitle or f"open cirkel = {SMALL_N_NOTE}; buiten de 99,8%-grenzen = opvallend", 460)
-    fig.update_layout(legend=dict(y=-0.18, yanchor="top"), margin=dict(t=90, b=40))
+    apply_house_style(fig, title, subtitle or f"open cirkel = {SMALL_N_NOTE}; buiten de 99,8%-grenzen = opvallend", 540)
+    legend_below(fig, top=90)
     return fig
 
 
@@ -189,7 +199,7 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
     lon, lat = _centre(geojson, shown["gemeentecode"])
     fig.update_layout(map=dict(style="white-bg", center=dict(lon=lon, lat=lat), zoom=6.2 if len(shown) > 40 else 7))
     apply_house_style(fig, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560)
-    fig.update_layout(legend=dict(y=-0.02, yanchor="top"), margin=dict(t=80))
+    legend_below(fig, top=80, bottom=40)
     return fig
 
 
@@ -239,8 +249,8 @@ def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
         ))
     fig.update_xaxes(range=[-2, 102], ticksuffix="%", title="naleving (95%-Wilson-interval)")
     fig.update_yaxes(type="category", autorange="reversed", categoryorder="array", categoryarray=indicators)
-    apply_house_style(fig, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 150 + 30 * len(indicators))
-    fig.update_layout(legend=dict(y=-0.04, yanchor="top"), margin=dict(t=90))
+    apply_house_style(fig, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 230 + 30 * len(indicators))
+    legend_below(fig, top=90)
     return fig
 
 
@@ -267,8 +277,8 @@ def change_chart(trend: pd.DataFrame, title: str, subtitle: str = "") -> go.Figu
     fig.add_vline(x=0, line=dict(color=BENCHMARK_COLOUR, width=1.5))
     fig.update_xaxes(range=[-102, 102], ticksuffix=" pp", title="verandering in procentpunten (95%-interval, Newcombe)")
     fig.update_yaxes(type="category", autorange="reversed", categoryorder="array", categoryarray=list(dict.fromkeys(trend["as_label"])))
-    apply_house_style(fig, title, subtitle or "alleen gevulde punten zijn significant: hun interval sluit 0 uit", 150 + 30 * trend["as_label"].nunique())
-    fig.update_layout(legend=dict(y=-0.04, yanchor="top"), margin=dict(t=90))
+    apply_house_style(fig, title, subtitle or "alleen gevulde punten zijn significant: hun interval sluit 0 uit", 230 + 30 * trend["as_label"].nunique())
+    legend_below(fig, top=90)
     return fig
 
 
@@ -312,8 +322,8 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
     ))
     fig.update_xaxes(type="category", title="jaar van het veldwerk")
     fig.update_yaxes(range=[-3, 103], ticksuffix="%", title="naleving")
-    apply_house_style(fig, title, subtitle or f"ruit: alle gemeenten samen (95%-Wilson-interval); grijs: per gemeente, open = {SMALL_N_NOTE}", 440)
-    fig.update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(t=90))
+    apply_house_style(fig, title, subtitle or f"ruit: alle gemeenten samen (95%-Wilson-interval); grijs: per gemeente, open = {SMALL_N_NOTE}", 500)
+    legend_below(fig, top=90)
     return fig
 
 

@@ -119,10 +119,11 @@ def study_selector() -> str | None:
         st.caption("Nog geen onderzoeken geladen.")
         return None
     names = dict(zip(studies["onderzoek"], studies["kadernaam"]))
-    st.selectbox("Onderzoek", list(names), key=STUDY_KEY, bind="query-params",
-                 format_func=lambda s: f"{s} — {names.get(s, '')}",
-                 help="Geldt voor Vergelijken, Gemeente en Thema's; staat in de URL, zodat een gekopieerde link dezelfde weergave opent.")
-    return st.session_state.get(STUDY_KEY)
+    # No format_func: a bound selectbox puts the shown label in the URL, and `onderzoek` must be the plain id.
+    chosen = st.selectbox("Onderzoek", list(names), key=STUDY_KEY, bind="query-params",
+                          help="Geldt voor Vergelijken, Gemeente en Thema's; staat in de URL, zodat een gekopieerde link dezelfde weergave opent.")
+    st.caption(names.get(chosen, ""))
+    return chosen
 
 
 def chosen_study() -> str | None:

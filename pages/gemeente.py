@@ -66,7 +66,9 @@ scope = base_scope(study=study, municipality=municipality, kind=None)
 rows = by_visit(scope)
 labels = dict(zip(rows["indicator"], rows["label"]))
 indicator = right.selectbox("Indicator in beeld (optioneel)", list(dict.fromkeys(rows["indicator"])), index=None, key="indicator",
-                            bind="query-params", placeholder="Alle indicatoren", format_func=lambda c: f"{c} — {labels.get(c, '')}")
+                            bind="query-params", placeholder="Alle indicatoren")
+if indicator:
+    right.caption(labels.get(indicator, ""))
 st.caption(f"**{municipality}** in **{study}**. Deelbare link: [{municipality}]"
            f"({view_link('gemeente', onderzoek=study, gemeente=municipality, indicator=indicator)})")
 

@@ -41,8 +41,9 @@ if not choices:
     st.info("Geen thema's met scores. Importeer scores op de pagina Importeren.")
     st.stop()
 left, middle, right = st.columns([3, 2, 1])
-theme = left.selectbox("Thema", list(choices), key="thema", bind="query-params", format_func=choices.get,
+theme = left.selectbox("Thema", list(choices), key="thema", bind="query-params",
                        help="De thema's van het kader van het gekozen onderzoek, en de Jaarbeeld-thema's over alle kaders.")
+left.caption(choices.get(theme, ""))
 yearbook = theme not in set(own["thema"])
 indicator = None
 if not yearbook:
@@ -52,7 +53,9 @@ if not yearbook:
     codes = codes[(codes["thema"] == theme) & (codes["niveau"] == "dossier")]
     labels = dict(zip(codes["indicator"], codes["label"]))
     indicator = middle.selectbox("Indicator (optioneel)", list(labels), index=None, key="indicator", bind="query-params",
-                                 placeholder="Heel het thema", format_func=lambda c: f"{c} — {labels.get(c, '')}")
+                                 placeholder="Heel het thema")
+    if indicator:
+        middle.caption(labels.get(indicator, ""))
 kind = right.radio("Soort bezoek", ["onderzoek", "hertoets"], key="soort", bind="query-params")
 scope = base_scope(kind=kind)
 args = dict(theme=None if yearbook else theme, framework=None if yearbook else framework,

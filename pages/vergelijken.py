@@ -96,8 +96,9 @@ chosen = middle.multiselect("Gemeenten (leeg = alle)", municipalities, key="geme
                             placeholder="Alle gemeenten")
 labels = dict(zip(rows["indicator"], rows["label"]))
 indicators = list(dict.fromkeys(rows["indicator"]))
-indicator = right.selectbox("Indicator voor staafdiagram, trechter en kaart", indicators, key="indicator", bind="query-params",
-                            format_func=lambda c: f"{c} — {labels.get(c, '')}")
+# No format_func on bound widgets: the URL would carry the label instead of the code.
+indicator = right.selectbox("Indicator voor staafdiagram, trechter en kaart", indicators, key="indicator", bind="query-params")
+right.caption(labels.get(indicator, ""))
 shown = rows[rows["gemeente"].isin(chosen)] if chosen else rows
 one = shown[shown["indicator"] == indicator]
 soort_text = f"{kind}, {len(one)} gemeente(n)"

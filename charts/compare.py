@@ -318,9 +318,11 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
         error_y=dict(type="data", symmetric=False, array=(pooled["bovengrens"] - pooled["percentage"]).to_numpy(),
                      arrayminus=(pooled["percentage"] - pooled["ondergrens"]).to_numpy(), color=NEUTRAL, thickness=1.5, width=6),
         text=[k_of_n(k, n) for k, n in zip(pooled["k"], pooled["n"])], textposition="middle right",
+        cliponaxis=False,
         hovertext=[hover_lines(r, f"{r['jaar']}: {int(r['gemeenten'])} gemeenten") for _, r in pooled.iterrows()], hoverinfo="text",
     ))
     fig.update_xaxes(type="category", title="jaar van het veldwerk")
+    fig.update_layout(margin=dict(r=90))
     fig.update_yaxes(range=[-3, 103], ticksuffix="%", title="naleving")
     apply_house_style(fig, title, subtitle or f"ruit: alle gemeenten samen (95%-Wilson-interval); grijs: per gemeente, open = {SMALL_N_NOTE}", 500)
     legend_below(fig, top=90)

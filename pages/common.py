@@ -127,8 +127,15 @@ def study_selector() -> str | None:
 
 
 def chosen_study() -> str | None:
-    """The study chosen in the sidebar."""
-    return st.session_state.get(STUDY_KEY)
+    """The study chosen in the sidebar; without the sidebar (a page run on its own, see follow_requested_view)
+    the URL's `onderzoek`, else the first study."""
+    chosen = st.session_state.get(STUDY_KEY) or st.query_params.get(STUDY_KEY)
+    if chosen:
+        return chosen
+    from metrics import studies_overview
+
+    studies = studies_overview(cursor(), showing_demo())["onderzoek"].tolist()
+    return studies[0] if studies else None
 
 
 def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] = ()) -> None:
@@ -141,7 +148,9 @@ def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] 
 
 
 def follow_requested_view() -> None:
-    """In app.py, before any widget: carry out a request_view from the previous interaction."""
+    """Before any widget: carry out a request_view from this interaction's callback. app.py calls it; the pages
+    that request views call it too, because while Streamlit treats the `pages/` folder as a legacy multipage
+    folder (until st.navigation first ran in the process, and on every AppTest run) a page runs without app.py."""
     pending = st.session_state.pop(PENDING_VIEW_KEY, None)
     if not pending:
         return

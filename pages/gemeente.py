@@ -15,7 +15,7 @@ from metrics import (
     studies_overview,
     trend_by_indicator,
 )
-from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, view_link
+from pages.common import base_scope, follow_requested_view, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, view_link
 
 
 @st.cache_data(ttl=60)
@@ -49,6 +49,7 @@ def studies(demo: bool):
     return studies_overview(cursor(), demo)
 
 
+follow_requested_view()
 st.title("Gemeente")
 demo_banner()
 study = chosen_study()

@@ -9,6 +9,7 @@ from pages.common import (
     cursor,
     demo_banner,
     download_buttons,
+    follow_requested_view,
     percent,
     request_view,
     selected_point,
@@ -43,6 +44,7 @@ def weakest(scope):
     return weakest_indicators(cursor(), scope, limit=10)
 
 
+follow_requested_view()
 demo = showing_demo()
 st.title("Overzicht")
 demo_banner()

@@ -8,7 +8,7 @@ import streamlit as st
 from charts.compare import interval_text, theme_years
 from charts.style import YEARBOOK_NAMES
 from metrics import ranked_municipalities, studies_overview, theme_compliance, theme_options
-from pages.common import base_scope, chosen_study, cursor, demo_banner, download_buttons, percent, showing_demo
+from pages.common import base_scope, follow_requested_view, chosen_study, cursor, demo_banner, download_buttons, percent, showing_demo
 
 
 @st.cache_data(ttl=60)
@@ -27,6 +27,7 @@ def compliance(scope, theme, framework, yearbook_theme, indicator, pooled):
                             indicator=indicator, pooled=pooled)
 
 
+follow_requested_view()
 st.title("Thema's")
 demo_banner()
 demo = showing_demo()

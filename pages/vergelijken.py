@@ -11,6 +11,7 @@ from charts.geo import boundaries, map_year
 from metrics import funnel_curves, funnel_points, rag_shares, studies_overview
 from pages.common import (
     base_scope,
+    follow_requested_view,
     chosen_study,
     cursor,
     demo_banner,
@@ -66,6 +67,7 @@ def open_clicked(chart_key: str, study: str, cell: bool = False) -> None:
     request_view(page, params, BOUND_HERE)
 
 
+follow_requested_view()
 st.title("Vergelijken")
 demo_banner()
 study = chosen_study()

@@ -122,7 +122,7 @@ def study_selector() -> str | None:
     # No format_func: a bound selectbox puts the shown label in the URL, and `onderzoek` must be the plain id.
     chosen = st.selectbox("Onderzoek", list(names), key=STUDY_KEY, bind="query-params",
                           help="Geldt voor Vergelijken, Gemeente en Thema's; staat in de URL, zodat een gekopieerde link dezelfde weergave opent.")
-    st.caption(names.get(chosen, ""))
+    st.markdown(names.get(chosen, ""))  # not a caption: the faded grey fails contrast on the sidebar's background
     return chosen
 
 

@@ -70,7 +70,7 @@ indicator = right.selectbox("Indicator in beeld (optioneel)", list(dict.fromkeys
                             bind="query-params", placeholder="Alle indicatoren")
 if indicator:
     right.caption(labels.get(indicator, ""))
-st.caption(f"**{municipality}** in **{study}**. Deelbare link: [{municipality}]"
+st.markdown(f"**{municipality}** in **{study}**. Deelbare link: [{municipality}]"
            f"({view_link('gemeente', onderzoek=study, gemeente=municipality, indicator=indicator)})")
 
 st.subheader("Bezoeken")

@@ -155,7 +155,7 @@ def test_a_click_on_a_funnel_point_opens_gemeente_for_that_municipality(demo_env
     click(at, "trechter", ["Nissewaard", "TT3"])
     assert at.title[0].value == "Gemeente"
     assert at.selectbox(key="gemeente").value == "Nissewaard"
-    assert "in **kg-2017**" in " ".join(c.value for c in at.caption)
+    assert "in **kg-2017**" in " ".join(m.value for m in at.markdown)
     assert at.selectbox(key="indicator").value == "TT3"
     assert at.query_params.get("gemeente") in ("Nissewaard", ["Nissewaard"])
 

@@ -334,12 +334,15 @@ def weakest_chart(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
     frame = frame.assign(as_label=frame["onderzoek"] + " · " + frame["indicator"] + " " + frame["label"].str.slice(0, 40))
     fig = go.Figure(go.Bar(
         x=frame["percentage"], y=frame["as_label"], orientation="h", marker=dict(color=NEUTRAL),
-        error_x=_error(frame), text=[oordeel(k, n) for k, n in zip(frame["k"], frame["n"])], textposition="outside",
-        cliponaxis=False, customdata=frame[["onderzoek", "indicator"]].to_numpy(),
+        error_x=_error(frame), customdata=frame[["onderzoek", "indicator"]].to_numpy(),
         hovertext=[hover_lines(r, f"{r['onderzoek']} — {r['indicator']} {r['label']}") for _, r in frame.iterrows()],
         hoverinfo="text", name="naleving",
     ))
-    fig.update_xaxes(range=[0, 118], ticksuffix="%", title="naleving over alle gemeenten (95%-Wilson-interval)")
+    # 'k van n' in a column right of the bars, where no error bar can run through it
+    fig.add_trace(go.Scatter(x=[103] * len(frame), y=frame["as_label"], mode="text", showlegend=False, hoverinfo="skip",
+                             text=[oordeel(k, n) for k, n in zip(frame["k"], frame["n"])], textposition="middle right", cliponaxis=False))
+    fig.update_xaxes(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
+                     title="naleving over alle gemeenten (95%-Wilson-interval)")
     fig.update_yaxes(type="category", autorange="reversed")
     apply_house_style(fig, title, subtitle, 130 + 32 * len(frame))
     return fig

@@ -28,7 +28,7 @@ from playwright.sync_api import expect, sync_playwright
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE = REPO / "tests" / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = {"overzicht": "Overzicht", "vergelijken": "Vergelijken", "gemeente": "Gemeente", "themas": "Thema's",
+PAGES = {"": "Overzicht", "vergelijken": "Vergelijken", "gemeente": "Gemeente", "themas": "Thema's",
          "importeren": "Importeren", "methode": "Methode"}
 AXE_RUN = """async (context) => { const r = await axe.run(context, {runOnly: {type: 'tag',
     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
@@ -145,9 +145,10 @@ def test_every_page_loads_clean_with_no_request_leaving_the_machine(page, server
         expect(page.locator("h1").first).to_have_text(title, timeout=60_000)
         settle(page)
         assert_clean(page)
-        if path in ("overzicht", "vergelijken", "gemeente", "themas"):
+        assert page.get_by_text("Page not found").count() == 0
+        if path in ("", "vergelijken", "gemeente", "themas"):
             expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
-        screenshot(page, path)
+        screenshot(page, path or "overzicht")
     assert outside_requests == []
 
 
@@ -273,7 +274,8 @@ def test_accessibility_wcag_aa_on_every_page(page, server):
         page.add_script_tag(path=str(AXE))
         found[path] = {part: page.evaluate(AXE_RUN, context) for part, context in AXE_PARTS.items()}
     ARTIFACTS.mkdir(exist_ok=True)
+    found["overzicht"] = found.pop("")
     (ARTIFACTS / "axe.json").write_text(json.dumps(found, indent=1, ensure_ascii=False), encoding="utf-8")
     # The page itself must be clean. The shared sidebar (app.py's database caption in Streamlit's faded grey on the
     # sidebar's tinted background) is listed in tests/artifacts/axe.json but not failed here: see the report.
-    assert {path: parts["pagina"] for path, parts in found.items()} == {path: [] for path in PAGES}
+    assert {path: parts["pagina"] for path, parts in found.items()} == {path or "overzicht": [] for path in PAGES}

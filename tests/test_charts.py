@@ -181,5 +181,6 @@ def test_weakest_chart_links_bars_to_study_and_indicator():
                           "percentage": [200 / 14], "ondergrens": [4.0], "bovengrens": [39.9]})
     fig = weakest_chart(frame, "Zwakste")
     bar = fig.data[0]
-    assert list(bar.customdata[0]) == ["kg-2017", "TT3"] and list(bar.text) == ["2 van 14"]
+    assert list(bar.customdata[0]) == ["kg-2017", "TT3"] and list(fig.data[1].text) == ["2 van 14"]
+    assert fig.data[1].x[0] > 100  # beside the bars, clear of the error bar
     assert list(bar.y) == ["kg-2017 · TT3 Veiligheid"]

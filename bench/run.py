@@ -300,7 +300,7 @@ def calls(con) -> list[tuple[str, callable]]:
         compliance_by_visit, compliance_by_year, funnel_curves, funnel_points, import_history, jaarbeeld_themes,
         jaarbeeld_weakest, loaded_summary, rag_shares, studies_overview, trend_by_indicator,
         municipality_findings, municipality_recommendations, municipality_visits, ranked_municipalities,
-        theme_compliance, theme_options,
+        theme_compliance, theme_options, data_sources, default_demo, weakest_indicators,
     )
 
     # A municipality with a hertoets in the focus study (so its Gemeente page has a trend), and
@@ -338,7 +338,7 @@ def calls(con) -> list[tuple[str, callable]]:
         ("rag_shares[municipality]", lambda c: rag_shares(c, "municipality", rag)),
         ("jaarbeeld_themes[year]", lambda c: jaarbeeld_themes(c, JAARBEELD_YEAR)),
         ("jaarbeeld_weakest[year]", lambda c: jaarbeeld_weakest(c, JAARBEELD_YEAR)),
-        ("loaded_summary", lambda c: loaded_summary(c)),
+        ("loaded_summary", lambda c: loaded_summary(c, False)),
         ("studies_overview", lambda c: studies_overview(c)),
         ("import_history", lambda c: import_history(c)),
         ("municipality_visits[study,municipality]", lambda c: municipality_visits(c, Scope(study=s, municipality=focus_muni, kind=None))),
@@ -346,6 +346,9 @@ def calls(con) -> list[tuple[str, callable]]:
         ("municipality_recommendations[study,municipality]",
          lambda c: municipality_recommendations(c, Scope(study=s, municipality=focus_muni, kind=None))),
         ("theme_options", lambda c: theme_options(c, None)),
+        ("data_sources", lambda c: data_sources(c)),
+        ("default_demo", lambda c: default_demo(c)),
+        ("weakest_indicators[all]", lambda c: weakest_indicators(c, Scope())),
         ("theme_compliance[theme]", lambda c: theme_compliance(c, Scope(), framework=s, theme=theme)),
         ("theme_compliance[theme,pooled]", lambda c: theme_compliance(c, Scope(), framework=s, theme=theme, pooled=True)),
         ("ranked_municipalities[theme]", lambda c: ranked_municipalities(theme_compliance(c, Scope(), framework=s, theme=theme))),

@@ -44,6 +44,13 @@ def oordeel(k, n) -> str:
     return text + " (klein aantal)" if 0 < int(n) < 5 else text
 
 
+def hover_texts(frame: pd.DataFrame, names) -> list[str]:
+    """hover_lines for every row of `frame` (column access, not iterrows: thousands of cells at national scale)."""
+    columns = [c for c in ("k", "n", "percentage", "ondergrens", "bovengrens", "benchmark", "vergelijking", "norm") if c in frame]
+    records = (dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns)))
+    return [hover_lines(row, name) for row, name in zip(records, list(names))]
+
+
 def hover_lines(row, name: str) -> str:
     """The hover every compliance point shares: who, k van n, percentage, interval, benchmark, comparison."""
     lines = [f"<b>{name}</b>", f"{oordeel(row['k'], row['n'])} — {dutch_percent(row['percentage'], 1)}",
@@ -93,7 +100,7 @@ def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> g
         x=frame["indicator"], y=frame["gemeente"], mode="markers", showlegend=False, name="cellen",
         marker=dict(symbol="square", size=28, opacity=0, color="white"),
         customdata=frame[["gemeente", "indicator"]].to_numpy(),
-        hovertext=[hover_lines(r, f"{r['gemeente']} — {r['indicator']} {r['label']}") for _, r in frame.iterrows()],
+        hovertext=hover_texts(frame, frame["gemeente"] + " — " + frame["indicator"] + " " + frame["label"]),
         hoverinfo="text",
     ))
     for name in COMPARISONS:  # legend entries for the cell colours
@@ -121,7 +128,7 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
             marker=dict(color=COMPARISON_COLOURS[name], line=dict(color="#444444", width=1),
                         pattern=dict(shape=np.where(small, "/", "").tolist())),
             error_x=_error(part), customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=[hover_lines(r, r["gemeente"]) for _, r in part.iterrows()], hoverinfo="text",
+            hovertext=hover_texts(part, part["gemeente"]), hoverinfo="text",
         ))
     fig.add_trace(go.Scatter(x=[103] * len(frame), y=frame["gemeente"], mode="text", showlegend=False, hoverinfo="skip",
                              text=[oordeel(k, n) for k, n in zip(frame["k"], frame["n"])], textposition="middle right",
@@ -162,7 +169,8 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
             marker=dict(size=12, color=COMPARISON_COLOURS[name], line=dict(color="#333333", width=1),
                         symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
             customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=[hover_lines(r, r["gemeente"]) + (f"<br>trechter: {r['funnel']}" if "funnel" in r else "") for _, r in part.iterrows()],
+            hovertext=[h + (f"<br>trechter: {f}" if f else "") for h, f in zip(hover_texts(part, part["gemeente"]),
+                                                                                part["funnel"] if "funnel" in part else [""] * len(part))],
             hoverinfo="text",
         ))
     fig.update_xaxes(title="aantal beoordeelde dossiers (n)", range=[0, max(float(points["n"].max()) if len(points) else 1, 1) * 1.15])
@@ -180,8 +188,12 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
     names = {f["id"]: f["properties"].get("statnaam", f["id"]) for f in geojson["features"]}
     shown = frame[frame["gemeentecode"].isin(codes)]
     outside = sorted(codes - set(shown["gemeentecode"]))
+    def only(codes) -> dict:  # each trace carries only its own polygons: the GeoJSON is the bulk of the page
+        wanted = set(codes)
+        return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+
     fig = go.Figure(go.Choroplethmap(
-        geojson=geojson, locations=outside, z=[0] * len(outside), colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]],
+        geojson=only(outside), locations=outside, z=[0] * len(outside), colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]],
         showscale=False, marker=dict(line=dict(color="white", width=0.5)), name="niet in dit onderzoek",
         hovertext=[f"{names[c]}: niet in dit onderzoek" for c in outside], hoverinfo="text",
     ))
@@ -191,10 +203,10 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
             continue
         colour = COMPARISON_COLOURS[name] if name else "#FFFFFF"
         fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=part["gemeentecode"], z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
+            geojson=only(part["gemeentecode"]), locations=part["gemeentecode"], z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
             showscale=False, marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
             customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=[hover_lines(r, r["gemeente"]) for _, r in part.iterrows()], hoverinfo="text",
+            hovertext=hover_texts(part, part["gemeente"]), hoverinfo="text",
         ))
     lon, lat = _centre(geojson, shown["gemeentecode"])
     fig.update_layout(map=dict(style="white-bg", center=dict(lon=lon, lat=lat), zoom=6.2 if len(shown) > 40 else 7))
@@ -244,7 +256,7 @@ def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
             marker=dict(symbol=KIND_SYMBOLS.get(kind, "circle") + np.where(part["n"] < 5, "-open", "").astype(object),
                         size=12, color=colours, line=dict(color="#222222", width=1)),
             error_x=_error(part), customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=[hover_lines(r, f"{r['indicator']} {r['label']} — {kind} {dutch_date(date)}") for _, r in part.iterrows()],
+            hovertext=hover_texts(part, part["indicator"] + " " + part["label"] + f" — {kind} {dutch_date(date)}"),
             hoverinfo="text",
         ))
     fig.update_xaxes(range=[-2, 102], ticksuffix="%", title="naleving (95%-Wilson-interval)")
@@ -309,7 +321,7 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
             x=spread["jaar"].astype(str), y=spread["percentage"], mode="markers", name="gemeenten",
             marker=dict(size=8, color="#999999", opacity=0.8, symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
             customdata=spread[["gemeente"]].assign(indicator="").to_numpy(),
-            hovertext=[hover_lines(r, f"{r['gemeente']} {r['jaar']}") for _, r in spread.iterrows()], hoverinfo="text",
+            hovertext=hover_texts(spread, spread["gemeente"] + " " + spread["jaar"].astype(str)), hoverinfo="text",
         ))
     pooled = pooled[pooled["n"] > 0]
     fig.add_trace(go.Scatter(
@@ -319,7 +331,8 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
                      arrayminus=(pooled["percentage"] - pooled["ondergrens"]).to_numpy(), color=NEUTRAL, thickness=1.5, width=6),
         text=[k_of_n(k, n) for k, n in zip(pooled["k"], pooled["n"])], textposition="middle right",
         cliponaxis=False,
-        hovertext=[hover_lines(r, f"{r['jaar']}: {int(r['gemeenten'])} gemeenten") for _, r in pooled.iterrows()], hoverinfo="text",
+        hovertext=hover_texts(pooled, pooled["jaar"].astype(str) + ": " + pooled["gemeenten"].astype(int).astype(str) + " gemeenten"),
+        hoverinfo="text",
     ))
     fig.update_xaxes(type="category", title="jaar van het veldwerk")
     fig.update_layout(margin=dict(r=90))
@@ -335,7 +348,7 @@ def weakest_chart(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
     fig = go.Figure(go.Bar(
         x=frame["percentage"], y=frame["as_label"], orientation="h", marker=dict(color=NEUTRAL),
         error_x=_error(frame), customdata=frame[["onderzoek", "indicator"]].to_numpy(),
-        hovertext=[hover_lines(r, f"{r['onderzoek']} — {r['indicator']} {r['label']}") for _, r in frame.iterrows()],
+        hovertext=hover_texts(frame, frame["onderzoek"] + " — " + frame["indicator"] + " " + frame["label"]),
         hoverinfo="text", name="naleving",
     ))
     # 'k van n' in a column right of the bars, where no error bar can run through it

@@ -68,12 +68,19 @@ def municipality_recommendations(con, scope: Scope) -> pd.DataFrame:
 
 
 def theme_options(con, demo: bool | None) -> pd.DataFrame:
-    """Themes that have scores, per framework, plus the Jaarbeeld-themes (kader '' ): what Thema's can show."""
+    """Themes (with dossier-level indicators) of the frameworks with visits, plus the Jaarbeeld-themes (kader ''):
+    what Thema's can show."""
     return con.execute(
         """
-        WITH used AS (
-            SELECT DISTINCT c.framework_id, c.theme_code, c.theme_name, c.theme_position, c.yearbook_theme
-            FROM v_count c WHERE c.scale = 'binair' AND c.level = 'dossier' AND ($demo IS NULL OR c.is_demo = $demo)
+        WITH frameworks AS (  -- binary frameworks of studies with at least one visit (not every score: too slow)
+            SELECT DISTINCT s.framework_id FROM study s JOIN framework f USING (framework_id)
+            WHERE f.scale = 'binair' AND ($demo IS NULL OR s.is_demo = $demo)
+              AND EXISTS (SELECT 1 FROM visit v WHERE v.study_id = s.study_id)
+        ),
+        used AS (
+            SELECT DISTINCT i.framework_id, i.theme_code, t.name AS theme_name, t.position AS theme_position, i.yearbook_theme
+            FROM indicator i JOIN theme t USING (framework_id, theme_code)
+            WHERE i.level = 'dossier' AND i.framework_id IN (SELECT framework_id FROM frameworks)
         ),
         final AS (
             SELECT DISTINCT framework_id AS kader, theme_code AS thema, theme_name AS naam, theme_position AS positie FROM used

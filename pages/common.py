@@ -71,12 +71,15 @@ def demo_banner() -> None:
 
 def download_buttons(frame: pd.DataFrame, stem: str, label: str = "Download", sheets: dict[str, pd.DataFrame] | None = None,
                      key: str | None = None) -> None:
-    """CSV (UTF-8 with BOM, for Dutch Excel) and XLSX side by side; text cells that look like formulas are escaped."""
+    """CSV (UTF-8 with BOM, for Dutch Excel) and XLSX side by side; text cells that look like formulas are escaped.
+
+    The files are made when clicked (deferred data): an XLSX of a national-scale table takes openpyxl tens of
+    seconds, which no page render can afford."""
     left, right = st.columns(2)
-    left.download_button(f"{label} (CSV)", csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+    left.download_button(f"{label} (CSV)", lambda: csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
                          key=f"{key or stem}-csv", icon=":material/download:")
     right.download_button(
-        f"{label} (XLSX)", xlsx_bytes(sheets or {"Gegevens": frame}), file_name=f"{stem}.xlsx",
+        f"{label} (XLSX)", lambda: xlsx_bytes(sheets or {"Gegevens": frame}), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key or stem}-xlsx",
         icon=":material/download:",
     )

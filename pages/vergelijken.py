@@ -122,8 +122,12 @@ st.caption("Klik op een cel om de gemeente en die indicator te openen.")
 
 st.subheader(f"{indicator} — {labels.get(indicator, '')}")
 bars, funnel = st.columns(2)
+bar_rows = one
+if len(one) > HEATMAP_MAX_ROWS:  # a bar per municipality stops being readable: the lowest rates, the rest in funnel and map
+    bar_rows = one.sort_values(["percentage", "n"], ascending=[True, False]).head(HEATMAP_MAX_ROWS)
 with bars:
-    st.plotly_chart(municipality_bars(one, f"{indicator}: naleving per gemeente", f"{study}, {soort_text}; gestreept = klein aantal (n < 5)"),
+    st.plotly_chart(municipality_bars(bar_rows, f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
+                                      f"{study}, {soort_text}; gestreept = klein aantal (n < 5)"),
                     key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
                     config={"displaylogo": False})
 with funnel:
@@ -153,9 +157,11 @@ year = int(info["eerste_bezoek"].year) if info["eerste_bezoek"] is not None else
 map_view(one, study, indicator, year, f"{study}, {soort_text}; grijs = niet in dit onderzoek")
 
 st.subheader("Tabel")
-st.caption("Precies wat de grafieken tonen: per gemeente en indicator k van n, percentage met 95%-Wilson-interval, "
-           "de benchmark (gepoold eerste onderzoek van alle gemeenten) en de uitkomst van de trechter.")
-table = shown[["gemeente", "gemeentecode", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
+st.caption("Precies wat de grafieken tonen (de heatmap, en de gekozen indicator in staafdiagram, trechter en kaart): per "
+           "gemeente en indicator k van n, percentage met 95%-Wilson-interval, de benchmark (gepoold eerste onderzoek van "
+           "alle gemeenten) en de uitkomst van de trechter.")
+charted = shown[shown.index.isin(heat_rows.index) | shown.index.isin(one.index)]
+table = charted[["gemeente", "gemeentecode", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
                "bovengrens", "benchmark", "vergelijking", "funnel", "klein_aantal"]].rename(columns={"funnel": "trechter"})
 table.insert(0, "soort", kind)
 table.insert(0, "onderzoek", study)

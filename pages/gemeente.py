@@ -44,6 +44,18 @@ def recommendations(scope):
     return municipality_recommendations(cursor(), scope)
 
 
+@st.cache_resource(ttl=60, max_entries=64)
+def profile_figure(scope, theme: str, title: str, subtitle: str):
+    """One theme's chart, built once per municipality (plotly figures are most of a render at national scale)."""
+    rows = by_visit(scope)
+    return visit_profile(rows[rows["thema"] == theme], title, subtitle)
+
+
+@st.cache_resource(ttl=60, max_entries=32)
+def change_figure(scope, title: str):
+    return change_chart(trend(scope), title, None)
+
+
 @st.cache_data(ttl=60)
 def studies(demo: bool):
     return studies_overview(cursor(), demo)
@@ -74,7 +86,7 @@ st.markdown(f"**{municipality}** in **{study}**. Deelbare link: [{municipality}]
            f"({view_link('gemeente', onderzoek=study, gemeente=municipality, indicator=indicator)})")
 
 st.subheader("Bezoeken")
-visits = municipality_visits(cursor(), scope)
+visits = study_rows(scope)
 st.dataframe(visits.assign(datum=visits["datum"].map(date_nl))[["onderzoek", "soort", "datum", "team", "dossiers"]],
              hide_index=True, width="stretch")
 
@@ -94,8 +106,8 @@ if indicator:
 st.subheader("Naleving per indicator")
 st.caption("Per bezoek k van n met 95%-Wilson-interval; de zwarte streep is de benchmark (het gepoolde eerste onderzoek "
            "van alle gemeenten in dit onderzoek). Kleur: beter / vergelijkbaar / slechter dan de benchmark.")
-for theme, part in rows.groupby("thema", sort=False):
-    st.plotly_chart(visit_profile(part, f"{municipality}: thema {theme}", f"{study}; open symbool = klein aantal (n < 5)"),
+for theme in rows["thema"].unique():
+    st.plotly_chart(profile_figure(scope, theme, f"{municipality}: thema {theme}", f"{study}; open symbool = klein aantal (n < 5)"),
                     key=f"profiel-{theme}", config={"displaylogo": False})
 table = rows[["onderzoek", "soort", "datum", "thema", "indicator", "label", "niveau", "k", "n", "nvt", "onbekend", "percentage",
               "ondergrens", "bovengrens", "benchmark", "vergelijking", "norm", "voldoet_norm", "klein_aantal"]]
@@ -114,8 +126,8 @@ if changes.empty:
     st.info(f"{municipality} heeft in {study} maar één bezoek: er is geen verandering te tonen.")
 else:
     first, last = changes.iloc[0], changes.iloc[-1]
-    st.plotly_chart(change_chart(changes, f"{municipality}: verandering {first['van_soort']} {date_nl(first['van_datum'])} → "
-                                 f"{last['naar_soort']} {date_nl(last['naar_datum'])}", None),
+    st.plotly_chart(change_figure(scope, f"{municipality}: verandering {first['van_soort']} {date_nl(first['van_datum'])} → "
+                                  f"{last['naar_soort']} {date_nl(last['naar_datum'])}"),
                     key="verandering", config={"displaylogo": False})
     trend_view = changes.assign(
         van=[f"{k} van {n}" for k, n in zip(changes["van_k"], changes["van_n"])],

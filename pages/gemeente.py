@@ -143,12 +143,15 @@ found = findings(scope)
 if found.empty:
     st.caption("Geen bevindingen vastgelegd.")
 else:
-    st.dataframe(found.assign(datum=found["datum"].map(date_nl))[["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]],
+    st.markdown("**Bevindingen**")
+    st.dataframe(found.assign(datum=found["datum"].map(date_nl), indicator=found["indicator"].fillna(""))[
+                     ["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]],
                  hide_index=True, width="stretch")
     download_buttons(found, f"bevindingen-{municipality}-{study}", "Download bevindingen")
 advice = recommendations(scope)
 if advice.empty:
     st.caption("Geen aanbevelingen vastgelegd.")
 else:
+    st.markdown("**Aanbevelingen** (met de stand van de opvolging)")
     st.dataframe(advice.assign(datum=advice["datum"].map(date_nl))[["soort", "datum", "nr", "tekst", "status"]], hide_index=True, width="stretch")
     download_buttons(advice, f"aanbevelingen-{municipality}-{study}", "Download aanbevelingen")

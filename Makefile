@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv browser demo bench
+.PHONY: run test venv browser demo bench axe
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,12 +23,19 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# axe-core for the accessibility check of the browser test, in a git-ignored folder (no global install).
+AXE_VERSION := 4.14.1
+axe: tests/.axe/node_modules/axe-core/axe.min.js
+
+tests/.axe/node_modules/axe-core/axe.min.js:
+	npm install --silent --no-save --no-audit --no-fund --prefix tests/.axe axe-core@$(AXE_VERSION)
+
 # The demo database is built before the server starts, so the first visitor never waits for it.
 run: venv browser
 	$(PY) -m loaders demo --als-nieuw
 	$(PY) serve.py --server.headless true --browser.gatherUsageStats false
 
-test: venv browser
+test: venv browser axe
 	$(PY) -m pytest -q -p no:cacheprovider
 
 demo: venv

@@ -28,23 +28,36 @@ def ensure_database() -> None:
 
 ensure_database()
 
-from pages.common import refresh_after_outside_imports, source_selector  # noqa: E402  (after the database exists)
+from pages.common import follow_requested_view, refresh_after_outside_imports, source_selector, study_selector  # noqa: E402
 
 refresh_after_outside_imports()
 
-pages = [
-    st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
-    st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
-    st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
-    st.Page("pages/dossiers.py", title="Dossiers", icon=":material/folder_open:"),
-    st.Page("pages/bevindingen.py", title="Bevindingen", icon=":material/search:"),
-    st.Page("pages/opvolging.py", title="Opvolging", icon=":material/pending_actions:"),
-    st.Page("pages/kaders.py", title="Kaders", icon=":material/menu_book:"),
-    st.Page("pages/jaarbeeld.py", title="Jaarbeeld", icon=":material/menu_book:"),
-]
+pages = {
+    "Analyse": [
+        st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
+        st.Page("pages/vergelijken.py", title="Vergelijken", icon=":material/compare_arrows:"),
+        st.Page("pages/gemeente.py", title="Gemeente", icon=":material/location_city:"),
+        st.Page("pages/themas.py", title="Thema's", icon=":material/stacked_line_chart:"),
+    ],
+    "Verdieping": [
+        st.Page("pages/dossiers.py", title="Dossiers", icon=":material/folder_open:"),
+        st.Page("pages/bevindingen.py", title="Bevindingen", icon=":material/search:"),
+        st.Page("pages/opvolging.py", title="Opvolging", icon=":material/pending_actions:"),
+    ],
+    "Publiceren": [
+        st.Page("pages/jaarbeeld.py", title="Jaarbeeld", icon=":material/auto_stories:"),
+    ],
+    "Beheer": [
+        st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
+        st.Page("pages/kaders.py", title="Kaders", icon=":material/menu_book:"),
+        st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
+    ],
+}
 navigation = st.navigation(pages)
+follow_requested_view()  # a chart click asked for another page: switch before any widget is drawn
 # Shared filters are bound here, before the page runs, so they survive page switches.
 with st.sidebar:
     source_selector()
-    st.caption(f"Database: `{default_db_path()}`")
+    study_selector()
+    st.markdown(f"Database: {default_db_path()}")  # plain text: the default caption grey fails WCAG contrast
 navigation.run()

@@ -299,6 +299,8 @@ def calls(con) -> list[tuple[str, callable]]:
         Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_study, compliance_by_theme,
         compliance_by_visit, compliance_by_year, funnel_curves, funnel_points, import_history, jaarbeeld_themes,
         jaarbeeld_weakest, loaded_summary, rag_shares, studies_overview, trend_by_indicator,
+        municipality_findings, municipality_recommendations, municipality_visits, ranked_municipalities,
+        theme_compliance, theme_options, data_sources, default_demo, weakest_indicators,
     )
 
     # A municipality with a hertoets in the focus study (so its Gemeente page has a trend), and
@@ -312,6 +314,7 @@ def calls(con) -> list[tuple[str, callable]]:
     ).fetchall()[0][0]
     s = FOCUS_STUDY
     rag = Scope(study=RAG_STUDY, scale="rag")
+    theme = con.execute("SELECT min(theme_code) FROM theme WHERE framework_id = ?", [s]).fetchall()[0][0]
     items = [
         ("compliance_by_indicator[study]", lambda c: compliance_by_indicator(c, Scope(study=s))),
         ("compliance_by_indicator[study,pooled]", lambda c: compliance_by_indicator(c, Scope(study=s), pooled=True)),
@@ -335,9 +338,20 @@ def calls(con) -> list[tuple[str, callable]]:
         ("rag_shares[municipality]", lambda c: rag_shares(c, "municipality", rag)),
         ("jaarbeeld_themes[year]", lambda c: jaarbeeld_themes(c, JAARBEELD_YEAR)),
         ("jaarbeeld_weakest[year]", lambda c: jaarbeeld_weakest(c, JAARBEELD_YEAR)),
-        ("loaded_summary", lambda c: loaded_summary(c)),
+        ("loaded_summary", lambda c: loaded_summary(c, False)),
         ("studies_overview", lambda c: studies_overview(c)),
         ("import_history", lambda c: import_history(c)),
+        ("municipality_visits[study,municipality]", lambda c: municipality_visits(c, Scope(study=s, municipality=focus_muni, kind=None))),
+        ("municipality_findings[study,municipality]", lambda c: municipality_findings(c, Scope(study=s, municipality=focus_muni, kind=None))),
+        ("municipality_recommendations[study,municipality]",
+         lambda c: municipality_recommendations(c, Scope(study=s, municipality=focus_muni, kind=None))),
+        ("theme_options", lambda c: theme_options(c, None)),
+        ("data_sources", lambda c: data_sources(c)),
+        ("default_demo", lambda c: default_demo(c)),
+        ("weakest_indicators[all]", lambda c: weakest_indicators(c, Scope())),
+        ("theme_compliance[theme]", lambda c: theme_compliance(c, Scope(), framework=s, theme=theme)),
+        ("theme_compliance[theme,pooled]", lambda c: theme_compliance(c, Scope(), framework=s, theme=theme, pooled=True)),
+        ("ranked_municipalities[theme]", lambda c: ranked_municipalities(theme_compliance(c, Scope(), framework=s, theme=theme))),
     ]
     items += drilldown_calls(con, s, focus_muni)
     covered = {name.split("[")[0] for name, _ in items}
@@ -410,6 +424,55 @@ def time_calls(db_path: Path) -> float:
     return slowest
 
 
+# Pages measured at national scale (AppTest, server side): url path → (file, query parameters).
+PAGES = {
+    "overzicht": ("pages/overzicht.py", {}),
+    "vergelijken": ("pages/vergelijken.py", {"onderzoek": FOCUS_STUDY}),
+    "vergelijken-indicator": ("pages/vergelijken.py", {"onderzoek": FOCUS_STUDY, "indicator": "B03"}),
+    "gemeente": ("pages/gemeente.py", {"onderzoek": FOCUS_STUDY}),
+    "themas": ("pages/themas.py", {"onderzoek": FOCUS_STUDY}),
+}
+
+
+def payload_kb(at) -> float:
+    """What a run sends to the browser, approximated by the size of every element's message (protobuf bytes)."""
+    total = 0
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ByteSize"):
+            total += proto.ByteSize()
+    return total / 1024
+
+
+def time_pages(db_path: Path) -> tuple[float, float]:
+    """Each page through AppTest against the national database: server-side seconds of the first (cold) run and
+    the payload of that run; returns the slowest and the largest."""
+    import os
+
+    os.environ["TOEZICHT_DB"] = str(db_path)
+    from streamlit.testing.v1 import AppTest
+
+    slowest, largest = 0.0, 0.0
+    for name, (page, params) in PAGES.items():
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        at.run()  # the start page: connection and caches of the shared parts
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page(page)
+        t = time.perf_counter()
+        at.run()
+        seconds = time.perf_counter() - t
+        t = time.perf_counter()
+        at.run()
+        warm = time.perf_counter() - t
+        size = payload_kb(at)
+        failed = [e.value for e in at.exception]
+        print(f"page {name} cold_s={seconds:.2f} warm_s={warm:.2f} payload_kb={size:.0f}" + (f" EXCEPTION {failed}" if failed else ""))
+        sys.stdout.flush()
+        slowest, largest = max(slowest, seconds), max(largest, size)
+    return slowest, largest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, metavar="DIR", help=f"write the database to DIR/{DB_NAME} and keep it")
@@ -430,8 +493,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         subprocess.run([sys.executable, str(Path(__file__).resolve()), "--generate-only", str(db_path)], check=True)
         slowest = time_calls(db_path)
+        page_s, page_kb = time_pages(db_path)
     print(f"total_s={time.perf_counter() - started:.1f}")
-    print(f"query_max_ms={slowest:.1f}")  # the last line: later issues add their figures to it
+    # the last line: later issues add their figures to it
+    print(f"query_max_ms={slowest:.1f} page_max_s={page_s:.2f} page_max_kb={page_kb:.0f}")
     return 0
 
 

@@ -31,6 +31,14 @@ from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
 from metrics.overview import data_sources, data_version, default_demo, import_history, loaded_summary, studies_overview
 from metrics.rag import rag_shares
 from metrics.trend import trend_by_indicator
+from metrics.compare import (
+    municipality_findings,
+    municipality_recommendations,
+    municipality_visits,
+    ranked_municipalities,
+    theme_compliance,
+    theme_options,
+)
 
 __all__ = [
     "Scope",
@@ -77,6 +85,12 @@ __all__ = [
     "jaarbeeld_trend",
     "jaarbeeld_visits",
     "jaarbeeld_years",
+    "municipality_findings",
+    "municipality_recommendations",
+    "municipality_visits",
+    "ranked_municipalities",
+    "theme_compliance",
+    "theme_options",
 ]
 from metrics.jaarbeeld import (  # noqa: E402
     jaarbeeld_findings,

@@ -91,12 +91,15 @@ def demo_banner() -> None:
 
 def download_buttons(frame: pd.DataFrame, stem: str, label: str = "Download", sheets: dict[str, pd.DataFrame] | None = None,
                      key: str | None = None) -> None:
-    """CSV (UTF-8 with BOM, for Dutch Excel) and XLSX side by side; text cells that look like formulas are escaped."""
+    """CSV (UTF-8 with BOM, for Dutch Excel) and XLSX side by side; text cells that look like formulas are escaped.
+
+    The files are made when clicked (deferred data): an XLSX of a national-scale table takes openpyxl tens of
+    seconds, which no page render can afford."""
     left, right = st.columns(2)
-    left.download_button(f"{label} (CSV)", csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+    left.download_button(f"{label} (CSV)", lambda: csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
                          key=f"{key or stem}-csv", icon=":material/download:")
     right.download_button(
-        f"{label} (XLSX)", xlsx_bytes(sheets or {"Gegevens": frame}), file_name=f"{stem}.xlsx",
+        f"{label} (XLSX)", lambda: xlsx_bytes(sheets or {"Gegevens": frame}), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key or stem}-xlsx",
         icon=":material/download:",
     )
@@ -121,3 +124,80 @@ def timestamp_nl(value) -> str:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+# --- Shared study filter and drill-down (Vergelijken, Gemeente, Thema's) -------------------------------------
+
+STUDY_KEY = "onderzoek"  # query parameter (DESIGN §8), bound in app.py before the page runs
+SHARED_BOUND_KEYS = (STUDY_KEY, SOURCE_KEY)  # bound in app.py on every run
+PENDING_VIEW_KEY = "_open_view"  # (page, params, keys the current page binds)
+
+
+def study_selector() -> str | None:
+    """Sidebar: one study filter for every page, bound to the URL as `onderzoek`. Returns the chosen study id."""
+    from metrics import studies_overview
+
+    studies = studies_overview(cursor(), showing_demo())
+    if studies.empty:
+        st.caption("Nog geen onderzoeken geladen.")
+        return None
+    names = dict(zip(studies["onderzoek"], studies["kadernaam"]))
+    # No format_func: a bound selectbox puts the shown label in the URL, and `onderzoek` must be the plain id.
+    chosen = st.selectbox("Onderzoek", list(names), key=STUDY_KEY, bind="query-params",
+                          help="Geldt voor Vergelijken, Gemeente en Thema's; staat in de URL, zodat een gekopieerde link dezelfde weergave opent.")
+    st.markdown(names.get(chosen, ""))  # not a caption: the faded grey fails contrast on the sidebar's background
+    return chosen
+
+
+def chosen_study() -> str | None:
+    """The study chosen in the sidebar; without the sidebar (a page run on its own, see follow_requested_view)
+    the URL's `onderzoek`, else the first study."""
+    chosen = st.session_state.get(STUDY_KEY) or st.query_params.get(STUDY_KEY)
+    if chosen:
+        return chosen
+    from metrics import studies_overview
+
+    studies = studies_overview(cursor(), showing_demo())["onderzoek"].tolist()
+    return studies[0] if studies else None
+
+
+def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] = ()) -> None:
+    """Ask app.py to open `page` with `params` preset at the start of the next run (call from a widget callback).
+
+    Streamlit refuses a query parameter in st.switch_page for a key a widget is bound to, and refuses to
+    change a widget's value once it is drawn in the run: so the switch happens in app.py before any widget,
+    bound keys (the sidebar's and `bound_here`) are preset through session state, the others go in the URL."""
+    st.session_state[PENDING_VIEW_KEY] = (page, dict(params), tuple(bound_here))
+
+
+def follow_requested_view() -> None:
+    """Before any widget: carry out a request_view from this interaction's callback. app.py calls it; the pages
+    that request views call it too, because while Streamlit treats the `pages/` folder as a legacy multipage
+    folder (until st.navigation first ran in the process, and on every AppTest run) a page runs without app.py."""
+    pending = st.session_state.pop(PENDING_VIEW_KEY, None)
+    if not pending:
+        return
+    page, params, bound_here = pending
+    bound = set(SHARED_BOUND_KEYS) | set(bound_here)
+    for key, value in params.items():
+        st.session_state[key] = value
+    st.switch_page(page, query_params={k: v for k, v in params.items() if k not in bound and v is not None})
+
+
+def selected_point(chart_key: str) -> list | None:
+    """customdata of the first clicked point of the chart with `chart_key`, or None."""
+    event = st.session_state.get(chart_key) or {}
+    points = (event.get("selection") or {}).get("points") or []
+    for point in points:
+        data = point.get("customdata")
+        if data:
+            return list(data)
+    return None
+
+
+def view_link(page_path: str, **params) -> str:
+    """A relative link to `page_path` (url path, e.g. 'gemeente') with the given query parameters."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
+    return f"{page_path}?{query}" if query else page_path

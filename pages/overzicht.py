@@ -2,8 +2,31 @@
 
 import streamlit as st
 
+from charts.compare import weakest_chart
 from metrics import loaded_summary, studies_overview, weakest_indicators
-from pages.common import base_scope, cursor, demo_banner, download_buttons, percent, showing_demo, timestamp_nl
+from pages.common import (
+    base_scope,
+    cursor,
+    demo_banner,
+    download_buttons,
+    follow_requested_view,
+    percent,
+    request_view,
+    selected_point,
+    showing_demo,
+    timestamp_nl,
+)
+
+
+def open_comparison(study: str, indicator: str | None = None) -> None:
+    """Button/chart callback: Vergelijken for `study` (and `indicator`)."""
+    request_view("pages/vergelijken.py", {"onderzoek": study, "indicator": indicator})
+
+
+def open_clicked_indicator() -> None:
+    data = selected_point("zwakste")
+    if data:
+        open_comparison(data[0], data[1])
 
 
 @st.cache_data(ttl=60)
@@ -21,6 +44,7 @@ def weakest(scope):
     return weakest_indicators(cursor(), scope, limit=10)
 
 
+follow_requested_view()
 demo = showing_demo()
 st.title("Overzicht")
 demo_banner()
@@ -43,10 +67,18 @@ st.dataframe(
     },
 )
 download_buttons(study_table, "onderzoeken", "Download onderzoeken")
+st.caption("Vergelijk de gemeenten van een onderzoek:")
+link_columns = st.columns(max(len(study_table), 1))
+for place, row in zip(link_columns, study_table.itertuples(index=False)):
+    place.button(f"Vergelijken: {row.onderzoek}", key=f"vergelijk-{row.onderzoek}", on_click=open_comparison, args=(row.onderzoek,),
+                 icon=":material/compare_arrows:", width="stretch")
 
 st.subheader("Zwakste indicatoren")
 st.caption("Naleving per indicator over alle gemeenten van een onderzoek (alleen eerste onderzoek, geen hertoets); k van n met 95%-Wilson-interval. Minder dan 5 beoordeelde dossiers geldt als klein aantal.")
 weak = weakest(base_scope()).copy()
+if not weak.empty:
+    st.plotly_chart(weakest_chart(weak, "De 10 zwakste indicatoren", "k van n over alle gemeenten van het onderzoek, eerste onderzoek; klik op een staaf om te vergelijken"),
+                    key="zwakste", on_select=open_clicked_indicator, selection_mode="points", config={"displaylogo": False})
 weak["naleving"] = weak["percentage"].map(percent)
 weak["95%-interval"] = weak["ondergrens"].map(percent) + " – " + weak["bovengrens"].map(percent)
 st.dataframe(weak[["onderzoek", "indicator", "label", "oordeel", "naleving", "95%-interval"]], hide_index=True, width="stretch")

@@ -1,0 +1,213 @@
+"""Vergelijken: one study, chosen municipalities — heatmap, bars, funnel plot, map, table and downloads."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars
+from charts.geo import boundaries, map_year
+from metrics import funnel_curves, funnel_points, rag_shares, studies_overview
+from pages.common import (
+    base_scope,
+    follow_requested_view,
+    chosen_study,
+    cursor,
+    demo_banner,
+    download_buttons,
+    percent,
+    request_view,
+    selected_point,
+    showing_demo,
+    view_link,
+)
+
+HEATMAP_MAX_ROWS = 40  # beyond this a heatmap is unreadable (and heavy): the weakest municipalities first
+BOUND_HERE = ("soort", "gemeenten", "indicator")
+KINDS = {"onderzoek": "onderzoek", "hertoets": "hertoets"}
+
+
+@st.cache_data(ttl=60)
+def points(scope):
+    return funnel_points(cursor(), scope)
+
+
+@st.cache_data(ttl=60)
+def curves(scope):
+    return funnel_curves(cursor(), scope)
+
+
+@st.cache_data(ttl=60)
+def studies(demo: bool):
+    return studies_overview(cursor(), demo)
+
+
+@st.cache_data(ttl=60)
+def rag_table(scope):
+    return rag_shares(cursor(), "municipality", scope)
+
+
+@st.cache_resource(ttl=60, max_entries=32)
+def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
+    """What the charts and the table show, computed once per choice (shared, read-only: pages only .assign on it)."""
+    rows = points(scope)
+    shown = rows[rows["gemeente"].isin(chosen)] if chosen else rows
+    one = shown[shown["indicator"] == indicator]
+    heat = shown
+    if shown["gemeente"].nunique() > HEATMAP_MAX_ROWS:
+        worst = (shown.assign(s=shown["vergelijking"] == "slechter").groupby("gemeente")["s"].sum()
+                 .sort_values(ascending=False, kind="stable").head(HEATMAP_MAX_ROWS).index)
+        heat = shown[shown["gemeente"].isin(worst)]
+    bars = one
+    if len(one) > HEATMAP_MAX_ROWS:  # a bar per municipality stops being readable: the lowest, the rest in funnel and map
+        bars = one.sort_values(["percentage", "n"], ascending=[True, False]).head(HEATMAP_MAX_ROWS)
+    limits = curves(scope)
+    limits = limits[(limits["onderzoek"] == scope.study) & (limits["indicator"] == indicator)]
+    charted = shown[shown.index.isin(heat.index) | shown.index.isin(one.index)]
+    table = charted[["gemeente", "gemeentecode", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
+                     "bovengrens", "benchmark", "vergelijking", "funnel", "klein_aantal"]].rename(columns={"funnel": "trechter"})
+    table.insert(0, "soort", scope.kind)
+    table.insert(0, "onderzoek", scope.study)
+    view = table.assign(
+        oordeel=[f"{k} van {n}" if n else "geen oordeel" for k, n in zip(table["k"], table["n"])],
+        naleving=table["percentage"].map(percent),
+        interval=table["ondergrens"].map(percent) + " – " + table["bovengrens"].map(percent),
+        benchmark_nl=table["benchmark"].map(percent),
+        gemeentepagina=[view_link("gemeente", onderzoek=scope.study, gemeente=g, indicator=i)
+                        for g, i in zip(table["gemeente"], table["indicator"])],
+    )
+    numbers = table.round({"percentage": 1, "ondergrens": 1, "bovengrens": 1, "benchmark": 1})
+    return {"shown": shown, "one": one, "heat": heat, "bars": bars, "limits": limits, "view": view, "numbers": numbers}
+
+
+@st.cache_resource(ttl=60, max_entries=64)
+def figure(name: str, scope, chosen: tuple[str, ...], indicator: str, title: str, subtitle: str | None):
+    """A chart of the selection, built once per choice: building plotly figures is most of a render at national scale."""
+    view = selection(scope, chosen, indicator)
+    if name == "heatmap":
+        return comparison_heatmap(view["heat"], title, subtitle)
+    if name == "staven":
+        return municipality_bars(view["bars"], title, subtitle)
+    if name == "trechter":
+        return funnel_plot(view["one"], view["limits"], title, subtitle)
+    return compliance_map(view["one"], boundaries(map_year(int(name.split("-")[1]))), title, subtitle)
+
+
+def cell_view(study: str, municipality: str, indicator: str) -> tuple[str, dict[str, str]]:
+    """Where a heatmap cell leads: the dossiers behind its 'k van n' once the Dossiers page exists; until then
+    Gemeente for that municipality and indicator. (The lead points this at pages/dossiers.py.)"""
+    return "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator}
+
+
+def open_clicked(chart_key: str, study: str, cell: bool = False) -> None:
+    """on_select callback: a clicked municipality opens Gemeente (a heatmap cell: cell_view)."""
+    data = selected_point(chart_key)
+    if not data:
+        return
+    municipality, indicator = data[0], data[1] if len(data) > 1 else ""
+    if cell:
+        page, params = cell_view(study, municipality, indicator)
+    else:
+        page, params = "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator or None}
+    request_view(page, params, BOUND_HERE)
+
+
+follow_requested_view()
+st.title("Vergelijken")
+demo_banner()
+study = chosen_study()
+if not study:
+    st.info("Er zijn nog geen onderzoeken geladen. Importeer scores op de pagina Importeren.")
+    st.stop()
+info = studies(showing_demo()).set_index("onderzoek").loc[study]
+st.caption(f"**{study}** — {info['kadernaam']}. Kies het onderzoek in de zijbalk.")
+
+if info["schaal"] == "rag":
+    st.info("Dit onderzoek is een zelfevaluatie met groen/oranje/rood; daar is geen naleving met benchmark. "
+            "Hieronder de aandelen per gemeente.")
+    table = rag_table(base_scope(study=study, kind=None, scale="rag"))
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, f"rag-{study}", "Download tabel")
+    st.stop()
+
+left, middle, right = st.columns([1, 3, 2])
+kind = left.radio("Soort bezoek", list(KINDS), key="soort", bind="query-params", horizontal=True,
+                  help="De benchmark is altijd het gepoolde eerste onderzoek van alle gemeenten.")
+scope = base_scope(study=study, kind=kind)
+rows = points(scope)
+if rows.empty:
+    st.warning(f"Geen {kind}-bezoeken met scores in {study}.")
+    st.stop()
+municipalities = sorted(rows["gemeente"].unique())
+chosen = middle.multiselect("Gemeenten (leeg = alle)", municipalities, key="gemeenten", bind="query-params",
+                            placeholder="Alle gemeenten")
+labels = dict(zip(rows["indicator"], rows["label"]))
+indicators = list(dict.fromkeys(rows["indicator"]))
+# No format_func on bound widgets: the URL would carry the label instead of the code.
+indicator = right.selectbox("Indicator voor staafdiagram, trechter en kaart", indicators, key="indicator", bind="query-params")
+right.caption(labels.get(indicator, ""))
+picked = selection(scope, tuple(chosen), indicator)
+shown, one, heat_rows, bar_rows = picked["shown"], picked["one"], picked["heat"], picked["bars"]
+soort_text = f"{kind}, {len(one)} gemeente(n)"
+
+st.subheader("Overzicht per gemeente en indicator")
+if len(heat_rows) < len(shown):
+    st.caption(f"{shown['gemeente'].nunique()} gemeenten: de heatmap toont de {HEATMAP_MAX_ROWS} met de meeste indicatoren "
+               "'slechter'. Kies gemeenten hierboven om andere te zien; de tabel onderaan bevat alle.")
+st.plotly_chart(
+    figure("heatmap", scope, tuple(chosen), indicator, f"Naleving per gemeente en indicator — {study}", None),
+    key="heatmap", on_select=lambda: open_clicked("heatmap", study, cell=True), selection_mode="points",
+    config={"displaylogo": False},
+)
+st.caption("Klik op een cel om de gemeente en die indicator te openen.")
+
+st.subheader(f"{indicator} — {labels.get(indicator, '')}")
+bars, funnel = st.columns(2)
+with bars:
+    st.plotly_chart(figure("staven", scope, tuple(chosen), indicator,
+                           f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
+                           f"{study}, {soort_text}; gestreept = klein aantal (n < 5)"),
+                    key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
+                    config={"displaylogo": False})
+with funnel:
+    st.plotly_chart(figure("trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
+                           f"{study}, {soort_text}; open cirkel = klein aantal (n < 5)"),
+                    key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
+                    config={"displaylogo": False})
+st.caption("Klik op een gemeente in een grafiek om haar pagina te openen.")
+
+
+@st.fragment
+def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle: str) -> None:
+    """The map in a fragment: its GeoJSON is heavy and is not resent when the rest of the page reruns."""
+    frame = selection(scope, chosen, indicator)["one"]
+    geo = boundaries(map_year(year))
+    st.plotly_chart(figure(f"kaart-{map_year(year)}", scope, chosen, indicator, f"{indicator}: vergelijking met de benchmark per gemeente", subtitle),
+                    key="kaart", on_select=lambda: open_clicked("kaart", study), selection_mode="points",
+                    config={"displaylogo": False, "scrollZoom": False})
+    codes = {f["id"] for f in geo["features"]}
+    missing = sorted(set(frame.loc[~frame["gemeentecode"].isin(codes), "gemeente"]))
+    if missing:
+        st.caption("Niet op de kaart (gemeentegrenzen van een ander jaar): " + ", ".join(missing))
+
+
+st.subheader("Kaart")
+year = int(info["eerste_bezoek"].year) if info["eerste_bezoek"] is not None else None
+map_view(scope, tuple(chosen), indicator, year, f"{study}, {soort_text}; grijs = niet in dit onderzoek")
+
+st.subheader("Tabel")
+st.caption("Precies wat de grafieken tonen (de heatmap, en de gekozen indicator in staafdiagram, trechter en kaart): per "
+           "gemeente en indicator k van n, percentage met 95%-Wilson-interval, de benchmark (gepoold eerste onderzoek van "
+           "alle gemeenten) en de uitkomst van de trechter.")
+view = picked["view"]
+st.dataframe(
+    view[["gemeente", "indicator", "label", "oordeel", "naleving", "interval", "benchmark_nl", "vergelijking", "trechter", "klein_aantal", "gemeentepagina"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "benchmark_nl": st.column_config.TextColumn("benchmark"),
+        "klein_aantal": st.column_config.CheckboxColumn("klein aantal (n < 5)"),
+        "gemeentepagina": st.column_config.LinkColumn("open", display_text="Gemeente →"),
+    },
+)
+download_buttons(picked["numbers"], f"vergelijken-{study}-{kind}", "Download tabel")

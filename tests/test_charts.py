@@ -1,0 +1,186 @@
+"""Chart functions on small hand-made frames: their traces, labels and hover text."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from charts.compare import (
+    change_chart,
+    change_text,
+    comparison_heatmap,
+    compliance_map,
+    funnel_plot,
+    municipality_bars,
+    theme_years,
+    visit_profile,
+    weakest_chart,
+)
+from charts.geo import boundaries, map_year
+from charts.style import COMPARISON_COLOURS, FONT_FAMILY, OUTSIDE_COLOUR
+
+
+def rows(*items) -> pd.DataFrame:
+    """(gemeente, code, indicator, k, n, low, high, benchmark, vergelijking) → a compliance-like frame."""
+    frame = pd.DataFrame(items, columns=["gemeente", "gemeentecode", "indicator", "k", "n", "ondergrens", "bovengrens", "benchmark", "vergelijking"])
+    frame["percentage"] = np.where(frame["n"] > 0, frame["k"] / frame["n"].where(frame["n"] > 0, 1) * 100, np.nan)
+    frame["label"] = "Veiligheid ingeschat"
+    frame["funnel"] = "binnen"
+    return frame
+
+
+SAMPLE = rows(
+    ("Goeree-Overflakkee", "GM1924", "TT3", 2, 14, 4.0, 39.9, 63.2, "slechter"),
+    ("Brielle", "GM0501", "TT3", 7, 9, 45.3, 93.7, 63.2, "vergelijkbaar"),
+    ("Westvoorne", "GM0614", "TT3", 3, 4, 30.1, 95.4, 63.2, "vergelijkbaar"),
+    ("Nissewaard", "GM1930", "TT3", 12, 12, 75.8, 100.0, 63.2, "beter"),
+)
+
+
+def test_heatmap_cells_show_k_of_n_colour_the_comparison_and_carry_the_click_data():
+    frame = pd.concat([SAMPLE, rows(("Brielle", "GM0501", "IZ1", 0, 0, np.nan, np.nan, 22.5, ""))], ignore_index=True)
+    fig = comparison_heatmap(frame, "Naleving — kg-2017")
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and list(heat.x) == ["TT3", "IZ1"]
+    assert list(heat.y) == ["Goeree-Overflakkee", "Brielle", "Westvoorne", "Nissewaard"]
+    text = np.array(heat.text)
+    assert text[0, 0] == "2/14" and text[2, 0] == "3/4*" and text[1, 1] == "–"
+    z = np.array(heat.z, dtype=float)
+    # codes 0/1/2 = slechter/vergelijkbaar/beter, mapped on the scale to their fixed colours
+    assert z[0, 0] == 0 and z[1, 0] == 1 and z[3, 0] == 2 and np.isnan(z[1, 1])
+    scale = [c for _, c in heat.colorscale]
+    assert scale[0] == COMPARISON_COLOURS["slechter"] and scale[-1] == COMPARISON_COLOURS["beter"]
+    clicks = fig.data[1]
+    assert clicks.type == "scatter" and clicks.marker.opacity == 0 and clicks.marker.symbol == "square"
+    assert [list(c) for c in clicks.customdata][0] == ["Goeree-Overflakkee", "TT3"]
+    assert "2 van 14 — 14,3%" in clicks.hovertext[0] and "4,0%–39,9%" in clicks.hovertext[0]
+    assert "slechter dan benchmark" in clicks.hovertext[0] and "benchmark 63,2%" in clicks.hovertext[0]
+    assert "3 van 4 (klein aantal)" in clicks.hovertext[2]
+    assert fig.layout.xaxis.type == "category" and fig.layout.font.family == FONT_FAMILY
+    assert fig.layout.separators == ",."
+    assert "kg-2017" in fig.layout.title.text
+
+
+def test_bars_have_wilson_error_bars_benchmark_line_and_marked_small_numbers():
+    fig = municipality_bars(SAMPLE, "TT3: naleving per gemeente", "kg-2017, onderzoek")
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert {t.name for t in bars} == {"slechter dan benchmark", "vergelijkbaar met benchmark", "beter dan benchmark"}
+    worse = next(t for t in bars if t.name.startswith("slechter"))
+    assert list(worse.y) == ["Goeree-Overflakkee"] and worse.marker.color == COMPARISON_COLOURS["slechter"]
+    assert worse.error_x.array[0] == pytest.approx(39.9 - 200 / 14) and worse.error_x.arrayminus[0] == pytest.approx(200 / 14 - 4.0)
+    similar = next(t for t in bars if t.name.startswith("vergelijkbaar"))
+    shapes = dict(zip(similar.y, similar.marker.pattern.shape))
+    assert shapes == {"Brielle": "", "Westvoorne": "/"}  # n = 4 < 5: hatched
+    labels = next(t for t in fig.data if t.type == "scatter" and t.mode == "text")
+    assert dict(zip(labels.y, labels.text))["Westvoorne"] == "3 van 4 (klein aantal)"
+    assert dict(zip(labels.y, labels.text))["Goeree-Overflakkee"] == "2 van 14"
+    line = fig.layout.shapes[0]
+    assert line.x0 == line.x1 == 63.2
+    assert fig.layout.annotations[0].text == "benchmark 63,2%"
+    assert list(worse.customdata[0]) == ["Goeree-Overflakkee", "TT3"]
+
+
+def test_funnel_draws_both_limits_the_benchmark_and_clickable_points():
+    curves = pd.DataFrame({"n": [1, 2, 3], "benchmark": [50.0] * 3, "ondergrens_95": [0, 1, 2], "bovengrens_95": [100, 99, 98],
+                           "ondergrens_998": [0, 0, 1], "bovengrens_998": [100, 100, 99]})
+    fig = funnel_plot(SAMPLE, curves, "TT3: trechterdiagram")
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert sorted({t.name for t in lines}) == ["95%-grenzen", "99,8%-grenzen", "benchmark 50,0%"]
+    assert len(lines) == 5  # lower and upper for both levels, plus the benchmark
+    assert list(lines[0].y) == [0, 1, 2]
+    points = {t.name: t for t in fig.data if t.mode and "markers" in t.mode}
+    similar = points["vergelijkbaar met benchmark"]
+    assert list(similar.x) == [9, 4]
+    assert list(similar.marker.symbol) == ["circle", "circle-open"]  # n = 4 hollow
+    assert [list(c) for c in similar.customdata] == [["Brielle", "TT3"], ["Westvoorne", "TT3"]]
+    assert "trechter: binnen" in similar.hovertext[0]
+
+
+def test_map_greys_municipalities_outside_the_study_and_needs_no_tiles():
+    geo = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "properties": {"statnaam": name},
+         "geometry": {"type": "Polygon", "coordinates": [[[4 + i, 51], [4.1 + i, 51], [4.1 + i, 51.1], [4 + i, 51]]]}}
+        for i, (code, name) in enumerate([("GM1924", "Goeree-Overflakkee"), ("GM0501", "Brielle"), ("GM0363", "Amsterdam")])]}
+    fig = compliance_map(SAMPLE, geo, "TT3 per gemeente")
+    outside = fig.data[0]
+    assert outside.type == "choroplethmap" and list(outside.locations) == ["GM0363"]
+    assert outside.colorscale[0][1] == OUTSIDE_COLOUR and "niet in dit onderzoek" in outside.hovertext[0]
+    worse = next(t for t in fig.data if t.name == "slechter dan benchmark")
+    assert list(worse.locations) == ["GM1924"] and worse.colorscale[0][1] == COMPARISON_COLOURS["slechter"]
+    assert list(worse.customdata[0]) == ["Goeree-Overflakkee", "TT3"] and "2 van 14" in worse.hovertext[0]
+    assert fig.layout.map.style == "white-bg"
+    # Westvoorne and Nissewaard have no polygon here: not drawn, not invented
+    drawn = {c for t in fig.data for c in t.locations}
+    assert drawn == {"GM1924", "GM0501", "GM0363"}
+    serialised = json.dumps(fig.to_plotly_json(), default=str)
+    assert "http" not in serialised  # no tile server or CDN in the figure
+
+
+def test_shipped_boundaries_are_small_and_keyed_by_gm_code():
+    assert map_year(2016) == 2017 and map_year(2019) == 2024
+    geo = boundaries(2017)
+    ids = {f["id"] for f in geo["features"]}
+    assert len(ids) == 388 and "GM1924" in ids  # CBS: 388 municipalities on 1 January 2017
+    assert len(boundaries(2024)["features"]) == 342
+
+
+def test_change_chart_does_not_draw_a_non_significant_improvement_as_one():
+    trend = pd.DataFrame({
+        "gemeente": ["G", "G"], "indicator": ["TT3", "TT1"], "label": ["Veiligheid", "Hulpvraag"],
+        "van_soort": ["onderzoek"] * 2, "van_datum": pd.to_datetime(["2016-10-11"] * 2), "van_k": [2, 4], "van_n": [14, 14],
+        "van_percentage": [200 / 14, 400 / 14], "naar_soort": ["hertoets"] * 2, "naar_datum": pd.to_datetime(["2017-04-20"] * 2),
+        "naar_k": [8, 6], "naar_n": [14, 14], "naar_percentage": [800 / 14, 600 / 14],
+        "verschil_pp": [42.857, 14.286], "ondergrens_pp": [7.3, -20.1], "bovengrens_pp": [66.7, 44.0], "significant": [True, False],
+    })
+    fig = change_chart(trend, "Verandering")
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"verbeterd (significant)", "niet significant"}
+    better, unsure = by_name["verbeterd (significant)"], by_name["niet significant"]
+    assert list(better.y) == ["TT3 Veiligheid"] and better.marker.symbol == "circle" and better.marker.color == COMPARISON_COLOURS["beter"]
+    assert list(unsure.y) == ["TT1 Hulpvraag"] and unsure.marker.symbol == "circle-open" and unsure.marker.color != COMPARISON_COLOURS["beter"]
+    assert better.error_x.arrayminus[0] == pytest.approx(42.857 - 7.3)
+    assert "onderzoek 11-10-2016: 2 van 14 (14,3%)" in better.hovertext[0]
+    assert "hertoets 20-04-2017: 8 van 14 (57,1%)" in better.hovertext[0]
+    assert change_text(trend.iloc[0]) == "+42,9 pp (95%-interval +7,3 tot +66,7; significant)"
+    assert change_text(trend.iloc[1]) == "+14,3 pp (95%-interval −20,1 tot +44,0; niet significant)"
+    assert fig.layout.shapes[0].x0 == 0  # the zero line
+
+
+def test_visit_profile_marks_visits_by_soort_and_the_benchmark():
+    frame = SAMPLE.iloc[:2].copy()
+    frame["gemeente"] = "Goeree-Overflakkee"
+    frame["soort"] = ["onderzoek", "hertoets"]
+    frame["datum"] = pd.to_datetime(["2016-10-11", "2017-04-20"])
+    frame["norm"] = [100.0, 100.0]
+    fig = visit_profile(frame, "Goeree-Overflakkee: thema TT")
+    names = [t.name for t in fig.data]
+    assert names == ["benchmark (onderzoek)", "norm", "onderzoek 11-10-2016", "hertoets 20-04-2017"]
+    first = fig.data[2]
+    assert list(first.marker.symbol) == ["circle"] and first.marker.color[0] == COMPARISON_COLOURS["slechter"]
+    assert "2 van 14" in first.hovertext[0] and "norm 100%" in first.hovertext[0]
+
+
+def test_theme_years_pool_per_year_with_intervals_and_show_the_spread():
+    pooled = pd.DataFrame({"jaar": [2016, 2017], "k": [30, 45], "n": [100, 90], "percentage": [30.0, 50.0],
+                           "ondergrens": [22.0, 40.0], "bovengrens": [39.5, 60.0], "gemeenten": [3, 2]})
+    spread = pd.DataFrame({"jaar": [2016, 2016, 2017], "gemeente": ["A", "B", "C"], "k": [1, 20, 3], "n": [4, 50, 6],
+                           "percentage": [25.0, 40.0, 50.0], "ondergrens": [4.6, 27.6, 18.8], "bovengrens": [69.9, 53.5, 81.2]})
+    fig = theme_years(pooled, spread, "Naleving per jaar — Veiligheid")
+    dots, line = fig.data
+    assert list(line.x) == ["2016", "2017"] and list(line.text) == ["30 van 100", "45 van 90"]
+    assert line.error_y.array[0] == pytest.approx(9.5) and line.error_y.arrayminus[1] == pytest.approx(10.0)
+    assert list(dots.marker.symbol) == ["circle-open", "circle", "circle"]
+    assert "1 van 4 (klein aantal)" in dots.hovertext[0]
+
+
+def test_weakest_chart_links_bars_to_study_and_indicator():
+    frame = pd.DataFrame({"onderzoek": ["kg-2017"], "indicator": ["TT3"], "label": ["Veiligheid"], "k": [2], "n": [14],
+                          "percentage": [200 / 14], "ondergrens": [4.0], "bovengrens": [39.9]})
+    fig = weakest_chart(frame, "Zwakste")
+    bar = fig.data[0]
+    assert list(bar.customdata[0]) == ["kg-2017", "TT3"] and list(fig.data[1].text) == ["2 van 14"]
+    assert fig.data[1].x[0] > 100  # beside the bars, clear of the error bar
+    assert list(bar.y) == ["kg-2017 · TT3 Veiligheid"]

@@ -10,7 +10,7 @@ import streamlit as st
 
 from metrics import framework_items, search_findings, search_recommendations, selection_visits, studies_overview
 from metrics.findings import FINDING_KINDS, STATUSES, search_terms
-from pages.common import base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
+from pages.common import chosen_study, base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
 from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
 from pages.text import md_escape
 
@@ -61,8 +61,9 @@ if query and not search_terms(query):
     st.warning("De zoektekst bevat geen woorden (alleen letters en cijfers tellen); er wordt niet op tekst gefilterd.")
 
 row1 = st.columns([2, 2, 1.5, 1])
-study = row1[0].selectbox("Onderzoek", study_table["onderzoek"].tolist(), index=None, key="onderzoek", bind="query-params",
-                          placeholder="Alle onderzoeken")
+only_chosen = row1[0].toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_onderzoek", bind="query-params",
+                             help="Uit: zoeken in alle onderzoeken. Aan: alleen in het onderzoek dat links gekozen is.")
+study = chosen_study() if only_chosen else None
 scope = base_scope(study=study, kind=None)
 all_visits = visits(scope)
 municipality = row1[1].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",

@@ -22,7 +22,7 @@ from metrics import (
     visit_level_scores,
 )
 from metrics.stats import SMALL_N, wilson_interval
-from pages.common import base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
+from pages.common import chosen_study, base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
 from pages.links import OUTCOMES, dossiers_url
 from pages.text import md_escape
 
@@ -94,31 +94,25 @@ if study_table.empty:
     st.info("Er zijn nog geen onderzoeken geladen. Importeer gegevens op de pagina Importeren.")
     st.stop()
 
-top = st.columns([2, 2, 1.3, 1.5, 1])
-study = top[0].selectbox("Onderzoek", study_table["onderzoek"].tolist(), index=None, key="onderzoek", bind="query-params",
-                         placeholder="Kies een onderzoek")
-if study is None:
-    st.info("Kies een onderzoek om de dossiers te zien, of klik op een onderzoek in de tabel.")
-    landing = study_table[["onderzoek", "kadernaam", "gemeenten", "bezoeken", "dossiers"]].copy()
-    landing["onderzoek"] = [dossiers_url(onderzoek=s) for s in landing["onderzoek"]]
-    st.dataframe(landing, hide_index=True, width="stretch", column_config={
-        "onderzoek": st.column_config.LinkColumn("onderzoek", display_text=r"onderzoek=([^&#]+)")})
+top = st.columns([2, 1.3, 1.5, 1])
+study = chosen_study()  # the sidebar's study (bound to ?onderzoek= in app.py)
+if study not in set(study_table["onderzoek"]):
+    st.info("Kies links een onderzoek om de dossiers te zien.")
     st.stop()
-
 study_row = study_table[study_table["onderzoek"] == study].iloc[0]
 framework, scale = study_row["kader"], study_row["schaal"]
 study_scope = base_scope(study=study, kind=None, scale=scale)
 all_visits = visits(study_scope)
-municipality = top[1].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
+municipality = top[0].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
                                 bind="query-params", placeholder="Alle gemeenten")
-kind = top[2].selectbox("Soort bezoek", ["onderzoek", "hertoets"], key="soort", bind="query-params",
+kind = top[1].selectbox("Soort bezoek", ["onderzoek", "hertoets"], key="soort", bind="query-params",
                         help="Onderzoek (eerste meting) of hertoets. De nalevingscijfers gaan standaard over het onderzoek.")
 kind_visits = all_visits[(all_visits["soort"] == kind) & ((all_visits["gemeente"] == municipality) if municipality else True)]
 dates = sorted({date_nl(d) for d in kind_visits["datum"]}, key=lambda s: s[6:] + s[3:5] + s[:2])
-visit_date_text = top[3].selectbox("Datum bezoek", dates, index=None, key="datum", bind="query-params",
+visit_date_text = top[2].selectbox("Datum bezoek", dates, index=None, key="datum", bind="query-params",
                                    placeholder="Alle bezoeken", help="Kies één bezoek als er meer bezoeken van deze soort zijn.")
 years = sorted({int(pd.Timestamp(d).year) for d in kind_visits["datum"]})
-year = top[4].selectbox("Jaar", years, index=None, key="jaar", bind="query-params", placeholder="Alle")
+year = top[3].selectbox("Jaar", years, index=None, key="jaar", bind="query-params", placeholder="Alle")
 visit_date = pd.to_datetime(visit_date_text, format="%d-%m-%Y").date() if visit_date_text else None
 
 scope = replace(study_scope, municipality=municipality, kind=kind, year=year)

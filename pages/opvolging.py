@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics import hertoets_status, overdue_visits, recommendation_followup, selection_visits, status_by_municipality, studies_overview
 from metrics.findings import OVERDUE_MONTHS
-from pages.common import base_scope, cursor, date_nl, demo_banner, download_buttons, showing_demo, today
+from pages.common import chosen_study, base_scope, cursor, date_nl, demo_banner, download_buttons, showing_demo, today
 
 
 @st.cache_data(ttl=60)
@@ -35,8 +35,9 @@ demo_banner()
 demo = showing_demo()
 study_table = studies(demo)
 cols = st.columns([2, 2, 1.5])
-study = cols[0].selectbox("Onderzoek", study_table["onderzoek"].tolist(), index=None, key="onderzoek", bind="query-params",
-                          placeholder="Alle onderzoeken")
+only_chosen = cols[0].toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_onderzoek", bind="query-params",
+                            help="Uit: alle onderzoeken. Aan: alleen het onderzoek dat links gekozen is.")
+study = chosen_study() if only_chosen else None
 scope = base_scope(study=study, kind=None)
 municipality = cols[1].selectbox("Gemeente", sorted(visits(scope)["gemeente"].unique()), index=None, key="gemeente",
                                  bind="query-params", placeholder="Alle gemeenten")

@@ -95,9 +95,9 @@ def figure(name: str, scope, chosen: tuple[str, ...], indicator: str, title: str
 
 
 def cell_view(study: str, municipality: str, indicator: str) -> tuple[str, dict[str, str]]:
-    """Where a heatmap cell leads: the dossiers behind its 'k van n' once the Dossiers page exists; until then
-    Gemeente for that municipality and indicator. (The lead points this at pages/dossiers.py.)"""
-    return "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator}
+    """Where a heatmap cell leads: the dossiers behind its 'k van n' (same study, municipality, indicator, soort)."""
+    return "pages/dossiers.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator,
+                                 "soort": st.session_state.get("soort") or "onderzoek"}
 
 
 def open_clicked(chart_key: str, study: str, cell: bool = False) -> None:

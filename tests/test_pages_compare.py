@@ -4,6 +4,7 @@ Expectations come from the raw tables (score, visit) and hand formulas (Wilson, 
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 
@@ -24,7 +25,7 @@ def demo_env(tmp_path_factory, monkeypatch):
 
     connection.clear()
     yield db
-    connection().close()
+    connection().release(); gc.collect()
     connection.clear()
 
 
@@ -160,11 +161,13 @@ def test_a_click_on_a_funnel_point_opens_gemeente_for_that_municipality(demo_env
     assert at.query_params.get("gemeente") in ("Nissewaard", ["Nissewaard"])
 
 
-def test_a_heatmap_cell_opens_its_municipality_and_indicator(demo_env):
+def test_a_heatmap_cell_opens_the_dossiers_behind_its_k_van_n(demo_env):
     at = open_page("pages/vergelijken.py", onderzoek="kg-2017")
     click(at, "heatmap", ["Brielle", "IZ4"])
-    assert at.title[0].value == "Gemeente"
+    assert at.title[0].value == "Dossiers"
     assert (at.selectbox(key="gemeente").value, at.selectbox(key="indicator").value) == ("Brielle", "IZ4")
+    k, n = raw_counts(demo_env, "kg-2017", "Brielle", "IZ4")
+    assert next(m.value for m in at.metric if m.label.startswith("Voldoet")) == f"{k} van {n}"
 
 
 def test_overzicht_links_each_study_to_vergelijken(demo_env):

@@ -33,9 +33,11 @@ def raw(sql_cursor, sql, params=()):
 
 
 def page(path: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page(path)
+    """`path` opened from a URL with `params`, as a shared link opens in a new browser session."""
+    at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update({k: str(v) for k, v in params.items()})
+    at.run()
+    at.switch_page(path)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -196,7 +198,7 @@ def test_bevindingen_figures_link_to_dossiers_with_the_same_numbers(demo_env):
 
 
 def test_opvolging_lists_hertoets_and_overdue(demo_env):
-    at = page("pages/opvolging.py", onderzoek="kg-2017")
+    at = page("pages/opvolging.py", onderzoek="kg-2017", alleen_onderzoek="true")
     visits = raw(demo_env, "SELECT municipality_name, kind FROM visit WHERE study_id = 'kg-2017'")
     retested = {m for m, k in visits if k == "hertoets"}
     first = {m for m, k in visits if k == "onderzoek"}

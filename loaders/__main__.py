@@ -10,7 +10,7 @@ from pathlib import Path
 from store.database import connect, default_db_path
 from loaders.problems import ImportRejected, LoaderError
 from reference.errors import ToezichtError
-from loaders.stage import Options
+from loaders.validate import Options
 
 
 def _parser() -> argparse.ArgumentParser:

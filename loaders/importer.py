@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.read import check_size
-from loaders.stage import Options, Staged, stage_file
+from loaders.validate import Options, Staged, stage_file
 from store.database import delete_visits, quote_ident, transaction
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from reference.frameworks import shipped_frameworks
 from loaders.importer import already_imported, fingerprint, import_bytes
 from loaders.problems import ImportRejected, Problem
-from loaders.stage import Options, stage_file
+from loaders.validate import Options, stage_file
 from loaders.template import build_template
 from metrics.overview import import_history
 from pages.common import cursor, download_buttons

@@ -689,8 +689,8 @@ def test_csv_without_datum_column_names_the_line(db, tmp_path):
     exc = rejected(db, write_csv(tmp_path / "geendatum.csv", rows), study_id="kg-2017", framework_id="kg-2017")
     assert refs(exc) == {"2"}
     p = problem_at(exc, "2")
-    assert p.message == "datum ontbreekt."
-    assert str(p) == "FOUT geendatum.csv, regel 2: datum ontbreekt."
+    assert p.message == "'Datum' (datum van het veldwerk) ontbreekt of is leeg."
+    assert str(p) == "FOUT geendatum.csv, regel 2: 'Datum' (datum van het veldwerk) ontbreekt of is leeg."
 
 
 def test_csv_without_header_is_an_error(db, tmp_path):
@@ -836,7 +836,8 @@ def test_sheet_over_200000_rows_is_refused(db, tmp_path, last_row, refused):
     wb.save(path)
     if refused:
         msg = _only_message(rejected(db, path))
-        assert msg == "blad Dossiers heeft 200.001 rijen; de grens is 200.000 rijen."
+        assert msg == ("blad Dossiers heeft 200.001 rijen; de grens is 200.000 rijen. "
+                       "Verwijder lege rijen onder de tabel of splits het bestand.")
     else:
         assert do_import(db, path).dossiers == 7
 

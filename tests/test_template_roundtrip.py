@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 
 from conftest import REPO, count, do_import, errors, rejected, run_cli
 from reference.frameworks import read_framework
-from loaders.stage import match_indicator
+from loaders.validate import match_indicator
 from reference.vocab import SCALE_VOCAB
 
 KADER_FILES = sorted((REPO / "data" / "kaders").glob("*.toml"))

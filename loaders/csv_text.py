@@ -121,8 +121,8 @@ def read_csv(name: str, data: bytes, required: tuple[str, ...]) -> CsvTable:
                 data_rows += 1
                 if data_rows > MAX_ROWS:
                     raise LoaderError(
-                        f"{name}: meer dan {dutch_int(MAX_ROWS)} gegevensrijen (rij {line} is de {dutch_int(data_rows)}e); "
-                        f"de grens is {dutch_int(MAX_ROWS)}. Splits het bestand."
+                        f"{name}: meer dan {dutch_int(MAX_ROWS)} gegevensrijen (regel {line} is de {dutch_int(data_rows)}e); "
+                        f"de grens is {dutch_int(MAX_ROWS)} rijen. Splits het bestand."
                     )
                 _check_width(table, record, values, line, width, sep, other, mixed)
             for v in values:

@@ -27,11 +27,10 @@ MAX_MEMBERS = 10_000
 MAX_LISTED_FORMULAS = 10
 CHUNK = 1 << 20
 
-_ROW_WITH_CELLS = re.compile(rb"<(?:\w+:)?row\b([^>]*)>\s*<(?:\w+:)?c\b")
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{2,3})(\d+)"')
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})(\d+)"')  # ' r=' only: a literal prefix keeps the scan fast
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+\d+:)?([A-Z]+)(\d+)"')
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?)(?<!/)>((?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b.*?)</(?:\w+:)?c>', re.S)
+_PREFIX = re.compile(rb"<(\w+:)?sheetData\b")
 _CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -111,6 +110,7 @@ def sheet_parts(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
 def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
     """Stream one sheet's XML in chunks; stop early once the sheet is certainly over the row limit."""
     scan = SheetScan()
+    row_re = formula_re = None
     tail = b""
     first = True
     row_elements = 0
@@ -123,11 +123,16 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
             m = _DIMENSION.search(buf)
             if m:
                 scan.dimension = (int(m.group(3)), column_number(m.group(2)))
+            m = _PREFIX.search(buf)
+            p = re.escape(m.group(1) or b"") if m else rb"(?:\w+:)?"
+            # Rows that hold at least one cell; empty, formatted-only rows do not make a sheet longer.
+            row_re = re.compile(rb"<" + p + rb"row\b([^>]*)>\s*<" + p + rb"c\b")
+            formula_re = re.compile(rb"<" + p + rb"c\s([^>]*?)(?<!/)>((?:(?!</" + p + rb"c>).)*?<" + p + rb"f\b.*?)</" + p + rb"c>", re.S)
             first = False
         # Matches never straddle two chunks: the part after the last row boundary waits for the next one.
         cut = max(buf.rfind(b"</row>"), buf.rfind(b"<row "), buf.rfind(b":row ")) if chunk else -1
         done, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
-        for attrs in _ROW_WITH_CELLS.findall(done):
+        for attrs in row_re.findall(done):
             row_elements += 1
             m = _ROW_NUMBER.search(attrs)
             n = int(m.group(1)) if m else row_elements  # rows without r="" count by position
@@ -136,7 +141,7 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
             scan.columns = max(scan.columns, column_number(letters))
             scan.rows = max(scan.rows, int(row))
         if b"<f" in done or b":f" in done:
-            for attrs, body in _FORMULA_CELL.findall(done):
+            for attrs, body in formula_re.findall(done):
                 if not re.search(rb"<(?:\w+:)?f\b", body):
                     continue
                 scan.formula_count += 1
@@ -225,7 +230,7 @@ def _check_sheet(name: str, sheet: str, scan: SheetScan) -> None:
     if scan.dimension is not None:  # what the sheet declares counts too: the reader may reserve room for it
         rows, columns = max(rows, scan.dimension[0]), max(columns, scan.dimension[1])
     if rows > MAX_ROWS:
-        shown = f"{dutch_int(rows)} of meer" if scan.stopped and rows == scan.rows else dutch_int(rows)
+        shown = dutch_int(rows)  # when the scan stopped early: the furthest row seen so far
         raise LoaderError(
             f"{name}: blad {sheet} heeft {shown} rijen; de grens is {dutch_int(MAX_ROWS)} rijen. "
             "Verwijder lege rijen onder de tabel of splits het bestand."

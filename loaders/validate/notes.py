@@ -40,7 +40,7 @@ def stage_remarks(wb: Workbook, fw: Framework, out: Collector, visit_for, dossie
         if not text:
             continue
         if gj is not None and cell_text(get(row, gj)):
-            vk = visit_for(get(row, gj), name, cell_ref(r, gj))
+            vk = visit_for(get(row, gj), name, r, gj)
             candidates = [vk] if vk is not None and vk in known.get(did, []) else []
         else:
             candidates = known.get(did, [])
@@ -100,7 +100,7 @@ def stage_findings(wb: Workbook, fw: Framework, out: Collector, visit_for) -> pd
                 continue
             ind_code, theme = ind.code, theme or ind.theme
         gj = cols.get("gemeente")
-        vk = visit_for(get(row, gj), name, cell_ref(r, gj if gj is not None else cols["tekst"]))
+        vk = visit_for(get(row, gj), name, r, gj if gj is not None else cols["tekst"])
         if vk is not None:
             rows.append((vk, theme, ind_code, kind, text))
     return frame(rows, FINDING_COLS)
@@ -139,7 +139,7 @@ def stage_recommendations(wb: Workbook, out: Collector, visit_for) -> pd.DataFra
             out.error(name, cell_ref(r, cols["status"]), f"status '{safe_echo(status)}' is niet toegestaan; kies {', '.join(RECOMMENDATION_STATUSES)}.")
             continue
         gj = cols.get("gemeente")
-        vk = visit_for(get(row, gj), name, cell_ref(r, gj if gj is not None else cols["nr"]))
+        vk = visit_for(get(row, gj), name, r, gj if gj is not None else cols["nr"])
         if vk is None:
             continue
         if (vk, nr) in seen:

@@ -15,10 +15,11 @@ import pandas as pd
 from loaders.problems import cell_ref
 from loaders.validate.collector import Collector
 from reference.frameworks import Framework, Indicator
-from reference.vocab import ALLOWED_TEXT, KINDS, cell_text, looks_like_bsn, lookup, safe_echo, score_key
+from reference.vocab import ALLOWED_TEXT, KINDS, SCALE_VOCAB, cell_text, looks_like_bsn, lookup, safe_echo, score_key
 
 ID_PATTERN = re.compile(r"[\w\-. ]{1,60}")  # \w: letters (also accented), digits and '_'
 MAX_DOSSIER_ID = 60
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EARLIEST_VISIT = dt.date(2000, 1, 1)
 BSN_MESSAGE = ("cel bevat een nummer dat op een BSN lijkt (9 cijfers die de 11-proef halen). "
                "Gebruik alleen pseudoniemen; het nummer wordt hier niet getoond.")
@@ -37,11 +38,11 @@ def id_problem(text: str, what: str) -> str | None:
 
 def dossier_id_problem(text: str) -> str | None:
     """A dossier id is a pseudonym of at most 60 characters on one line."""
+    if len(text) <= MAX_DOSSIER_ID and not _CONTROL.search(text):
+        return None
     if len(text) > MAX_DOSSIER_ID:
         return f"dossiernummer '{safe_echo(text)}' is langer dan {MAX_DOSSIER_ID} tekens."
-    if any(ch in text for ch in "\r\n\t"):
-        return f"dossiernummer '{safe_echo(text)}' bevat een regeleinde of tab."
-    return None
+    return f"dossiernummer '{safe_echo(text)}' bevat een regeleinde, tab of ander onzichtbaar teken."
 
 
 # --- indicators and scores -------------------------------------------------------------------
@@ -83,21 +84,25 @@ def level_problem(ind: Indicator, per_dossier: bool, layout: str) -> str | None:
     return f"indicator {ind.code} wordt per bezoek beoordeeld, niet per dossier; {fix}."
 
 
-def judge_scores(values: np.ndarray, scale: str) -> tuple[np.ndarray, np.ndarray]:
-    """Raw cell values → canonical scores ('' for empty) and a mask of invalid cells.
+def judge_codes(values: np.ndarray, scale: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Raw cell values → small integer codes into ('', canonical scores …); -1 marks an invalid cell.
 
     Each distinct value is looked up once, so a sheet of half a million cells costs a few dozen lookups.
     """
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    categories = ("",) + tuple(SCALE_VOCAB[scale])
+    index = {c: i for i, c in enumerate(categories)}
     table = lookup(scale)
-    mapped = []
-    for u in uniques:
-        key = score_key(u)
-        mapped.append("" if key == "" else table.get(key, None))
-    mapped.append("")  # the NA sentinel (-1) indexes the last element
-    result = np.array(mapped, dtype=object)[codes]
-    invalid = np.array([m is None for m in mapped], dtype=bool)[codes]
-    return result, invalid
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    mapped = [0 if (key := score_key(u)) == "" else index.get(table.get(key), -1) for u in uniques]
+    mapped.append(0)  # the NA sentinel (-1) indexes the last element: empty
+    return np.array(mapped, dtype=np.int8)[codes], categories
+
+
+def judge_scores(values: np.ndarray, scale: str) -> tuple[np.ndarray, np.ndarray]:
+    """Raw cell values → canonical scores ('' for empty) and a mask of invalid cells."""
+    codes, categories = judge_codes(values, scale)
+    invalid = codes < 0
+    return np.array(categories + (None,), dtype=object)[codes], invalid
 
 
 def judge_score(value: object, scale: str) -> str | None:
@@ -143,19 +148,16 @@ def scan_bsn(sheets: list[tuple[str, list[list[object]], list[int] | None]], out
     """Refuse any cell holding something that looks like a BSN; name the cell, never the number.
 
     Each entry is (sheet name, rows, 1-based line number per row or None when rows start at row 1).
+    The distinct values are judged first; cells are located only when one of them is suspicious.
     """
     for sheet_name, rows, lines in sheets:
-        if not rows:
-            continue
-        width = max(len(r) for r in rows)
-        arr = np.empty((len(rows), width), dtype=object)
-        for i, r in enumerate(rows):
-            arr[i, : len(r)] = r
-        codes, uniques = pd.factorize(pd.Series(arr.ravel(), dtype=object), use_na_sentinel=True)
-        suspicious = [k for k, u in enumerate(uniques) if looks_like_bsn(u)]
+        distinct: set = set()
+        for row in rows:
+            distinct.update(row)
+        suspicious = {v for v in distinct if looks_like_bsn(v)}
         if not suspicious:
             continue
-        for pos in np.nonzero(np.isin(codes, suspicious))[0]:
-            r, c = divmod(int(pos), width)
-            row = r if lines is None else lines[r] - 1
-            out.error(sheet_name, cell_ref(row, c), BSN_MESSAGE)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v is not None and v in suspicious and looks_like_bsn(v):
+                    out.error(sheet_name, cell_ref(r if lines is None else lines[r] - 1, c), BSN_MESSAGE)

@@ -15,7 +15,7 @@ from loaders.validate.rules import (
     id_problem,
     invalid_score,
     judge_score,
-    judge_scores,
+    judge_codes,
     level_problem,
     match_indicator,
     unknown_indicator,
@@ -87,7 +87,7 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
         if problem := dossier_id_problem(did):
             out.error(name, cell_ref(r, dj), problem)
             continue
-        vk = visit_for(get(row, gj), name, cell_ref(r, gj) if gj is not None else cell_ref(r, dj))
+        vk = visit_for(get(row, gj), name, r, gj if gj is not None else dj)
         # An unresolved municipality is already reported; keep checking the row's score cells
         # (under visit -1, never written) so that the report lists every error of the file.
         seen_key = (vk, did) if vk is not None else (-1, cell_text(get(row, gj)).lower(), did)
@@ -114,50 +114,52 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
 
     width = max(cols) + 1
     grid = np.empty((len(row_idx), len(cols)), dtype=object)
+    rows = sheet.rows
     for i, r in enumerate(row_idx):
-        row = sheet.rows[r]
+        row = rows[r]
         if len(row) < width:
             row = row + [None] * (width - len(row))
         grid[i] = [row[j] for j in cols]
-    values, invalid = judge_scores(grid.ravel(), fw.scale)
-    values = values.reshape(grid.shape)
-    invalid = invalid.reshape(grid.shape)
-    for i, c in zip(*np.nonzero(invalid)):
+    codes, categories = judge_codes(grid.ravel(), fw.scale)
+    codes = codes.reshape(grid.shape)
+    for i, c in zip(*np.nonzero(codes < 0)):
         out.error(name, cell_ref(row_idx[i], cols[c]), invalid_score(grid[i, c], ind_cols[c][1].code, fw))
 
     dossiers = frame({"vkey": vkeys, "dossier_id": dossier_ids, "team": teams}, DOSSIER_COLS)
-    codes = np.array([ind.code for _, ind in ind_cols], dtype=object)
-    flat = values.ravel()
-    scored = np.not_equal(flat, "") & ~invalid.ravel()
+    flat = codes.ravel()
+    scored = flat > 0
     long = frame(
         {
             "vkey": np.repeat(np.array(vkeys, dtype=np.int64), len(cols))[scored],
             "dossier_id": np.repeat(np.array(dossier_ids, dtype=object), len(cols))[scored],
-            "indicator_code": np.tile(codes, len(row_idx))[scored],
-            "value": flat[scored],
+            "indicator_code": np.tile(np.array([ind.code for _, ind in ind_cols], dtype=object), len(row_idx))[scored],
+            "value": np.array(categories, dtype=object)[flat[scored]],
         },
         SCORE_COLS,
     )
-    _warn_dossier_sheet(name, fw, values, invalid, row_idx, cols, ind_cols, long, out)
+    _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, np.array(vkeys, dtype=np.int64), out)
     return dossiers, long
 
 
-def _warn_dossier_sheet(name, fw, values, invalid, row_idx, cols, ind_cols, scores, out: Collector) -> None:
-    missing = (values == "") & ~invalid
+def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out: Collector) -> None:
+    """Unscored cells, indicators with fewer than 5 judged dossiers per visit, dossiers with only nvt."""
+    missing = codes == 0
     for c in np.nonzero(missing.any(axis=0))[0]:
         rows = np.nonzero(missing[:, c])[0]
         refs = ", ".join(cell_ref(row_idx[i], cols[c]) for i in rows[:5]) + (" …" if len(rows) > 5 else "")
         out.warn(name, col_letter(cols[c]), f"indicator {ind_cols[c][1].code}: {len(rows)} cel(len) niet gescoord ({refs}).")
-    if fw.scale == "binair":
-        judged_mask = (scores["value"] == "ja") | (scores["value"] == "nee")
-        judged = scores[judged_mask].groupby(["vkey", "indicator_code"]).size()
-        grid_index = pd.MultiIndex.from_product([sorted(set(scores["vkey"])), [i.code for _, i in ind_cols]])
-        judged = judged.reindex(grid_index, fill_value=0)
-        for (_, code), n in judged[judged < 5].items():
-            out.warn(name, "", f"indicator {code}: {n} beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.")
-        nvt_only = ((values == "nvt") | (values == "")).all(axis=1) & (values == "nvt").any(axis=1)
-        for i in np.nonzero(nvt_only)[0]:
-            out.warn(name, f"{row_idx[i] + 1}", "dossier heeft op alle indicatoren nvt.")
+    if fw.scale != "binair":
+        return
+    ja, nee, nvt = (categories.index(v) for v in ("ja", "nee", "nvt"))
+    judged = (codes == ja) | (codes == nee)
+    visits = sorted(set(vkeys[(codes > 0).any(axis=1)].tolist()))
+    for vk in visits:
+        counts = judged[vkeys == vk].sum(axis=0)
+        for c in np.nonzero(counts < 5)[0]:
+            out.warn(name, "", f"indicator {ind_cols[c][1].code}: {int(counts[c])} beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.")
+    nvt_only = ((codes == nvt) | (codes == 0)).all(axis=1) & (codes == nvt).any(axis=1)
+    for i in np.nonzero(nvt_only)[0]:
+        out.warn(name, f"{row_idx[i] + 1}", "dossier heeft op alle indicatoren nvt.")
 
 
 def stage_network(wb: Workbook, fw: Framework, out: Collector, visit_for):
@@ -196,7 +198,7 @@ def stage_network(wb: Workbook, fw: Framework, out: Collector, visit_for):
         if problem := level_problem(ind, per_dossier=False, layout="werkmap"):
             out.error(name, ref, problem)
             continue
-        vk = visit_for(get(row, gj), name, cell_ref(r, gj) if gj is not None else ref)
+        vk = visit_for(get(row, gj), name, r, gj if gj is not None else ij)
         # An unresolved municipality is already reported; still check the score (visit -1, never written).
         seen_key = (vk, ind.code) if vk is not None else (-1, cell_text(get(row, gj)).lower(), ind.code)
         vk = -1 if vk is None else vk

@@ -81,15 +81,16 @@ def stage_workbook(con, wb: Workbook, options: Options, out: Collector) -> Stage
     fw = meta.framework
     default_visit: list[int | None] = []  # memo for rows without their own Gemeente (the usual case)
 
-    def visit_for(raw_muni, sheet: str, cell: str) -> int | None:
+    def visit_for(raw_muni, sheet: str, row: int, col: int) -> int | None:
+        """The visit of a row: its own Gemeente cell (row, col) or the workbook's; refs are built only for a message."""
         if meta.date is None:
             return None  # already reported; the sheets are still checked so every error is listed
         own = bool(cell_text(raw_muni))
         if not own and default_visit:
             return default_visit[0]
-        source, where = (raw_muni, (sheet, cell)) if own else (meta.municipality, ("Onderzoek", meta.municipality_cell))
+        source, where = (raw_muni, (sheet, cell_ref(row, col))) if own else (meta.municipality, ("Onderzoek", meta.municipality_cell))
         if source is None:
-            out.error(sheet, cell, "geen gemeente: vul 'Gemeente' in op blad Onderzoek of in deze rij.")
+            out.error(sheet, cell_ref(row, col), "geen gemeente: vul 'Gemeente' in op blad Onderzoek of in deze rij.")
             m = None
         else:
             m = visits.municipality(source, meta.date.year, *where)
@@ -98,8 +99,9 @@ def stage_workbook(con, wb: Workbook, options: Options, out: Collector) -> Stage
             default_visit.append(vk)
         return vk
 
-    if meta.municipality is not None:
-        visit_for(None, "Onderzoek", meta.municipality_cell)
+    if meta.municipality is not None and meta.date is not None:
+        m = visits.municipality(meta.municipality, meta.date.year, "Onderzoek", meta.municipality_cell)
+        default_visit.append(None if m is None else visits.visit(meta.study_id, m, meta.kind, meta.date, meta.team, meta.region))
 
     dossiers, scores = stage_dossiers(wb, fw, out, visit_for)
     net_scores, net_remarks = stage_network(wb, fw, out, visit_for)

@@ -104,7 +104,8 @@ def read_csv(name: str, data: bytes, required: tuple[str, ...]) -> CsvTable:
     sep = detect_separator(name, text, required)
     other = "," if sep == ";" else ";"
     table = CsvTable(rows=[], lines=[], header=None, separator=sep)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    # strict: a quote that is never closed would otherwise swallow the rest of the file into one field
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     width = None
     data_rows = 0
     mixed: list[int] = []
@@ -136,7 +137,13 @@ def read_csv(name: str, data: bytes, required: tuple[str, ...]) -> CsvTable:
             table.rows.append(values)
             table.lines.append(line)
     except csv.Error as exc:
-        raise LoaderError(f"{name}: regel {reader.line_num} kan niet als CSV worden gelezen ({exc}).") from exc
+        if "unexpected end of data" in str(exc):
+            raise LoaderError(f"{name}: rij {start}: een aanhalingsteken (\") wordt niet gesloten; de rest van het bestand "
+                              "zou in één tekst belanden. Sluit de tekst af met een \" of verwijder het teken.") from exc
+        if "expected after" in str(exc):
+            raise LoaderError(f"{name}: rij {start}: na een afsluitend aanhalingsteken (\") moet '{sep}' of het einde van "
+                              "de regel volgen; zet aanhalingstekens binnen een tekst dubbel (\"\").") from exc
+        raise LoaderError(f"{name}: rij {start} kan niet als CSV worden gelezen.") from exc
     if mixed:
         listed = ", ".join(str(n) for n in mixed[:MAX_MIXED_LISTED]) + (" …" if len(mixed) > MAX_MIXED_LISTED else "")
         table.problems.append((mixed[0], f"het bestand mengt scheidingstekens: de kopregel gebruikt '{sep}', "

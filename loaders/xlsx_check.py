@@ -111,6 +111,7 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
     """Stream one sheet's XML in chunks; stop early once the sheet is certainly over the row limit."""
     scan = SheetScan()
     row_re = formula_re = None
+    needles: list[bytes] = []
     tail = b""
     first = True
     row_elements = 0
@@ -129,6 +130,9 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
             row_re = re.compile(rb"<" + p + rb"row\b([^>]*)>\s*<" + p + rb"c\b")
             formula_re = re.compile(rb"<" + p + rb"c\s([^>]*?)(?<!/)>((?:(?!</" + p + rb"c>).)*?<" + p + rb"f\b.*?)</" + p + rb"c>", re.S)
             first = False
+            bare = m.group(1) if m and m.group(1) else b""
+            # A formula without a cached value ends its cell right after the formula, or has an empty <v>.
+            needles = [b"</" + bare + b"f></" + bare + b"c>", b"/></" + bare + b"c>", b"<" + bare + b"v></", b"<" + bare + b"v/>"]
         # Matches never straddle two chunks: the part after the last row boundary waits for the next one.
         cut = max(buf.rfind(b"</row>"), buf.rfind(b"<row "), buf.rfind(b":row ")) if chunk else -1
         done, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
@@ -140,7 +144,7 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
         for letters, row in _WIDE_CELL.findall(done):
             scan.columns = max(scan.columns, column_number(letters))
             scan.rows = max(scan.rows, int(row))
-        if b"<f" in done or b":f" in done:
+        if any(needle in done for needle in needles):
             for attrs, body in formula_re.findall(done):
                 if not re.search(rb"<(?:\w+:)?f\b", body):
                     continue

@@ -19,6 +19,7 @@ from reference.vocab import ALLOWED_TEXT, KINDS, SCALE_VOCAB, cell_text, looks_l
 
 ID_PATTERN = re.compile(r"[\w\-. ]{1,60}")  # \w: letters (also accented), digits and '_'
 MAX_DOSSIER_ID = 60
+_NINE_DIGITS = re.compile(r"\d(?:[ .]?\d){8}")  # what reference.vocab.looks_like_bsn looks for, loosely
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EARLIEST_VISIT = dt.date(2000, 1, 1)
 BSN_MESSAGE = ("cel bevat een nummer dat op een BSN lijkt (9 cijfers die de 11-proef halen). "
@@ -154,7 +155,12 @@ def scan_bsn(sheets: list[tuple[str, list[list[object]], list[int] | None]], out
         distinct: set = set()
         for row in rows:
             distinct.update(row)
-        suspicious = {v for v in distinct if looks_like_bsn(v)}
+        texts = [v for v in distinct if isinstance(v, str)]
+        # One regex pass over all distinct texts; the 11-proef only for texts that hold a 9-digit run.
+        if not _NINE_DIGITS.search("\n".join(texts)):
+            texts = []
+        suspicious = {v for v in texts if looks_like_bsn(v)}
+        suspicious |= {v for v in distinct if not isinstance(v, str) and looks_like_bsn(v)}
         if not suspicious:
             continue
         for r, row in enumerate(rows):

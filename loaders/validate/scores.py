@@ -79,7 +79,8 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
     first_seen: dict[tuple, int] = {}
     team_ok: dict[str, bool] = {}
     for r, row in data_rows(sheet, h):
-        did = cell_text(get(row, dj))
+        did = row[dj] if dj < len(row) else None
+        did = did.strip() if type(did) is str else cell_text(did)
         if not did:
             if any(cell_text(get(row, j)) for j in cols):
                 out.error(name, cell_ref(r, dj), "rij heeft scores maar geen dossiernummer.")
@@ -95,7 +96,8 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
             out.error(name, cell_ref(r, dj), f"dossier '{safe_echo(did)}' staat al in rij {first_seen[seen_key] + 1}; elk dossier één keer per bezoek.")
             continue
         first_seen[seen_key] = r
-        team = cell_text(get(row, tj))
+        team = get(row, tj)
+        team = team.strip() if type(team) is str else cell_text(team)
         if team:
             if team not in team_ok:
                 problem = id_problem(team, "team")

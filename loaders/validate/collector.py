@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from loaders.problems import ImportRejected, Problem
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")  # an echoed cell value must not break the report's lines
 
 MAX_LISTED_CELL_ERRORS = 500  # per file; the rest is summarised in one line
 
@@ -21,10 +25,10 @@ class Collector:
             self.suppressed += 1
             return
         self.errors += 1
-        self.problems.append(Problem(self.file, sheet, cell, message))
+        self.problems.append(Problem(self.file, sheet, cell, _CONTROL.sub(" ", message)))
 
     def warn(self, sheet: str, cell: str, message: str) -> None:
-        self.problems.append(Problem(self.file, sheet, cell, message, "waarschuwing"))
+        self.problems.append(Problem(self.file, sheet, cell, _CONTROL.sub(" ", message), "waarschuwing"))
 
     @property
     def has_errors(self) -> bool:

@@ -27,7 +27,8 @@ def stage_file(con, path: Path, data: bytes, options: Options) -> Staged:
         else:
             staged = stage_workbook(con, read_workbook(safe, data), options, out)
     except LoaderError as exc:
-        raise ImportRejected.from_error(name, exc) from exc
+        # File-level messages may quote a sheet name: mask BSN-like digits there too.
+        raise ImportRejected.from_error(name, LoaderError(safe_file_name(str(exc)))) from exc
     if staged is None or out.has_errors:
         if not out.has_errors:
             out.error("", "", "bestand bevat geen gegevens om te importeren.")

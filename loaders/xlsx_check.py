@@ -28,7 +28,7 @@ MAX_LISTED_FORMULAS = 10
 CHUNK = 1 << 20
 
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
-_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})(\d+)"')  # ' r=' only: a literal prefix keeps the scan fast
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # ' r=' first: a literal prefix keeps the scan fast
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _PREFIX = re.compile(rb"<(\w+:)?sheetData\b")
 _CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
@@ -112,6 +112,7 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
     scan = SheetScan()
     row_re = formula_re = None
     needles: list[bytes] = []
+    formula_tag = b"<f"
     tail = b""
     first = True
     row_elements = 0
@@ -127,24 +128,25 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
             m = _PREFIX.search(buf)
             p = re.escape(m.group(1) or b"") if m else rb"(?:\w+:)?"
             # Rows that hold at least one cell; empty, formatted-only rows do not make a sheet longer.
-            row_re = re.compile(rb"<" + p + rb"row\b([^>]*)>\s*<" + p + rb"c\b")
+            row_re = re.compile(rb"<" + p + rb"row\b(?:[^>]*?\sr=\"(\d+)\")?[^>]*>\s*<" + p + rb"c\b")
             formula_re = re.compile(rb"<" + p + rb"c\s([^>]*?)(?<!/)>((?:(?!</" + p + rb"c>).)*?<" + p + rb"f\b.*?)</" + p + rb"c>", re.S)
             first = False
             bare = m.group(1) if m and m.group(1) else b""
+            formula_tag = b"<" + bare + b"f"
             # A formula without a cached value ends its cell right after the formula, or has an empty <v>.
             needles = [b"</" + bare + b"f></" + bare + b"c>", b"/></" + bare + b"c>", b"<" + bare + b"v></", b"<" + bare + b"v/>"]
         # Matches never straddle two chunks: the part after the last row boundary waits for the next one.
         cut = max(buf.rfind(b"</row>"), buf.rfind(b"<row "), buf.rfind(b":row ")) if chunk else -1
         done, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
-        for attrs in row_re.findall(done):
-            row_elements += 1
-            m = _ROW_NUMBER.search(attrs)
-            n = int(m.group(1)) if m else row_elements  # rows without r="" count by position
-            scan.rows = max(scan.rows, n, row_elements)
-        for letters, row in _WIDE_CELL.findall(done):
-            scan.columns = max(scan.columns, column_number(letters))
-            scan.rows = max(scan.rows, int(row))
-        if any(needle in done for needle in needles):
+        numbers = row_re.findall(done)
+        if numbers:
+            row_elements += len(numbers)
+            # rows without r="" count by position
+            scan.rows = max(scan.rows, row_elements, max(int(n) if n else 0 for n in numbers))
+        wide = set(_WIDE_CELL.findall(done))
+        if wide:
+            scan.columns = max(scan.columns, max(map(column_number, wide)))
+        if formula_tag in done and any(needle in done for needle in needles):
             for attrs, body in formula_re.findall(done):
                 if not re.search(rb"<(?:\w+:)?f\b", body):
                     continue

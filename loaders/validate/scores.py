@@ -11,6 +11,7 @@ from loaders.validate.collector import Collector
 from loaders.validate.model import DOSSIER_COLS, REMARK_COLS, SCORE_COLS, frame
 from loaders.validate.rules import (
     codes_hint,
+    MAX_DOSSIER_ID,
     dossier_id_problem,
     id_problem,
     invalid_score,
@@ -85,7 +86,7 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
             if any(cell_text(get(row, j)) for j in cols):
                 out.error(name, cell_ref(r, dj), "rij heeft scores maar geen dossiernummer.")
             continue
-        if problem := dossier_id_problem(did):
+        if (len(did) > MAX_DOSSIER_ID or not did.isprintable()) and (problem := dossier_id_problem(did)):
             out.error(name, cell_ref(r, dj), problem)
             continue
         vk = visit_for(get(row, gj), name, r, gj if gj is not None else dj)
@@ -114,14 +115,7 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
         out.warn(name, "", "blad bevat geen dossiers.")
         return empty
 
-    width = max(cols) + 1
-    grid = np.empty((len(row_idx), len(cols)), dtype=object)
-    rows = sheet.rows
-    for i, r in enumerate(row_idx):
-        row = rows[r]
-        if len(row) < width:
-            row = row + [None] * (width - len(row))
-        grid[i] = [row[j] for j in cols]
+    grid = _columns(sheet.rows, row_idx, cols)
     codes, categories = judge_codes(grid.ravel(), fw.scale)
     codes = codes.reshape(grid.shape)
     for i, c in zip(*np.nonzero(codes < 0)):
@@ -141,6 +135,23 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
     )
     _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, np.array(vkeys, dtype=np.int64), out)
     return dossiers, long
+
+
+def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarray:
+    """The cells (row_idx × cols) as an object array; one C-level copy when the rows are rectangular."""
+    picked = [rows[r] for r in row_idx]
+    width = max(cols) + 1
+    if all(len(row) >= width for row in picked):
+        block = np.empty((len(picked), len(picked[0])), dtype=object) if len({len(r) for r in picked}) == 1 else None
+        if block is not None:
+            block[:] = picked
+            return block[:, cols]
+    grid = np.empty((len(picked), len(cols)), dtype=object)
+    for i, row in enumerate(picked):
+        if len(row) < width:
+            row = row + [None] * (width - len(row))
+        grid[i] = [row[j] for j in cols]
+    return grid
 
 
 def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out: Collector) -> None:

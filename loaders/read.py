@@ -74,7 +74,7 @@ def check_file(path: Path, data: bytes) -> None:
         raise LoaderError(f"{name}: onbekend bestandstype '{suffix}'. Gebruik .xlsx of .csv.")
 
 
-def read_workbook(path: Path, data: bytes) -> Workbook:
+def read_workbook(path: Path, data: bytes, memory_bytes: int = READ_MEMORY_BYTES, cpu_seconds: int = READ_CPU_SECONDS) -> Workbook:
     """All sheets of an .xlsx as rows of values (None for empty cells), parsed where a crash cannot reach us.
 
     What the file declares is checked first (loaders.xlsx_check); the parse itself runs in a child
@@ -86,7 +86,7 @@ def read_workbook(path: Path, data: bytes) -> Workbook:
     worker = Path(__file__).with_name("read_worker.py")
     try:
         proc = subprocess.run(
-            [sys.executable, "-I", str(worker), str(READ_MEMORY_BYTES), str(READ_CPU_SECONDS)],
+            [sys.executable, "-I", str(worker), str(memory_bytes), str(cpu_seconds)],
             input=data, capture_output=True, timeout=READ_WALL_SECONDS, check=False,
         )
     except subprocess.TimeoutExpired as exc:
@@ -100,10 +100,10 @@ def read_workbook(path: Path, data: bytes) -> Workbook:
         result = None
     if result is None:
         if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            raise LoaderError(f"{name}: het lezen kostte meer dan {READ_CPU_SECONDS} seconden rekentijd en is afgebroken; "
+            raise LoaderError(f"{name}: het lezen kostte meer dan {cpu_seconds} seconden rekentijd en is afgebroken; "
                               "splits het bestand of verwijder lege rijen en kolommen.")
         raise LoaderError(f"{name}: het bestand kon niet veilig worden gelezen (meer dan "
-                          f"{READ_MEMORY_BYTES // 1024 // 1024} MB geheugen nodig, of beschadigd); "
+                          f"{memory_bytes // 1024 // 1024} MB geheugen nodig, of beschadigd); "
                           "open het in Excel, controleer het en sla het opnieuw op.")
     if result[0] != "ok":
         _, kind, sheet = result
@@ -111,7 +111,7 @@ def read_workbook(path: Path, data: bytes) -> Workbook:
         if kind == "wachtwoord":
             raise LoaderError(f"{name}: bestand is met een wachtwoord beveiligd; sla het op zonder wachtwoord.")
         if kind == "geheugen":
-            raise LoaderError(f"{name}: {where} is te groot om te lezen binnen {READ_MEMORY_BYTES // 1024 // 1024} MB "
+            raise LoaderError(f"{name}: {where} is te groot om te lezen binnen {memory_bytes // 1024 // 1024} MB "
                               "geheugen; splits het bestand.")
         if sheet:
             raise LoaderError(f"{name}: blad {sheet} is beschadigd en kan niet worden gelezen.")

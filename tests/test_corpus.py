@@ -472,3 +472,38 @@ def test_representative_cases_through_the_importeren_page(corpus, tmp_path, empt
     finally:
         connection().close()
         connection.clear()
+
+
+# --- the reading child: a blow-up or an endless parse is a Dutch message, and this process lives on ---
+
+
+def long_sheet(tmp: Path, name: str, rows: int) -> Path:
+    """Dossiers with `rows` filled rows, written as XML directly (openpyxl would take seconds)."""
+    def transform(xml: bytes) -> bytes:
+        body = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>D-%d</t></is></c><c r="B%d" t="inlineStr"><is><t>ja</t></is></c></row>'
+                        % (i, i, i, i) for i in range(8, rows + 1))
+        return xml.replace(b"</sheetData>", body + b"</sheetData>")
+    return with_sheet_xml(tmp, name, "Dossiers", transform)
+
+
+def test_reader_over_its_memory_limit_answers_in_dutch(tmp_path):
+    from loaders.problems import LoaderError
+    from loaders.read import read_workbook
+
+    path = long_sheet(tmp_path, "veel.xlsx", 150_000)
+    data = path.read_bytes()
+    assert len(read_workbook(path, data).sheet("Dossiers").rows) == 150_000  # within the normal limit it reads
+    # Python and the reader library take about 20 MB; 150,000 rows of cells do not fit in 48 MB.
+    with pytest.raises(LoaderError) as info:
+        read_workbook(path, data, memory_bytes=48 * 1024 * 1024)
+    assert "kon niet veilig worden gelezen (meer dan 48 MB geheugen nodig" in str(info.value)
+
+
+def test_reader_over_its_cpu_limit_answers_in_dutch(tmp_path):
+    from loaders.problems import LoaderError
+    from loaders.read import read_workbook
+
+    path = make_workbook(tmp_path / "traag.xlsx", kg_meta(), kg_dossiers(3000))
+    with pytest.raises(LoaderError) as info:
+        read_workbook(path, path.read_bytes(), cpu_seconds=0)
+    assert "het lezen kostte meer dan 0 seconden rekentijd en is afgebroken" in str(info.value)

@@ -42,6 +42,14 @@ def dutch_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def _mb(n: int) -> str:
+    return dutch_int(round(n / 1024 / 1024))
+
+
+def _dutch_float(x: float) -> str:
+    return dutch_int(round(x))
+
+
 def column_number(letters: bytes | str) -> int:
     """'A' → 1, 'XFD' → 16384."""
     n = 0
@@ -184,11 +192,15 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
             raise LoaderError(f"{name}: bestand is met een wachtwoord beveiligd; sla het in Excel op zonder wachtwoord.")
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_PART_BYTES or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             raise LoaderError(
-                f"{name}: onderdeel {member} wordt uitgepakt {info.file_size / 1024 / 1024:,.0f} MB "
-                f"({ratio:,.0f} keer zo groot als ingepakt); dat is geen gewone werkmap (mogelijk een zip-bom). "
-                "Kopieer de gegevens naar een nieuw sjabloon.".replace(",", ".")
+                f"{name}: onderdeel {member} wordt uitgepakt {_mb(info.file_size)} MB, {_dutch_float(ratio)} keer zo groot "
+                "als ingepakt; dat is geen gewone werkmap (mogelijk een zip-bom). Kopieer de gegevens naar een nieuw sjabloon."
+            )
+        if info.file_size > MAX_PART_BYTES:
+            raise LoaderError(
+                f"{name}: onderdeel {member} wordt uitgepakt {_mb(info.file_size)} MB; de grens is "
+                f"{_mb(MAX_PART_BYTES)} MB per onderdeel. Splits het bestand per gemeente."
             )
         if member.lower() == "xl/sharedstrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES:
             raise LoaderError(

@@ -150,6 +150,17 @@ def shared_strings_bomb(tmp: Path, name: str) -> Path:
     return rewrite_zip(src, tmp / name, replace={}, extra={"xl/sharedStrings.xml": text})
 
 
+def entity_bomb(tmp: Path, name: str) -> Path:
+    """'Billion laughs': nested XML entities in the Dossiers sheet that would expand to 30 GB of text."""
+    decl = b'<!DOCTYPE w [<!ENTITY a0 "lollollollollollollollollollol">' + b"".join(
+        b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 10)) + b"]>"
+
+    def transform(xml: bytes) -> bytes:
+        xml = re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+        return b'<?xml version="1.0"?>' + decl + xml.replace(b">GO-01<", b">&a9;<", 1)
+    return with_sheet_xml(tmp, name, "Dossiers", transform)
+
+
 def path_traversal(tmp: Path, name: str) -> Path:
     return rewrite_zip(base_workbook(tmp), tmp / name, extra={"../../etc/evil.txt": b"x"})
 
@@ -296,6 +307,7 @@ CASES = [
     Case("lege_zip.xlsx", empty_zip, ("het zip-bestand is leeg",)),
     Case("geen_werkmap.xlsx", zip_without_workbook, ("xl/workbook.xml ontbreekt",)),
     Case("blad_afgekapt.xlsx", truncated_sheet, ("blad Dossiers is beschadigd",)),
+    Case("entiteiten_bom.xlsx", entity_bomb, ("blad Dossiers is beschadigd",)),
     Case("nul_tekens.csv", lambda t, n: csv_file(t, n, text=edited("GO-02;TT1", "GO-\x0002;TT1")),
          ("regel 5 bevat een NUL-teken",)),
     Case("alleen_kop.csv", lambda t, n: csv_file(t, n, [CSV_HEADER]), ("geen gegevens onder de kopregel",)),
@@ -406,6 +418,7 @@ VALID = [
     ("komma.csv", lambda t, n: csv_file(t, n, text=csv_text(remark_rows(), sep=","))),
     ("regeleinden.csv", lambda t, n: csv_file(t, n, text="\n".join(
         line if i % 3 else line + "\r" for i, line in enumerate(csv_text(remark_rows()).split("\r\n"))))),
+    ("sep_regel.csv", lambda t, n: csv_file(t, n, text="sep=;\r\n" + csv_text(remark_rows()))),
     ("puntkomma_gequote.csv", lambda t, n: write_csv(t / n, remark_rows(), sep=";", encoding="utf-8")),
 ]
 

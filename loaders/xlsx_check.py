@@ -27,7 +27,6 @@ MAX_MEMBERS = 10_000
 MAX_LISTED_FORMULAS = 10
 CHUNK = 1 << 20
 
-_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # ' r=' first: a literal prefix keeps the scan fast
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _PREFIX = re.compile(rb"<(\w+:)?sheetData\b")

@@ -10,6 +10,7 @@ endings, formulas with a cached value, exactly 200,000 rows) must import, with t
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import io
 import os
@@ -61,8 +62,6 @@ def good_csv_rows(n: int = 6) -> list[list]:
 
 def csv_text(rows: list[list], sep: str = ";") -> str:
     buf = io.StringIO()
-    import csv
-
     csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
     return buf.getvalue()
 

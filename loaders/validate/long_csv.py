@@ -10,7 +10,6 @@ from loaders.problems import cell_ref
 from loaders.validate.collector import Collector
 from loaders.validate.model import FINDING_COLS, RECOMMENDATION_COLS, SCORE_COLS, Options, Staged, frame
 from loaders.validate.rules import (
-    codes_hint,
     dossier_id_problem,
     invalid_score,
     judge_scores,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from loaders.problems import cell_ref, col_letter
 from loaders.read import Workbook

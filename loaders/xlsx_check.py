@@ -26,6 +26,7 @@ RATIO_FLOOR = 1024 * 1024  # tiny parts may compress better than that without ha
 MAX_MEMBERS = 10_000
 MAX_LISTED_FORMULAS = 10
 CHUNK = 1 << 20
+HEAD_BYTES = 1 << 16
 
 _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})\d')  # ' r=' first: a literal prefix keeps the scan fast
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+\d+:)?([A-Z]+)(\d+)"')
@@ -129,10 +130,11 @@ def scan_sheet(stream: io.BufferedIOBase, stop_rows: int) -> SheetScan:
         if not buf:
             break
         if first:
-            m = _DIMENSION.search(buf)
+            head = buf[:HEAD_BYTES]  # <dimension> and <sheetData> come before the rows
+            m = _DIMENSION.search(head)
             if m:
                 scan.dimension = (int(m.group(3)), column_number(m.group(2)))
-            m = _PREFIX.search(buf)
+            m = _PREFIX.search(head) or _PREFIX.search(buf)
             p = re.escape(m.group(1) or b"") if m else rb"(?:\w+:)?"
             # Rows that hold at least one cell; empty, formatted-only rows do not make a sheet longer.
             row_re = re.compile(rb"<" + p + rb"row\b(?:[^>]*?\sr=\"(\d+)\")?[^>]*>\s*<" + p + rb"c\b")

@@ -20,7 +20,7 @@ from loaders.validate.rules import (
     match_indicator,
     unknown_indicator,
 )
-from loaders.validate.sheets import data_rows, find_header, get, header_columns
+from loaders.validate.sheets import data_rows, find_header, get, header_columns, is_blank_row
 from reference.frameworks import Framework, Indicator
 from reference.vocab import cell_text, safe_echo
 
@@ -78,10 +78,14 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
     row_idx, vkeys, dossier_ids, teams = [], [], [], []
     first_seen: dict[tuple, int] = {}
     team_ok: dict[str, bool] = {}
-    for r, row in data_rows(sheet, h):
+    rows = sheet.rows
+    for r in range(h + 1, len(rows)):
+        row = rows[r]
         did = row[dj] if dj < len(row) else None
         did = did.strip() if type(did) is str else cell_text(did)
         if not did:
+            if is_blank_row(row):
+                continue
             if any(cell_text(get(row, j)) for j in cols):
                 out.error(name, cell_ref(r, dj), "rij heeft scores maar geen dossiernummer.")
             continue

@@ -35,12 +35,16 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
 
+def is_blank_row(row: list) -> bool:
+    return all(map(_blank, row))
+
+
 def data_rows(sheet: Sheet, header_row: int) -> Iterator[tuple[int, list]]:
     """(row index, row) for the non-empty rows below the header."""
     rows = sheet.rows
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        if not all(map(_blank, row)):
+        if not is_blank_row(row):
             yield r, row
 
 

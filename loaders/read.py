@@ -7,6 +7,7 @@ openpyxl is only used to write templates.
 
 from __future__ import annotations
 
+import io
 import pickle
 import signal
 import subprocess
@@ -74,6 +75,17 @@ def check_file(path: Path, data: bytes) -> None:
         raise LoaderError(f"{name}: onbekend bestandstype '{suffix}'. Gebruik .xlsx of .csv.")
 
 
+class _CellUnpickler(pickle.Unpickler):
+    """Only what cell values are made of: even a subverted child cannot make us build anything else."""
+
+    ALLOWED = {("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is geen celwaarde")
+
+
 def read_workbook(path: Path, data: bytes, memory_bytes: int = READ_MEMORY_BYTES, cpu_seconds: int = READ_CPU_SECONDS) -> Workbook:
     """All sheets of an .xlsx as rows of values (None for empty cells), parsed where a crash cannot reach us.
 
@@ -95,7 +107,7 @@ def read_workbook(path: Path, data: bytes, memory_bytes: int = READ_MEMORY_BYTES
     except OSError as exc:
         raise LoaderError(f"{name}: de lezer kon niet worden gestart ({exc.strerror}); probeer het opnieuw.") from exc
     try:
-        result = pickle.loads(proc.stdout) if proc.returncode == 0 else None
+        result = _CellUnpickler(io.BytesIO(proc.stdout)).load() if proc.returncode == 0 else None
     except Exception:
         result = None
     if result is None:

@@ -1,23 +1,30 @@
 """Reading files into plain rows of cell values, with every refusal a Dutch LoaderError.
 
-.xlsx is read with python-calamine (Rust); openpyxl is only used to write templates.
+.xlsx is read with python-calamine (Rust) in a child process (loaders/read_worker.py) after its
+declarations passed loaders/xlsx_check.py; CSV is decoded and split by loaders/csv_text.py.
+openpyxl is only used to write templates.
 """
 
 from __future__ import annotations
 
-import csv
 import io
+import pickle
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine
-
+from loaders.csv_text import CsvTable, read_csv
 from loaders.problems import LoaderError
+from loaders.xlsx_check import MAX_ROWS, check_xlsx  # noqa: F401  (MAX_ROWS: the one row limit, re-exported)
 
 MAX_BYTES = 25 * 1024 * 1024
-MAX_ROWS = 200_000
+READ_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the reading child
+READ_CPU_SECONDS = 20  # CPU time of the reading child: a 200,000-row sheet needs about 10 s here
+READ_WALL_SECONDS = 60  # the machine may be busy; CPU time is the real bound
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a member first, or an empty archive
 # Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
@@ -35,11 +42,6 @@ class Workbook:
 
     def sheet(self, name: str) -> Sheet | None:
         return self.sheets.get(name.lower())
-
-
-def _dutch_int(n: int) -> str:
-    """200000 → '200.000' (thousands separated the Dutch way)."""
-    return f"{n:,}".replace(",", ".")
 
 
 def check_size(name: str, size: int) -> None:
@@ -73,48 +75,65 @@ def check_file(path: Path, data: bytes) -> None:
         raise LoaderError(f"{name}: onbekend bestandstype '{suffix}'. Gebruik .xlsx of .csv.")
 
 
-def read_workbook(path: Path, data: bytes) -> Workbook:
-    """All sheets of an .xlsx as rows of values (None for empty cells)."""
+class _CellUnpickler(pickle.Unpickler):
+    """Only what cell values are made of: even a subverted child cannot make us build anything else."""
+
+    ALLOWED = {("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is geen celwaarde")
+
+
+def read_workbook(path: Path, data: bytes, memory_bytes: int = READ_MEMORY_BYTES, cpu_seconds: int = READ_CPU_SECONDS) -> Workbook:
+    """All sheets of an .xlsx as rows of values (None for empty cells), parsed where a crash cannot reach us.
+
+    What the file declares is checked first (loaders.xlsx_check); the parse itself runs in a child
+    process with a memory and CPU limit, so a native abort or a memory blow-up costs a Dutch message,
+    never the app server.
+    """
+    name = path.name
+    check_xlsx(name, data)
+    worker = Path(__file__).with_name("read_worker.py")
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError as exc:
-        raise LoaderError(f"{path.name}: bestand is met een wachtwoord beveiligd; sla het op zonder wachtwoord.") from exc
-    except Exception as exc:  # calamine raises several types for a broken zip/xml
-        raise LoaderError(f"{path.name}: bestand is beschadigd en kan niet worden gelezen als Excel-werkmap.") from exc
-    wb = Workbook(file=path.name)
-    for meta in book.sheets_metadata:
-        try:
-            sheet = book.get_sheet_by_name(meta.name)
-            # calamine's total_height is the 0-based index of the last used row, not a count.
-            n_rows = sheet.total_height + 1 if sheet.height else 0
-            if n_rows > MAX_ROWS:
-                raise LoaderError(
-                    f"{path.name}: blad {meta.name} heeft {_dutch_int(n_rows)} rijen; de grens is {_dutch_int(MAX_ROWS)} rijen."
-                )
-            rows = sheet.to_python(skip_empty_area=False)
-        except LoaderError:
-            raise
-        except Exception as exc:
-            raise LoaderError(f"{path.name}: blad {meta.name} is beschadigd en kan niet worden gelezen.") from exc
-        wb.sheets[meta.name.strip().lower()] = Sheet(meta.name, [[None if v == "" else v for v in r] for r in rows])
+        proc = subprocess.run(
+            [sys.executable, "-I", str(worker), str(memory_bytes), str(cpu_seconds)],
+            input=data, capture_output=True, timeout=READ_WALL_SECONDS, check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise LoaderError(f"{name}: het lezen duurde langer dan {READ_WALL_SECONDS} seconden en is afgebroken; "
+                          "splits het bestand of verwijder lege rijen en kolommen.") from exc
+    except OSError as exc:
+        raise LoaderError(f"{name}: de lezer kon niet worden gestart ({exc.strerror}); probeer het opnieuw.") from exc
+    try:
+        result = _CellUnpickler(io.BytesIO(proc.stdout)).load() if proc.returncode == 0 else None
+    except Exception:
+        result = None
+    if result is None:
+        if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise LoaderError(f"{name}: het lezen kostte meer dan {cpu_seconds} seconden rekentijd en is afgebroken; "
+                              "splits het bestand of verwijder lege rijen en kolommen.")
+        raise LoaderError(f"{name}: het bestand kon niet veilig worden gelezen (meer dan "
+                          f"{memory_bytes // 1024 // 1024} MB geheugen nodig, of beschadigd); "
+                          "open het in Excel, controleer het en sla het opnieuw op.")
+    if result[0] != "ok":
+        _, kind, sheet = result
+        where = f"blad {sheet}" if sheet else "bestand"
+        if kind == "wachtwoord":
+            raise LoaderError(f"{name}: bestand is met een wachtwoord beveiligd; sla het op zonder wachtwoord.")
+        if kind == "geheugen":
+            raise LoaderError(f"{name}: {where} is te groot om te lezen binnen {memory_bytes // 1024 // 1024} MB "
+                              "geheugen; splits het bestand.")
+        if sheet:
+            raise LoaderError(f"{name}: blad {sheet} is beschadigd en kan niet worden gelezen.")
+        raise LoaderError(f"{name}: bestand is beschadigd en kan niet worden gelezen als Excel-werkmap.")
+    wb = Workbook(file=name)
+    for sheet_name, rows in result[1]:
+        wb.sheets[sheet_name.strip().lower()] = Sheet(sheet_name, rows)
     return wb
 
 
-def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 — what Dutch Excel writes."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def read_csv_rows(path: Path, data: bytes) -> list[list[object]]:
-    """A CSV as rows of strings (None for empty), separator ',' or ';' detected from the content."""
-    text = decode_text(path, data)
-    lines = text.splitlines()
-    if len(lines) > MAX_ROWS + 10:
-        raise LoaderError(f"{path.name}: {_dutch_int(len(lines))} regels; de grens is {_dutch_int(MAX_ROWS)} rijen.")
-    head = "\n".join(lines[:12])
-    sep = ";" if head.count(";") > head.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    return [[(v.strip() or None) for v in row] for row in reader]
+def read_csv_table(path: Path, data: bytes, required: tuple[str, ...]) -> CsvTable:
+    """A long-format CSV as checked rows (see loaders.csv_text)."""
+    return read_csv(path.name, data, required)

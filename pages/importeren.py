@@ -12,7 +12,7 @@ import streamlit as st
 
 from loaders.importer import Preview, commit, preview
 from loaders.problems import Problem
-from loaders.stage import Options
+from loaders.validate import Options
 from loaders.template import build_template
 from metrics import data_sources, import_history
 from pages.common import cursor, date_nl, download_buttons, timestamp_nl

@@ -24,7 +24,7 @@ if str(REPO) not in sys.path:  # `.venv/bin/pytest` does not put the repository 
 from store.database import connect, table_snapshot  # noqa: E402
 from loaders.importer import ImportResult, import_file  # noqa: E402
 from loaders.problems import ImportRejected, Problem  # noqa: E402
-from loaders.stage import Options  # noqa: E402
+from loaders.validate import Options  # noqa: E402
 
 # 111222333: 9*1+8*1+7*1+6*2+5*2+4*2+3*3+2*3-1*3 = 66 = 6*11 → passes the 11-proef.
 VALID_BSN = "111222333"

@@ -18,7 +18,7 @@ from demo_db import REPO, demo_database
 from streamlit.testing.v1 import AppTest
 
 from loaders.importer import commit, preview
-from loaders.stage import Options
+from loaders.validate import Options
 from store.database import connect, table_snapshot
 
 APP = str(REPO / "app.py")

@@ -1,0 +1,236 @@
+"""The score sheets of a workbook: Dossiers (one column per dossier-level indicator) and Netwerk (per visit)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from loaders.problems import cell_ref, col_letter
+from loaders.read import Workbook
+from loaders.validate.collector import Collector
+from loaders.validate.model import DOSSIER_COLS, REMARK_COLS, SCORE_COLS, frame
+from loaders.validate.rules import (
+    codes_hint,
+    MAX_DOSSIER_ID,
+    dossier_id_problem,
+    id_problem,
+    invalid_score,
+    judge_score,
+    judge_codes,
+    level_problem,
+    match_indicator,
+    unknown_indicator,
+)
+from loaders.validate.sheets import data_rows, find_header, get, header_columns, is_blank_row
+from reference.frameworks import Framework, Indicator
+from reference.vocab import cell_text, safe_echo
+
+
+def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
+    empty = frame([], DOSSIER_COLS), frame([], SCORE_COLS)
+    sheet = wb.sheet("Dossiers")
+    if not fw.dossier_indicators:
+        h = find_header(sheet, "dossier") if sheet is not None else None
+        if h is not None and any(True for _ in data_rows(sheet, h)):
+            out.warn(sheet.name, "", f"kader {fw.id} heeft geen indicatoren per dossier; blad Dossiers is genegeerd.")
+        return empty
+    if sheet is None:
+        out.error("", "", f"blad 'Dossiers' ontbreekt; kader {fw.id} scoort per dossier ({codes_hint(fw.dossier_indicators)}).")
+        return empty
+    name = sheet.name
+    h = find_header(sheet, "dossier")
+    if h is None:
+        out.error(name, "A1", "geen kopregel gevonden: binnen de eerste 10 rijen moet een rij beginnen met 'Dossier'.")
+        return empty
+    meta_cols: dict[str, int] = {}
+    ind_cols: list[tuple[int, Indicator]] = []
+    seen: dict[str, str] = {}
+    for j, v in enumerate(sheet.rows[h]):
+        t = cell_text(v)
+        if not t:
+            continue
+        ref = cell_ref(h, j)
+        if t.lower() in ("dossier", "gemeente", "team"):
+            if t.lower() in meta_cols:
+                out.error(name, ref, f"kolom '{t}' staat er twee keer.")
+            meta_cols[t.lower()] = j
+            continue
+        ind = match_indicator(t, fw)
+        if ind is None:
+            out.error(
+                name, ref,
+                f"onbekende kolomkop '{safe_echo(t)}'. Toegestaan: Dossier, Gemeente, Team en de indicatoren van "
+                f"kader {fw.id} ({codes_hint(fw.dossier_indicators)}), als code of code gevolgd door spatie, '.', ':' of '-'.",
+            )
+        elif problem := level_problem(ind, per_dossier=True, layout="werkmap"):
+            out.error(name, ref, problem)
+        elif ind.code in seen:
+            out.error(name, ref, f"indicator {ind.code} staat al in kolom {seen[ind.code]}.")
+        else:
+            seen[ind.code] = col_letter(j)
+            ind_cols.append((j, ind))
+    if not ind_cols:
+        if not out.has_errors:
+            out.error(name, cell_ref(h, 0), f"geen indicatorkolommen gevonden; verwacht {codes_hint(fw.dossier_indicators)}.")
+        return empty
+
+    dj, gj, tj = meta_cols["dossier"], meta_cols.get("gemeente"), meta_cols.get("team")
+    cols = [j for j, _ in ind_cols]
+    row_idx, vkeys, dossier_ids, teams = [], [], [], []
+    first_seen: dict[tuple, int] = {}
+    team_ok: dict[str, bool] = {}
+    rows = sheet.rows
+    for r in range(h + 1, len(rows)):
+        row = rows[r]
+        did = row[dj] if dj < len(row) else None
+        did = did.strip() if type(did) is str else cell_text(did)
+        if not did:
+            if is_blank_row(row):
+                continue
+            if any(cell_text(get(row, j)) for j in cols):
+                out.error(name, cell_ref(r, dj), "rij heeft scores maar geen dossiernummer.")
+            continue
+        if (len(did) > MAX_DOSSIER_ID or not did.isprintable()) and (problem := dossier_id_problem(did)):
+            out.error(name, cell_ref(r, dj), problem)
+            continue
+        vk = visit_for(get(row, gj), name, r, gj if gj is not None else dj)
+        # An unresolved municipality is already reported; keep checking the row's score cells
+        # (under visit -1, never written) so that the report lists every error of the file.
+        seen_key = (vk, did) if vk is not None else (-1, cell_text(get(row, gj)).lower(), did)
+        if seen_key in first_seen:
+            out.error(name, cell_ref(r, dj), f"dossier '{safe_echo(did)}' staat al in rij {first_seen[seen_key] + 1}; elk dossier één keer per bezoek.")
+            continue
+        first_seen[seen_key] = r
+        team = get(row, tj)
+        team = team.strip() if type(team) is str else cell_text(team)
+        if team:
+            if team not in team_ok:
+                problem = id_problem(team, "team")
+                team_ok[team] = problem is None
+                if problem:
+                    out.error(name, cell_ref(r, tj), problem)
+            elif not team_ok[team]:
+                out.error(name, cell_ref(r, tj), id_problem(team, "team"))
+        row_idx.append(r)
+        vkeys.append(-1 if vk is None else vk)
+        dossier_ids.append(did)
+        teams.append(team or None)
+    if not row_idx:
+        out.warn(name, "", "blad bevat geen dossiers.")
+        return empty
+
+    grid = _columns(sheet.rows, row_idx, cols)
+    codes, categories = judge_codes(grid.ravel(), fw.scale)
+    codes = codes.reshape(grid.shape)
+    for i, c in zip(*np.nonzero(codes < 0)):
+        out.error(name, cell_ref(row_idx[i], cols[c]), invalid_score(grid[i, c], ind_cols[c][1].code, fw))
+
+    dossiers = frame({"vkey": vkeys, "dossier_id": dossier_ids, "team": teams}, DOSSIER_COLS)
+    flat = codes.ravel()
+    scored = flat > 0
+    long = frame(
+        {
+            "vkey": np.repeat(np.array(vkeys, dtype=np.int64), len(cols))[scored],
+            "dossier_id": np.repeat(np.array(dossier_ids, dtype=object), len(cols))[scored],
+            "indicator_code": np.tile(np.array([ind.code for _, ind in ind_cols], dtype=object), len(row_idx))[scored],
+            "value": np.array(categories, dtype=object)[flat[scored]],
+        },
+        SCORE_COLS,
+    )
+    _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, np.array(vkeys, dtype=np.int64), out)
+    return dossiers, long
+
+
+def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarray:
+    """The cells (row_idx × cols) as an object array; one C-level copy when the rows are rectangular."""
+    picked = [rows[r] for r in row_idx]
+    width = max(cols) + 1
+    if all(len(row) >= width for row in picked):
+        block = np.empty((len(picked), len(picked[0])), dtype=object) if len({len(r) for r in picked}) == 1 else None
+        if block is not None:
+            block[:] = picked
+            return block[:, cols]
+    grid = np.empty((len(picked), len(cols)), dtype=object)
+    for i, row in enumerate(picked):
+        if len(row) < width:
+            row = row + [None] * (width - len(row))
+        grid[i] = [row[j] for j in cols]
+    return grid
+
+
+def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out: Collector) -> None:
+    """Unscored cells, indicators with fewer than 5 judged dossiers per visit, dossiers with only nvt."""
+    missing = codes == 0
+    for c in np.nonzero(missing.any(axis=0))[0]:
+        rows = np.nonzero(missing[:, c])[0]
+        refs = ", ".join(cell_ref(row_idx[i], cols[c]) for i in rows[:5]) + (" …" if len(rows) > 5 else "")
+        out.warn(name, col_letter(cols[c]), f"indicator {ind_cols[c][1].code}: {len(rows)} cel(len) niet gescoord ({refs}).")
+    if fw.scale != "binair":
+        return
+    ja, nee, nvt = (categories.index(v) for v in ("ja", "nee", "nvt"))
+    judged = (codes == ja) | (codes == nee)
+    visits = sorted(set(vkeys[(codes > 0).any(axis=1)].tolist()))
+    for vk in visits:
+        counts = judged[vkeys == vk].sum(axis=0)
+        for c in np.nonzero(counts < 5)[0]:
+            out.warn(name, "", f"indicator {ind_cols[c][1].code}: {int(counts[c])} beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.")
+    nvt_only = ((codes == nvt) | (codes == 0)).all(axis=1) & (codes == nvt).any(axis=1)
+    for i in np.nonzero(nvt_only)[0]:
+        out.warn(name, f"{row_idx[i] + 1}", "dossier heeft op alle indicatoren nvt.")
+
+
+def stage_network(wb: Workbook, fw: Framework, out: Collector, visit_for):
+    empty = frame([], SCORE_COLS), frame([], REMARK_COLS)
+    sheet = wb.sheet("Netwerk")
+    if not fw.visit_indicators:
+        h = find_header(sheet, "indicator") if sheet is not None else None
+        if h is not None and any(True for _ in data_rows(sheet, h)):
+            out.warn(sheet.name, "", f"kader {fw.id} heeft geen indicatoren per bezoek; blad Netwerk is genegeerd.")
+        return empty
+    if sheet is None:
+        out.warn("", "", f"blad 'Netwerk' ontbreekt: indicatoren {codes_hint(fw.visit_indicators)} zijn niet gescoord.")
+        return empty
+    name = sheet.name
+    h = find_header(sheet, "indicator")
+    if h is None:
+        out.error(name, "A1", "geen kopregel gevonden: binnen de eerste 10 rijen moet een rij beginnen met 'Indicator' (kolommen Indicator, Score, Toelichting).")
+        return empty
+    cols = header_columns(sheet, h)
+    if "score" not in cols:
+        out.error(name, cell_ref(h, 1), "kolom 'Score' ontbreekt.")
+        return empty
+    ij, sj, tj, gj = cols["indicator"], cols["score"], cols.get("toelichting"), cols.get("gemeente")
+    scores, remarks = [], []
+    seen: dict[tuple, int] = {}
+    for r, row in data_rows(sheet, h):
+        t = cell_text(get(row, ij))
+        ref = cell_ref(r, ij)
+        if not t:
+            out.error(name, ref, "rij zonder indicator.")
+            continue
+        ind = match_indicator(t, fw)
+        if ind is None:
+            out.error(name, ref, unknown_indicator(t, fw, fw.visit_indicators))
+            continue
+        if problem := level_problem(ind, per_dossier=False, layout="werkmap"):
+            out.error(name, ref, problem)
+            continue
+        vk = visit_for(get(row, gj), name, r, gj if gj is not None else ij)
+        # An unresolved municipality is already reported; still check the score (visit -1, never written).
+        seen_key = (vk, ind.code) if vk is not None else (-1, cell_text(get(row, gj)).lower(), ind.code)
+        vk = -1 if vk is None else vk
+        if seen_key in seen:
+            out.error(name, ref, f"indicator {ind.code} staat al in rij {seen[seen_key] + 1}.")
+            continue
+        seen[seen_key] = r
+        raw = get(row, sj)
+        value = judge_score(raw, fw.scale)
+        if value == "":
+            out.warn(name, cell_ref(r, sj), f"indicator {ind.code} is niet gescoord.")
+        elif value is None:
+            out.error(name, cell_ref(r, sj), invalid_score(raw, ind.code, fw))
+        else:
+            scores.append((vk, None, ind.code, value))
+        note = cell_text(get(row, tj))
+        if note:
+            remarks.append((vk, None, ind.code, note))
+    return frame(scores, SCORE_COLS), frame(remarks, REMARK_COLS)

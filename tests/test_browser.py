@@ -250,8 +250,10 @@ def test_a_click_on_a_funnel_point_opens_gemeente(page, server):
 
 def test_upload_a_workbook_see_the_report_and_import_it(page, server, tmp_path, tmp_path_factory):
     demo_database_path = demo_database(tmp_path_factory)
+    # A study of its own: a real visit is never added to a demo study.
     good = make_workbook(tmp_path / "brielle-hertoets.xlsx",
-                         kg_meta(Gemeente="Brielle", Soort="hertoets", Datum=dt.datetime(2017, 11, 7)), kg_dossiers(8))
+                         kg_meta(Onderzoek="kg-eigen", Gemeente="Brielle", Soort="hertoets", Datum=dt.datetime(2017, 11, 7)),
+                         kg_dossiers(8))
     rows = kg_dossiers(8)
     rows[3][2] = "misschien"
     bad = make_workbook(tmp_path / "kapot.xlsx", kg_meta(Gemeente="Brielle", Datum=dt.datetime(2017, 12, 5)), rows)

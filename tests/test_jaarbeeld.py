@@ -340,7 +340,7 @@ def test_a_formula_finding_stays_text_and_demo_and_real_never_pool(demo_db, tmp_
     assert [c.value for c in cells] == ["'" + evil]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     bron = [row[header.index("bron")].value for row in sheet.iter_rows(min_row=2)]
-    expected = "Zie: Eigen rapport Assen, Assen (november 2016)" if title else f"Zie: {name}, Assen (juni 2016)"
+    expected = "Zie: Eigen rapport Assen (november 2016)" if title else f"Zie: {name}, Assen (juni 2016)"
     assert bron == [expected]
     csv = pack.files["cijfers/bevindingen.csv"].decode("utf-8-sig")
     assert ",'=HYPERLINK(" in csv or "\"'=HYPERLINK(" in csv
@@ -369,6 +369,10 @@ def demo_env(demo_db, monkeypatch):
 def test_jaarbeeld_page_for_2016_shows_themes_charts_and_captions(demo_env, scores, demo_db, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/bestaat/niet/chromium")  # as on a server without Chromium
     stems = expected_stems(scores, demo_db)  # before the app holds the database open
+    title, published = raw(demo_db, "SELECT report_title, published_on FROM visit WHERE study_id = 'kg-2017' "
+                                     "AND municipality_name = 'Goeree-Overflakkee' AND kind = 'onderzoek'").iloc[0]
+    month = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december"][published.month - 1]
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["jaar"] = str(YEAR)
     at.run()
@@ -385,7 +389,7 @@ def test_jaarbeeld_page_for_2016_shows_themes_charts_and_captions(demo_env, scor
         part = scores[scores["theme"] == theme]
         assert any(f"bij {THEME_NAMES[theme]} {int(part['ja'].sum())} van {len(part)} beoordelingen" in c for c in captions)
     text = " ".join(m.value for m in at.markdown)
-    assert "Zie: Toezicht wijkteams: kwetsbare gezinnen (demo), Goeree-Overflakkee (oktober 2016)" in text
+    assert f"Zie: {title} ({month} {published.year})" in text
     assert any("Chromium is niet gevonden" in w.value for w in at.warning)
     at.button[0].click().run()
     assert not at.exception

@@ -476,7 +476,9 @@ def time_pages(db_path: Path) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, metavar="DIR", help=f"write the database to DIR/{DB_NAME} and keep it")
-    parser.add_argument("--generate-only", type=Path, metavar="DB", help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--generate-only", type=Path, metavar="DB",
+                        help="only write the national-scale database to the new file DB (used by the run itself, "
+                             "in a child process, and by tests/test_load.py)")
     args = parser.parse_args(argv)
     if args.generate_only:
         generate(args.generate_only)

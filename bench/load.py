@@ -221,3 +221,23 @@ def run_load(base: str, paths: list[PageVisit], sessions: int = 5, rounds: int =
         out, _ = background[0].communicate(timeout=600)
         done = subprocess.CompletedProcess(during, background[0].returncode, out, "")
     return result, done
+
+
+def write_import_workbook(path: Path, study: str = "bench-load", dossiers: int = 12) -> Path:
+    """A small real scoring workbook for the import that runs during the load: a new study on kg-2017."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    meta = book.active
+    meta.title = "Onderzoek"
+    for row in (["Onderzoek", study], ["Kader", "kg-2017"], ["Gemeente", "Goeree-Overflakkee"],
+                ["Datum", dt.datetime(2016, 10, 11)], ["Soort", "onderzoek"]):
+        meta.append(row)
+    sheet = book.create_sheet("Dossiers")
+    sheet.append(["Dossier", "TT1", "TT2", "TT3"])
+    for i in range(1, dossiers + 1):
+        sheet.append([f"BL-{i:02d}", *[("ja" if (i + k) % 2 else "nee") for k in range(3)]])
+    book.save(path)
+    return path

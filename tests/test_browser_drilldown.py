@@ -132,7 +132,10 @@ def test_kaders_button_goes_to_the_dossiers_of_an_indicator(server, page, tmp_pa
     page.get_by_role("button", name="Dossiers: TT3 in kg-2017").click()
     page.wait_for_url(re.compile(r"/dossiers\?"), timeout=60_000)
     settled(page)
-    assert "indicator=TT3" in page.url and "onderzoek=kg-2017" in page.url
+    assert "indicator=TT3" in page.url
+    # kg-2017 is the first study, the sidebar filter's default: Streamlit may leave a bound widget's default out of
+    # the URL (it did when this ran after the other tests here), so the study is checked where it is shown
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Onderzoek")).to_have_value("kg-2017")
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{k} van {n}", timeout=30_000)
     shot(page, "kader-naar-dossiers")
 

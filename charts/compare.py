@@ -259,18 +259,43 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
                    axes, _legend_below(top=90))
 
 
+class _Shared(list):
+    """Polygon coordinates that deepcopy leaves alone: plotly deep-copies a trace's GeoJSON when the figure is built
+    and again each time Streamlit serialises it (tens of thousands of small lists: ~0.1 s a map). Nothing mutates
+    them; the JSON is the same."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+_SHARED_GEO: dict[int, tuple[dict, list[dict]]] = {}
+
+
+def _shared_features(geojson: dict) -> list[dict]:
+    """The features of `geojson` with _Shared coordinates, made once per boundary set (charts.geo caches those)."""
+    held = _SHARED_GEO.get(id(geojson))
+    if held is None or held[0] is not geojson:
+        features = [{**f, "geometry": {**f["geometry"], "coordinates": _Shared(f["geometry"]["coordinates"])}}
+                    for f in geojson["features"]]
+        if len(_SHARED_GEO) > 8:
+            _SHARED_GEO.clear()
+        held = _SHARED_GEO[id(geojson)] = (geojson, features)
+    return held[1]
+
+
 def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str = "") -> go.Figure:
     """The chosen indicator per municipality, coloured by the comparison with the benchmark; the rest in grey.
 
     go.Choroplethmap with map_style 'white-bg' draws from the GeoJSON alone: no tile or CDN request."""
-    features = {f["id"]: f for f in geojson["features"]}
+    shared = _shared_features(geojson)
+    features = {f["id"]: f for f in shared}
     names = {code: f["properties"].get("statnaam", code) for code, f in features.items()}
     shown = frame[frame["gemeentecode"].isin(features.keys())]
     outside = sorted(set(features) - set(shown["gemeentecode"]))
 
     def only(codes) -> dict:  # each trace carries only its own polygons: the GeoJSON is the bulk of the page
         wanted = set(codes)
-        return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+        return {"type": "FeatureCollection", "features": [f for f in shared if f["id"] in wanted]}
 
     traces = [dict(
         type="choroplethmap", geojson=only(outside), locations=outside, z=[0] * len(outside),

@@ -145,8 +145,13 @@ def _error(frame: pd.DataFrame) -> dict:
 
 
 def _pairs(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """customdata: the given columns as an object array (plain Python strings, not Arrow-backed values)."""
-    return np.array([frame[c].tolist() for c in columns], dtype=object).T.reshape(len(frame), len(columns))
+    """customdata: the given (text) columns as a string array (plotly copies it in one go, not string by string)."""
+    return np.array([frame[c].tolist() for c in columns], dtype=str).T.reshape(len(frame), len(columns))
+
+
+def _strings(texts: list[str]) -> np.ndarray | list[str]:
+    """Per-point texts as a string array, which plotly validates and copies in one go (the JSON is the same list)."""
+    return np.array(texts, dtype=str) if texts else texts
 
 
 def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
@@ -159,7 +164,7 @@ def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> g
     indicators = list(dict.fromkeys(indicator))
     code = {c: i for i, c in enumerate(COMPARISONS)}
     z = np.full((len(municipalities), len(indicators)), np.nan)
-    text = np.full(z.shape, "", dtype=object)
+    text = np.full(z.shape, "", dtype=object)  # made a string array below
     row_of = {m: i for i, m in enumerate(municipalities)}
     col_of = {c: j for j, c in enumerate(indicators)}
     for g, ind, verdict, k, n in zip(gemeente, indicator, frame["vergelijking"].tolist(), frame["k"].tolist(), frame["n"].tolist()):
@@ -171,10 +176,10 @@ def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> g
     names = [f"{g} — {i} {label}" for g, i, label in zip(gemeente, indicator, frame["label"].tolist())]
     traces = [
         dict(type="heatmap", x=indicators, y=municipalities, z=z, zmin=-0.5, zmax=2.5, colorscale=scale, showscale=False,
-             text=text, texttemplate="%{text}", textfont=dict(size=11), hoverinfo="skip", xgap=2, ygap=2),
+             text=text.astype(str), texttemplate="%{text}", textfont=dict(size=11), hoverinfo="skip", xgap=2, ygap=2),
         dict(type="scatter", x=indicator, y=gemeente, mode="markers", showlegend=False, name="cellen",
              marker=dict(symbol="square", size=28, opacity=0, color="white"),
-             customdata=_pairs(frame, ["gemeente", "indicator"]), hovertext=hover_texts(frame, names), hoverinfo="text"),
+             customdata=_pairs(frame, ["gemeente", "indicator"]), hovertext=_strings(hover_texts(frame, names)), hoverinfo="text"),
     ]
     traces += [dict(type="scatter", x=[None], y=[None], mode="markers", name=name,  # legend entries for the cell colours
                     marker=dict(symbol="square", size=12, color=COMPARISON_COLOURS[name])) for name in COMPARISONS]
@@ -208,7 +213,7 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
             marker=dict(color=COMPARISON_COLOURS[name], line=dict(color="#444444", width=1),
                         pattern=dict(shape=np.where(small, "/", "").tolist())),
             error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
-            hovertext=hover_texts(part, part["gemeente"]), hoverinfo="text",
+            hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
     traces.append(dict(type="scatter", x=[103] * len(frame), y=frame["gemeente"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
                        text=oordeel_texts(frame["k"], frame["n"]), textposition="middle right", cliponaxis=False))
@@ -313,7 +318,7 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
             type="choroplethmap", geojson=only(codes), locations=codes, z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
             showscale=False, marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
             customdata=_pairs(part, ["gemeente", "indicator"]),
-            hovertext=hover_texts(part, part["gemeente"]), hoverinfo="text",
+            hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
     lon, lat = _centre(geojson, shown["gemeentecode"])
     return _figure(traces, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560,
@@ -363,7 +368,7 @@ def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
             marker=dict(symbol=(KIND_SYMBOLS.get(kind, "circle") + np.where(part["n"] < 5, "-open", "").astype(object)).tolist(),
                         size=12, color=colours, line=dict(color="#222222", width=1)),
             error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
-            hovertext=hover_texts(part, names), hoverinfo="text",
+            hovertext=_strings(hover_texts(part, names)), hoverinfo="text",
         ))
     axes = dict(xaxis=dict(range=[-2, 102], ticksuffix="%", title=dict(text="naleving (95%-Wilson-interval)")),
                 yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=indicators))
@@ -428,7 +433,7 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
             type="scatter", x=years.tolist(), y=spread["percentage"].to_numpy(), mode="markers", name="gemeenten",
             marker=dict(size=8, color="#999999", opacity=0.8, symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
             customdata=_pairs(spread.assign(indicator=""), ["gemeente", "indicator"]),
-            hovertext=hover_texts(spread, (spread["gemeente"] + " " + years).tolist()), hoverinfo="text",
+            hovertext=_strings(hover_texts(spread, (spread["gemeente"] + " " + years).tolist())), hoverinfo="text",
         ))
     pooled = pooled[pooled["n"] > 0]
     traces.append(dict(

@@ -166,8 +166,9 @@ if rows.empty:
 municipalities = sorted(rows["gemeente"].unique())
 chosen = middle.multiselect("Gemeenten (leeg = alle)", municipalities, key="gemeenten", bind="query-params",
                             placeholder="Alle gemeenten")
-labels = dict(zip(rows["indicator"], rows["label"]))
-indicators = list(dict.fromkeys(rows["indicator"]))
+firsts = rows.drop_duplicates("indicator")  # one row per indicator, in order of appearance (17,000 rows at national scale)
+labels = dict(zip(firsts["indicator"].tolist(), firsts["label"].tolist()))
+indicators = firsts["indicator"].tolist()
 # No format_func on bound widgets: the URL would carry the label instead of the code.
 indicator = right.selectbox("Indicator voor staafdiagram, trechter en kaart", indicators, key="indicator", bind="query-params")
 right.caption(labels.get(indicator, ""))

@@ -206,6 +206,8 @@ if len(chosen_visits) == 1 or (shown["gemeente"].nunique() == 1 and shown["datum
     shown = shown.drop(columns=["gemeente", "datum"])
 if not shown["team"].astype(bool).any():
     shown = shown.drop(columns=["team"])
+# Score columns hold a handful of values: sent as categories (each value once), they are a fraction of the bytes.
+shown = shown.astype({code: "category" for code in codes if code in shown.columns})
 config = {"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
           "toelichting": st.column_config.TextColumn(f"toelichting {indicator}" if indicator else "toelichting", width="large"),
           "opmerkingen": st.column_config.NumberColumn("opmerkingen", help="Aantal toelichtingen in het dossier")}

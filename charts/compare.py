@@ -48,9 +48,12 @@ def oordeel(k, n) -> str:
 
 def percent_texts(values, decimals: int = 1) -> list[str]:
     """dutch_percent for a whole column: the same strings, without its per-value checks (thousands of cells)."""
-    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return [dutch_percent(x, decimals) if not -1000 < x < 1000 else f"{x:.{decimals}f}%".replace(".", ",")
-            for x in numbers.tolist()]
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype.kind != "f":
+        series = pd.to_numeric(series.astype(object), errors="coerce")
+    numbers = series.to_numpy(dtype=float, na_value=np.nan)
+    fmt = f"%.{decimals}f%%"
+    return [dutch_percent(x, decimals) if not -1000 < x < 1000 else (fmt % x).replace(".", ",") for x in numbers.tolist()]
 
 
 def interval_texts(low, high) -> list[str]:

@@ -349,6 +349,9 @@ def _centre(geojson: dict, codes) -> tuple[float, float]:
 def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Gemeente: per indicator each visit's compliance with its interval (symbol = soort, colour = comparison)
     and the study benchmark as a black tick."""
+    used = ("gemeente", "indicator", "label", "soort", "datum", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark",
+            "vergelijking", "norm")
+    frame = frame[[c for c in used if c in frame.columns]]  # every row filter below copies every column: only these
     frame = frame.assign(as_label=frame["indicator"] + " " + frame["label"].str.slice(0, 45))
     indicators = list(dict.fromkeys(frame["as_label"].tolist()))
     traces = []

@@ -6,6 +6,8 @@ can read a click from `event["selection"]["points"][i]["customdata"]` whatever t
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -44,11 +46,42 @@ def oordeel(k, n) -> str:
     return text + " (klein aantal)" if 0 < int(n) < 5 else text
 
 
+def percent_texts(values, decimals: int = 1) -> list[str]:
+    """dutch_percent for a whole column: the same strings, without its per-value checks (thousands of cells)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype.kind != "f":
+        series = pd.to_numeric(series.astype(object), errors="coerce")
+    numbers = series.to_numpy(dtype=float, na_value=np.nan)
+    fmt = f"%.{decimals}f%%"
+    return [dutch_percent(x, decimals) if not -1000 < x < 1000 else (fmt % x).replace(".", ",") for x in numbers.tolist()]
+
+
+def interval_texts(low, high) -> list[str]:
+    """interval_text for whole columns."""
+    return [a + "–" + b if a != "–" and b != "–" else "–" for a, b in zip(percent_texts(low), percent_texts(high))]
+
+
+def oordeel_texts(k, n) -> list[str]:
+    """oordeel for whole columns."""
+    return [(f"{int(a)} van {int(b)}" + (" (klein aantal)" if b < 5 else "")) if b and int(b) > 0 else "geen oordeel"
+            for a, b in zip(pd.Series(k).tolist(), pd.Series(n).tolist())]
+
+
 def hover_texts(frame: pd.DataFrame, names) -> list[str]:
-    """hover_lines for every row of `frame` (column access, not iterrows: thousands of cells at national scale)."""
-    columns = [c for c in ("k", "n", "percentage", "ondergrens", "bovengrens", "benchmark", "vergelijking", "norm") if c in frame]
-    records = (dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns)))
-    return [hover_lines(row, name) for row, name in zip(records, list(names))]
+    """hover_lines for every row of `frame`, built column by column (the same text; thousands of cells at national scale)."""
+    rows = len(frame)
+    first = [f"<b>{name}</b><br>" for name in list(names)]
+    lines = [o + " — " + p for o, p in zip(oordeel_texts(frame["k"], frame["n"]), percent_texts(frame["percentage"]))]
+    text = [a + b + "<br>95%-interval " + c for a, b, c in zip(first, lines, interval_texts(frame["ondergrens"], frame["bovengrens"]))]
+    if "benchmark" in frame:
+        verdicts = frame["vergelijking"].tolist() if "vergelijking" in frame else [""] * rows
+        known = frame["benchmark"].notna().tolist()
+        text = [t + f"<br>benchmark {b}: {COMPARISON_TEXT.get(v, '') if isinstance(v, str) else ''}" if ok else t
+                for t, b, v, ok in zip(text, percent_texts(frame["benchmark"]), verdicts, known)]
+    if "norm" in frame:
+        known = frame["norm"].notna().tolist()
+        text = [t + f"<br>norm {v}" if ok else t for t, v, ok in zip(text, percent_texts(frame["norm"], 0), known)]
+    return text
 
 
 def hover_lines(row, name: str) -> str:
@@ -64,9 +97,49 @@ def hover_lines(row, name: str) -> str:
 
 def legend_below(fig: go.Figure, top: int = 90, bottom: int = 110) -> go.Figure:
     """The legend under the x-axis title, anchored to the figure's bottom edge so it never covers the tick labels."""
-    fig.update_layout(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
-                      margin=dict(t=top, b=bottom))
+    fig.update_layout(**_legend_below(top, bottom))
     return fig
+
+
+def _legend_below(top: int = 90, bottom: int = 110) -> dict:
+    return dict(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
+                margin=dict(t=top, b=bottom))
+
+
+# Figures are built in one go from plain dicts: go.Figure validates them once. Building them step by step
+# (add_trace, update_layout, update_xaxes, add_vline) validates the whole figure again at every step, which took
+# most of a page's render at national scale (a heatmap of 2,000 cells: ~0.5 s, five small profiles: ~1.5 s).
+
+@lru_cache(maxsize=1)
+def _house_base() -> dict:
+    """The layout apply_house_style gives an empty figure without title or height (its template left to plotly)."""
+    layout = apply_house_style(go.Figure()).layout.to_plotly_json()
+    layout.pop("template", None)
+    return layout
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """`base` updated with `extra` as update_layout does: nested dicts merge, everything else replaces."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _figure(traces: list[dict], title: str | None, subtitle: str | None, height: int | None, *updates: dict) -> go.Figure:
+    """go.Figure(traces) in the house style (as apply_house_style(fig, title, subtitle, height)), then `updates` in order.
+
+    Axis settings in `updates` go under 'xaxis'/'yaxis' (each figure here has one pair of axes)."""
+    layout = _house_base()
+    text = None
+    if title:
+        text = f"<b>{title}</b>" + (f"<br><span style='font-size:0.8em'>{subtitle}</span>" if subtitle else "")
+        layout = _merged(layout, dict(title=dict(text=text, x=0, xanchor="left"), margin=dict(t=70)))
+    if height:
+        layout = _merged(layout, dict(height=height))
+    for update in updates:
+        layout = _merged(layout, update)
+    return go.Figure(data=traces, layout=layout)
 
 
 def _error(frame: pd.DataFrame) -> dict:
@@ -74,145 +147,186 @@ def _error(frame: pd.DataFrame) -> dict:
                 arrayminus=(frame["percentage"] - frame["ondergrens"]).to_numpy(), color="#444444", thickness=1.2, width=4)
 
 
+def _pairs(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """customdata: the given (text) columns as a string array (plotly copies it in one go, not string by string)."""
+    return np.array([frame[c].tolist() for c in columns], dtype=str).T.reshape(len(frame), len(columns))
+
+
+def _strings(texts: list[str]) -> np.ndarray | list[str]:
+    """Per-point texts as a string array, which plotly validates and copies in one go (the JSON is the same list)."""
+    return np.array(texts, dtype=str) if texts else texts
+
+
 def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Municipality × indicator: the cell colour is the comparison with the benchmark, the cell text 'k van n'.
 
     A heatmap cell gives no click event, so an invisible square-marker scatter on the same category axes
     carries the clicks (customdata [gemeente, indicator]) and the hover."""
-    municipalities = list(dict.fromkeys(frame["gemeente"]))
-    indicators = list(dict.fromkeys(frame["indicator"]))
+    gemeente, indicator = frame["gemeente"].tolist(), frame["indicator"].tolist()
+    municipalities = list(dict.fromkeys(gemeente))
+    indicators = list(dict.fromkeys(indicator))
     code = {c: i for i, c in enumerate(COMPARISONS)}
     z = np.full((len(municipalities), len(indicators)), np.nan)
-    text = np.full(z.shape, "", dtype=object)
+    text = np.full(z.shape, "", dtype=object)  # made a string array below
     row_of = {m: i for i, m in enumerate(municipalities)}
     col_of = {c: j for j, c in enumerate(indicators)}
-    for row in frame.itertuples(index=False):
-        i, j = row_of[row.gemeente], col_of[row.indicator]
-        z[i, j] = code.get(row.vergelijking, np.nan)
-        text[i, j] = (f"{int(row.k)}/{int(row.n)}" + ("*" if row.n < 5 else "")) if row.n > 0 else "–"
+    for g, ind, verdict, k, n in zip(gemeente, indicator, frame["vergelijking"].tolist(), frame["k"].tolist(), frame["n"].tolist()):
+        i, j = row_of[g], col_of[ind]
+        z[i, j] = code.get(verdict, np.nan)
+        text[i, j] = (f"{int(k)}/{int(n)}" + ("*" if n < 5 else "")) if n > 0 else "–"
     colours = [COMPARISON_COLOURS[c] for c in COMPARISONS]
     scale = [[0, colours[0]], [1 / 3, colours[0]], [1 / 3, colours[1]], [2 / 3, colours[1]], [2 / 3, colours[2]], [1, colours[2]]]
-    fig = go.Figure(go.Heatmap(
-        x=indicators, y=municipalities, z=z, zmin=-0.5, zmax=2.5, colorscale=scale, showscale=False,
-        text=text, texttemplate="%{text}", textfont=dict(size=11), hoverinfo="skip", xgap=2, ygap=2,
-    ))
-    fig.add_trace(go.Scatter(
-        x=frame["indicator"], y=frame["gemeente"], mode="markers", showlegend=False, name="cellen",
-        marker=dict(symbol="square", size=28, opacity=0, color="white"),
-        customdata=frame[["gemeente", "indicator"]].to_numpy(),
-        hovertext=hover_texts(frame, frame["gemeente"] + " — " + frame["indicator"] + " " + frame["label"]),
-        hoverinfo="text",
-    ))
-    for name in COMPARISONS:  # legend entries for the cell colours
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
-                                 marker=dict(symbol="square", size=12, color=COMPARISON_COLOURS[name])))
-    fig.update_xaxes(type="category", side="top", showgrid=False, categoryorder="array", categoryarray=indicators)
-    fig.update_yaxes(type="category", autorange="reversed", showgrid=False, categoryorder="array", categoryarray=municipalities)
+    names = [f"{g} — {i} {label}" for g, i, label in zip(gemeente, indicator, frame["label"].tolist())]
+    traces = [
+        dict(type="heatmap", x=indicators, y=municipalities, z=z, zmin=-0.5, zmax=2.5, colorscale=scale, showscale=False,
+             text=text.astype(str), texttemplate="%{text}", textfont=dict(size=11), hoverinfo="skip", xgap=2, ygap=2),
+        dict(type="scatter", x=indicator, y=gemeente, mode="markers", showlegend=False, name="cellen",
+             marker=dict(symbol="square", size=28, opacity=0, color="white"),
+             customdata=_pairs(frame, ["gemeente", "indicator"]), hovertext=_strings(hover_texts(frame, names)), hoverinfo="text"),
+    ]
+    traces += [dict(type="scatter", x=[None], y=[None], mode="markers", name=name,  # legend entries for the cell colours
+                    marker=dict(symbol="square", size=12, color=COMPARISON_COLOURS[name])) for name in COMPARISONS]
+    axes = dict(xaxis=dict(type="category", side="top", showgrid=False, categoryorder="array", categoryarray=indicators),
+                yaxis=dict(type="category", autorange="reversed", showgrid=False, categoryorder="array", categoryarray=municipalities))
     height = 140 + 30 * len(municipalities)
-    apply_house_style(fig, title, subtitle or f"cel: k van n; * = {SMALL_N_NOTE}; kleur: 95%-interval t.o.v. benchmark", height)
-    legend_below(fig, top=110, bottom=40)
-    return fig
+    return _figure(traces, title, subtitle or f"cel: k van n; * = {SMALL_N_NOTE}; kleur: 95%-interval t.o.v. benchmark", height,
+                   axes, _legend_below(top=110, bottom=40))
+
+
+def _benchmark_line(x: float) -> dict:
+    """What fig.add_vline(x, annotation_text='benchmark …', annotation_position='top') adds, as a layout update."""
+    return dict(shapes=[dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain",
+                             line=dict(color=BENCHMARK_COLOUR, width=2, dash="dash"))],
+                annotations=[dict(text=f"benchmark {dutch_percent(x, 1)}", x=x, xref="x", y=1, yref="y domain",
+                                  showarrow=False, xanchor="center", yanchor="bottom")])
 
 
 def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """One indicator: a bar per municipality with its Wilson interval, coloured by the comparison; the benchmark as a line."""
     frame = frame.sort_values(["percentage", "n"], ascending=[True, False], na_position="first")
-    fig = go.Figure()
+    traces = []
+    verdicts = frame["vergelijking"].fillna("")
     for name in COMPARISONS + ("",):
-        part = frame[frame["vergelijking"].fillna("") == name]
+        part = frame[verdicts == name]
         if part.empty:
             continue
         small = part["n"] < 5
-        fig.add_trace(go.Bar(
-            x=part["percentage"].fillna(0), y=part["gemeente"], orientation="h", name=COMPARISON_TEXT[name],
+        traces.append(dict(
+            type="bar", x=part["percentage"].fillna(0).to_numpy(), y=part["gemeente"].tolist(), orientation="h", name=COMPARISON_TEXT[name],
             marker=dict(color=COMPARISON_COLOURS[name], line=dict(color="#444444", width=1),
                         pattern=dict(shape=np.where(small, "/", "").tolist())),
-            error_x=_error(part), customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=hover_texts(part, part["gemeente"]), hoverinfo="text",
+            error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
+            hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
-    fig.add_trace(go.Scatter(x=[103] * len(frame), y=frame["gemeente"], mode="text", showlegend=False, hoverinfo="skip",
-                             text=[oordeel(k, n) for k, n in zip(frame["k"], frame["n"])], textposition="middle right",
-                             cliponaxis=False))
+    traces.append(dict(type="scatter", x=[103] * len(frame), y=frame["gemeente"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
+                       text=oordeel_texts(frame["k"], frame["n"]), textposition="middle right", cliponaxis=False))
+    updates = []
     benchmark = frame["benchmark"].dropna()
     if not benchmark.empty:
-        fig.add_vline(x=float(benchmark.iloc[0]), line=dict(color=BENCHMARK_COLOUR, width=2, dash="dash"),
-                      annotation_text=f"benchmark {dutch_percent(benchmark.iloc[0], 1)}", annotation_position="top")
-    fig.update_xaxes(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)], title="naleving (95%-Wilson-interval)")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=frame["gemeente"].tolist())
-    apply_house_style(fig, title, subtitle or f"gestreept = {SMALL_N_NOTE}", 230 + 28 * len(frame))
-    fig.update_layout(barmode="overlay")
-    legend_below(fig, top=90)
-    return fig
+        updates.append(_benchmark_line(float(benchmark.iloc[0])))
+    updates.append(dict(
+        xaxis=dict(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
+                   title=dict(text="naleving (95%-Wilson-interval)")),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=frame["gemeente"].tolist())))
+    return _figure(traces, title, subtitle or f"gestreept = {SMALL_N_NOTE}", 230 + 28 * len(frame), *updates,
+                   dict(barmode="overlay"), _legend_below(top=90))
 
 
 def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Compliance against n with 95% and 99,8% limits around the benchmark; each municipality a clickable point."""
-    fig = go.Figure()
+    traces = []
     if not curves.empty:
-        n = curves["n"]
+        n = curves["n"].to_numpy()
         for level, label in (("95", "95%-grenzen"), ("998", "99,8%-grenzen")):
             for side, show in (("onder", True), ("boven", False)):
-                fig.add_trace(go.Scatter(x=n, y=curves[f"{side}grens_{level}"], mode="lines", line=LIMIT_STYLE[level],
-                                         name=label, legendgroup=level, showlegend=show, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=[n.min(), n.max()], y=[curves["benchmark"].iloc[0]] * 2, mode="lines",
-                                 line=dict(color=BENCHMARK_COLOUR, width=2), name=f"benchmark {dutch_percent(curves['benchmark'].iloc[0], 1)}",
-                                 hoverinfo="skip"))
+                traces.append(dict(type="scatter", x=n, y=curves[f"{side}grens_{level}"].to_numpy(), mode="lines", line=LIMIT_STYLE[level],
+                                   name=label, legendgroup=level, showlegend=show, hoverinfo="skip"))
+        traces.append(dict(type="scatter", x=[n.min(), n.max()], y=[curves["benchmark"].iloc[0]] * 2, mode="lines",
+                           line=dict(color=BENCHMARK_COLOUR, width=2), name=f"benchmark {dutch_percent(curves['benchmark'].iloc[0], 1)}",
+                           hoverinfo="skip"))
     points = points[points["n"] > 0]
     for name in COMPARISONS:
         part = points[points["vergelijking"] == name]
         if part.empty:
             continue
         small = (part["n"] < 5).to_numpy()
-        fig.add_trace(go.Scatter(
-            x=part["n"], y=part["percentage"], mode="markers+text" if len(points) <= 30 else "markers", name=COMPARISON_TEXT[name],
-            text=part["gemeente"], textposition="top center", textfont=dict(size=10), cliponaxis=False,
+        funnel = part["funnel"].tolist() if "funnel" in part else [""] * len(part)
+        traces.append(dict(
+            type="scatter", x=part["n"].to_numpy(), y=part["percentage"].to_numpy(), mode="markers+text" if len(points) <= 30 else "markers",
+            name=COMPARISON_TEXT[name], text=part["gemeente"].tolist(), textposition="top center", textfont=dict(size=10), cliponaxis=False,
             marker=dict(size=12, color=COMPARISON_COLOURS[name], line=dict(color="#333333", width=1),
                         symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
-            customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=[h + (f"<br>trechter: {f}" if f else "") for h, f in zip(hover_texts(part, part["gemeente"]),
-                                                                                part["funnel"] if "funnel" in part else [""] * len(part))],
+            customdata=_pairs(part, ["gemeente", "indicator"]),
+            hovertext=[h + (f"<br>trechter: {f}" if f else "") for h, f in zip(hover_texts(part, part["gemeente"]), funnel)],
             hoverinfo="text",
         ))
-    fig.update_xaxes(title="aantal beoordeelde dossiers (n)", range=[0, max(float(points["n"].max()) if len(points) else 1, 1) * 1.15])
-    fig.update_yaxes(title="naleving", range=[-3, 103], ticksuffix="%")
-    apply_house_style(fig, title, subtitle or f"open cirkel = {SMALL_N_NOTE}; buiten de 99,8%-grenzen = opvallend", 540)
-    legend_below(fig, top=90)
-    return fig
+    axes = dict(xaxis=dict(title=dict(text="aantal beoordeelde dossiers (n)"),
+                           range=[0, max(float(points["n"].max()) if len(points) else 1, 1) * 1.15]),
+                yaxis=dict(title=dict(text="naleving"), range=[-3, 103], ticksuffix="%"))
+    return _figure(traces, title, subtitle or f"open cirkel = {SMALL_N_NOTE}; buiten de 99,8%-grenzen = opvallend", 540,
+                   axes, _legend_below(top=90))
+
+
+class _Shared(list):
+    """Polygon coordinates that deepcopy leaves alone: plotly deep-copies a trace's GeoJSON when the figure is built
+    and again each time Streamlit serialises it (tens of thousands of small lists: ~0.1 s a map). Nothing mutates
+    them; the JSON is the same."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+_SHARED_GEO: dict[int, tuple[dict, list[dict]]] = {}
+
+
+def _shared_features(geojson: dict) -> list[dict]:
+    """The features of `geojson` with _Shared coordinates, made once per boundary set (charts.geo caches those)."""
+    held = _SHARED_GEO.get(id(geojson))
+    if held is None or held[0] is not geojson:
+        features = [{**f, "geometry": {**f["geometry"], "coordinates": _Shared(f["geometry"]["coordinates"])}}
+                    for f in geojson["features"]]
+        if len(_SHARED_GEO) > 8:
+            _SHARED_GEO.clear()
+        held = _SHARED_GEO[id(geojson)] = (geojson, features)
+    return held[1]
 
 
 def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str = "") -> go.Figure:
     """The chosen indicator per municipality, coloured by the comparison with the benchmark; the rest in grey.
 
     go.Choroplethmap with map_style 'white-bg' draws from the GeoJSON alone: no tile or CDN request."""
-    codes = {f["id"] for f in geojson["features"]}
-    names = {f["id"]: f["properties"].get("statnaam", f["id"]) for f in geojson["features"]}
-    shown = frame[frame["gemeentecode"].isin(codes)]
-    outside = sorted(codes - set(shown["gemeentecode"]))
+    shared = _shared_features(geojson)
+    features = {f["id"]: f for f in shared}
+    names = {code: f["properties"].get("statnaam", code) for code, f in features.items()}
+    shown = frame[frame["gemeentecode"].isin(features.keys())]
+    outside = sorted(set(features) - set(shown["gemeentecode"]))
+
     def only(codes) -> dict:  # each trace carries only its own polygons: the GeoJSON is the bulk of the page
         wanted = set(codes)
-        return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+        return {"type": "FeatureCollection", "features": [f for f in shared if f["id"] in wanted]}
 
-    fig = go.Figure(go.Choroplethmap(
-        geojson=only(outside), locations=outside, z=[0] * len(outside), colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]],
-        showscale=False, marker=dict(line=dict(color="white", width=0.5)), name="niet in dit onderzoek",
-        hovertext=[f"{names[c]}: niet in dit onderzoek" for c in outside], hoverinfo="text",
-    ))
+    traces = [dict(
+        type="choroplethmap", geojson=only(outside), locations=outside, z=[0] * len(outside),
+        colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]], showscale=False, marker=dict(line=dict(color="white", width=0.5)),
+        name="niet in dit onderzoek", hovertext=[f"{names[c]}: niet in dit onderzoek" for c in outside], hoverinfo="text",
+    )]
+    verdicts = shown["vergelijking"].fillna("")
     for name in COMPARISONS + ("",):
-        part = shown[shown["vergelijking"].fillna("") == name]
+        part = shown[verdicts == name]
         if part.empty:
             continue
         colour = COMPARISON_COLOURS[name] if name else "#FFFFFF"
-        fig.add_trace(go.Choroplethmap(
-            geojson=only(part["gemeentecode"]), locations=part["gemeentecode"], z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
+        codes = part["gemeentecode"].tolist()
+        traces.append(dict(
+            type="choroplethmap", geojson=only(codes), locations=codes, z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
             showscale=False, marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
-            customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=hover_texts(part, part["gemeente"]), hoverinfo="text",
+            customdata=_pairs(part, ["gemeente", "indicator"]),
+            hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
     lon, lat = _centre(geojson, shown["gemeentecode"])
-    fig.update_layout(map=dict(style="white-bg", center=dict(lon=lon, lat=lat), zoom=6.2 if len(shown) > 40 else 7))
-    apply_house_style(fig, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560)
-    legend_below(fig, top=80, bottom=40)
-    return fig
+    return _figure(traces, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560,
+                   dict(map=dict(style="white-bg", center=dict(lon=lon, lat=lat), zoom=6.2 if len(shown) > 40 else 7)),
+                   _legend_below(top=80, bottom=40))
 
 
 def _centre(geojson: dict, codes) -> tuple[float, float]:
@@ -235,42 +349,44 @@ def _centre(geojson: dict, codes) -> tuple[float, float]:
 def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Gemeente: per indicator each visit's compliance with its interval (symbol = soort, colour = comparison)
     and the study benchmark as a black tick."""
-    indicators = list(dict.fromkeys(frame["indicator"] + " " + frame["label"].str.slice(0, 45)))
+    used = ("gemeente", "indicator", "label", "soort", "datum", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark",
+            "vergelijking", "norm")
+    frame = frame[[c for c in used if c in frame.columns]]  # every row filter below copies every column: only these
     frame = frame.assign(as_label=frame["indicator"] + " " + frame["label"].str.slice(0, 45))
-    fig = go.Figure()
+    indicators = list(dict.fromkeys(frame["as_label"].tolist()))
+    traces = []
     bench = frame.drop_duplicates("indicator")
-    fig.add_trace(go.Scatter(x=bench["benchmark"], y=bench["as_label"], mode="markers", name="benchmark (onderzoek)",
-                             marker=dict(symbol="line-ns", size=18, line=dict(color=BENCHMARK_COLOUR, width=3)),
-                             hovertext=[f"benchmark {dutch_percent(b, 1)}" for b in bench["benchmark"]], hoverinfo="text"))
+    traces.append(dict(type="scatter", x=bench["benchmark"].to_numpy(), y=bench["as_label"].tolist(), mode="markers",
+                       name="benchmark (onderzoek)", marker=dict(symbol="line-ns", size=18, line=dict(color=BENCHMARK_COLOUR, width=3)),
+                       hovertext=["benchmark " + b for b in percent_texts(bench["benchmark"])], hoverinfo="text"))
     if "norm" in frame and frame["norm"].notna().any():
         norm = bench[bench["norm"].notna()]
-        fig.add_trace(go.Scatter(x=norm["norm"], y=norm["as_label"], mode="markers", name="norm",
-                                 marker=dict(symbol="star-diamond", size=10, color="#EE7733"),
-                                 hovertext=[f"norm {dutch_percent(v, 0)}" for v in norm["norm"]], hoverinfo="text"))
+        traces.append(dict(type="scatter", x=norm["norm"].to_numpy(), y=norm["as_label"].tolist(), mode="markers", name="norm",
+                           marker=dict(symbol="star-diamond", size=10, color="#EE7733"),
+                           hovertext=["norm " + v for v in percent_texts(norm["norm"], 0)], hoverinfo="text"))
     visits = frame.drop_duplicates(["soort", "datum"])[["soort", "datum"]].itertuples(index=False)
     for offset, (kind, date) in zip((-0.15, 0.15, 0.0, 0.3), visits):
         part = frame[(frame["soort"] == kind) & (frame["datum"] == date) & (frame["n"] > 0)]
         colours = [COMPARISON_COLOURS.get(v or "", "#FFFFFF") for v in part["vergelijking"].fillna("")]
-        fig.add_trace(go.Scatter(
-            x=part["percentage"], y=part["as_label"], mode="markers", name=f"{kind} {dutch_date(date)}",
-            marker=dict(symbol=KIND_SYMBOLS.get(kind, "circle") + np.where(part["n"] < 5, "-open", "").astype(object),
+        names = [f"{label} — {kind} {dutch_date(date)}" for label in (part["indicator"] + " " + part["label"]).tolist()]
+        traces.append(dict(
+            type="scatter", x=part["percentage"].to_numpy(), y=part["as_label"].tolist(), mode="markers", name=f"{kind} {dutch_date(date)}",
+            marker=dict(symbol=(KIND_SYMBOLS.get(kind, "circle") + np.where(part["n"] < 5, "-open", "").astype(object)).tolist(),
                         size=12, color=colours, line=dict(color="#222222", width=1)),
-            error_x=_error(part), customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=hover_texts(part, part["indicator"] + " " + part["label"] + f" — {kind} {dutch_date(date)}"),
-            hoverinfo="text",
+            error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
+            hovertext=_strings(hover_texts(part, names)), hoverinfo="text",
         ))
-    fig.update_xaxes(range=[-2, 102], ticksuffix="%", title="naleving (95%-Wilson-interval)")
-    fig.update_yaxes(type="category", autorange="reversed", categoryorder="array", categoryarray=indicators)
-    apply_house_style(fig, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 230 + 30 * len(indicators))
-    legend_below(fig, top=90)
-    return fig
+    axes = dict(xaxis=dict(range=[-2, 102], ticksuffix="%", title=dict(text="naleving (95%-Wilson-interval)")),
+                yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=indicators))
+    return _figure(traces, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 230 + 30 * len(indicators),
+                   axes, _legend_below(top=90))
 
 
 def change_chart(trend: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Change between two visits in percentage points with Newcombe's 95% interval. Only a change whose
     interval excludes 0 is drawn in colour and filled; the rest is grey and hollow, labelled 'niet significant'."""
     trend = trend.assign(as_label=trend["indicator"] + " " + trend["label"].str.slice(0, 45))
-    fig = go.Figure()
+    traces = []
     groups = (("verbeterd (significant)", (trend["ondergrens_pp"] > 0), COMPARISON_COLOURS["beter"], "circle"),
               ("verslechterd (significant)", (trend["bovengrens_pp"] < 0), COMPARISON_COLOURS["slechter"], "circle"),
               ("niet significant", ~trend["significant"].astype(bool), "#777777", "circle-open"))
@@ -278,20 +394,21 @@ def change_chart(trend: pd.DataFrame, title: str, subtitle: str = "") -> go.Figu
         part = trend[mask]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["verschil_pp"], y=part["as_label"], mode="markers", name=name,
+        traces.append(dict(
+            type="scatter", x=part["verschil_pp"].to_numpy(), y=part["as_label"].tolist(), mode="markers", name=name,
             marker=dict(symbol=symbol, size=12, color=colour, line=dict(color=colour, width=2)),
             error_x=dict(type="data", symmetric=False, array=(part["bovengrens_pp"] - part["verschil_pp"]).to_numpy(),
                          arrayminus=(part["verschil_pp"] - part["ondergrens_pp"]).to_numpy(), color=colour, thickness=1.2, width=4),
-            customdata=part[["gemeente", "indicator"]].to_numpy(),
-            hovertext=[change_hover(r) for _, r in part.iterrows()], hoverinfo="text",
+            customdata=_pairs(part, ["gemeente", "indicator"]),
+            hovertext=[change_hover(r) for r in part.to_dict("records")], hoverinfo="text",
         ))
-    fig.add_vline(x=0, line=dict(color=BENCHMARK_COLOUR, width=1.5))
-    fig.update_xaxes(range=[-102, 102], ticksuffix=" pp", title="verandering in procentpunten (95%-interval, Newcombe)")
-    fig.update_yaxes(type="category", autorange="reversed", categoryorder="array", categoryarray=list(dict.fromkeys(trend["as_label"])))
-    apply_house_style(fig, title, subtitle or "alleen gevulde punten zijn significant: hun interval sluit 0 uit", 230 + 30 * trend["as_label"].nunique())
-    legend_below(fig, top=90)
-    return fig
+    updates = (
+        dict(shapes=[dict(type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="y domain", line=dict(color=BENCHMARK_COLOUR, width=1.5))]),
+        dict(xaxis=dict(range=[-102, 102], ticksuffix=" pp", title=dict(text="verandering in procentpunten (95%-interval, Newcombe)")),
+             yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=list(dict.fromkeys(trend["as_label"].tolist())))),
+    )
+    return _figure(traces, title, subtitle or "alleen gevulde punten zijn significant: hun interval sluit 0 uit",
+                   230 + 30 * trend["as_label"].nunique(), *updates, _legend_below(top=90))
 
 
 def change_text(row) -> str:
@@ -313,20 +430,21 @@ def change_hover(row) -> str:
 
 def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Per year the pooled compliance with its Wilson interval, and each municipality as a small point (the spread)."""
-    fig = go.Figure()
+    traces = []
     spread = per_municipality[per_municipality["n"] > 0]
     if not spread.empty:
         small = (spread["n"] < 5).to_numpy()
-        fig.add_trace(go.Scatter(
-            x=spread["jaar"].astype(str), y=spread["percentage"], mode="markers", name="gemeenten",
+        years = spread["jaar"].astype(str)
+        traces.append(dict(
+            type="scatter", x=years.tolist(), y=spread["percentage"].to_numpy(), mode="markers", name="gemeenten",
             marker=dict(size=8, color="#999999", opacity=0.8, symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
-            customdata=spread[["gemeente"]].assign(indicator="").to_numpy(),
-            hovertext=hover_texts(spread, spread["gemeente"] + " " + spread["jaar"].astype(str)), hoverinfo="text",
+            customdata=_pairs(spread.assign(indicator=""), ["gemeente", "indicator"]),
+            hovertext=_strings(hover_texts(spread, (spread["gemeente"] + " " + years).tolist())), hoverinfo="text",
         ))
     pooled = pooled[pooled["n"] > 0]
-    fig.add_trace(go.Scatter(
-        x=pooled["jaar"].astype(str), y=pooled["percentage"], mode="markers+lines+text", name="alle gemeenten samen",
-        marker=dict(size=14, color=NEUTRAL, symbol="diamond"), line=dict(color=NEUTRAL, width=2),
+    traces.append(dict(
+        type="scatter", x=pooled["jaar"].astype(str).tolist(), y=pooled["percentage"].to_numpy(), mode="markers+lines+text",
+        name="alle gemeenten samen", marker=dict(size=14, color=NEUTRAL, symbol="diamond"), line=dict(color=NEUTRAL, width=2),
         error_y=dict(type="data", symmetric=False, array=(pooled["bovengrens"] - pooled["percentage"]).to_numpy(),
                      arrayminus=(pooled["percentage"] - pooled["ondergrens"]).to_numpy(), color=NEUTRAL, thickness=1.5, width=6),
         text=[k_of_n(k, n) for k, n in zip(pooled["k"], pooled["n"])], textposition="middle right",
@@ -334,28 +452,26 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
         hovertext=hover_texts(pooled, pooled["jaar"].astype(str) + ": " + pooled["gemeenten"].astype(int).astype(str) + " gemeenten"),
         hoverinfo="text",
     ))
-    fig.update_xaxes(type="category", title="jaar van het veldwerk")
-    fig.update_layout(margin=dict(r=90))
-    fig.update_yaxes(range=[-3, 103], ticksuffix="%", title="naleving")
-    apply_house_style(fig, title, subtitle or f"ruit: alle gemeenten samen (95%-Wilson-interval); grijs: per gemeente, open = {SMALL_N_NOTE}", 500)
-    legend_below(fig, top=90)
-    return fig
+    # (a right margin of 90 set here before was always overridden by the house style's margin: left out, same figure)
+    updates = (dict(xaxis=dict(type="category", title=dict(text="jaar van het veldwerk"))),
+               dict(yaxis=dict(range=[-3, 103], ticksuffix="%", title=dict(text="naleving"))))
+    return _figure(traces, title, subtitle or f"ruit: alle gemeenten samen (95%-Wilson-interval); grijs: per gemeente, open = {SMALL_N_NOTE}",
+                   500, *updates, _legend_below(top=90))
 
 
 def weakest_chart(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Overzicht: the weakest indicators as bars with intervals; customdata [onderzoek, indicator] for the link."""
     frame = frame.assign(as_label=frame["onderzoek"] + " · " + frame["indicator"] + " " + frame["label"].str.slice(0, 40))
-    fig = go.Figure(go.Bar(
-        x=frame["percentage"], y=frame["as_label"], orientation="h", marker=dict(color=NEUTRAL),
-        error_x=_error(frame), customdata=frame[["onderzoek", "indicator"]].to_numpy(),
-        hovertext=hover_texts(frame, frame["onderzoek"] + " — " + frame["indicator"] + " " + frame["label"]),
-        hoverinfo="text", name="naleving",
-    ))
-    # 'k van n' in a column right of the bars, where no error bar can run through it
-    fig.add_trace(go.Scatter(x=[103] * len(frame), y=frame["as_label"], mode="text", showlegend=False, hoverinfo="skip",
-                             text=[oordeel(k, n) for k, n in zip(frame["k"], frame["n"])], textposition="middle right", cliponaxis=False))
-    fig.update_xaxes(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
-                     title="naleving over alle gemeenten (95%-Wilson-interval)")
-    fig.update_yaxes(type="category", autorange="reversed")
-    apply_house_style(fig, title, subtitle, 130 + 32 * len(frame))
-    return fig
+    traces = [
+        dict(type="bar", x=frame["percentage"].to_numpy(), y=frame["as_label"].tolist(), orientation="h", marker=dict(color=NEUTRAL),
+             error_x=_error(frame), customdata=_pairs(frame, ["onderzoek", "indicator"]),
+             hovertext=hover_texts(frame, frame["onderzoek"] + " — " + frame["indicator"] + " " + frame["label"]),
+             hoverinfo="text", name="naleving"),
+        # 'k van n' in a column right of the bars, where no error bar can run through it
+        dict(type="scatter", x=[103] * len(frame), y=frame["as_label"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
+             text=oordeel_texts(frame["k"], frame["n"]), textposition="middle right", cliponaxis=False),
+    ]
+    axes = dict(xaxis=dict(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
+                           title=dict(text="naleving over alle gemeenten (95%-Wilson-interval)")),
+                yaxis=dict(type="category", autorange="reversed"))
+    return _figure(traces, title, subtitle, 130 + 32 * len(frame), axes)

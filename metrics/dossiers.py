@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from metrics.compliance import Scope
 
 OUTCOMES = ("ja", "nee", "nvt", "onbekend")
+SCORE_VALUES = ("ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood")  # every value score.value may hold (schema CHECK)
 NOT_SCORED = "niet gescoord"
 
 
@@ -108,11 +110,13 @@ def dossier_list(
         ),
         picked AS (
             SELECT d.visit_id, d.dossier_id, coalesce(d.team, v.team, '') AS team, v.study_id, v.municipality_name,
-                   v.kind, v.visit_date
+                   v.kind, v.visit_date,
+                   -- the row's place in the list (visit_id breaks ties between visits that share the rest)
+                   row_number() OVER (ORDER BY v.study_id, v.municipality_name, v.visit_date, v.kind, d.dossier_id, d.visit_id) - 1 AS r
             FROM dossier d JOIN visits v USING (visit_id)
             WHERE ?::VARCHAR IS NULL
                OR EXISTS (SELECT 1 FROM scores s WHERE s.visit_id = d.visit_id AND s.dossier_id = d.dossier_id AND s.value = ?)
-            ORDER BY v.study_id, v.municipality_name, v.visit_date, v.kind, d.dossier_id
+            ORDER BY r
             LIMIT ?
         )"""
     pick_params = params + [codes, outcome, outcome, limit]
@@ -127,27 +131,32 @@ def dossier_list(
         final AS (
             SELECT p.visit_id AS bezoek, p.study_id AS onderzoek, p.municipality_name AS gemeente, p.kind AS soort,
                    p.visit_date AS datum, p.dossier_id AS dossier, p.team,
-                   coalesce(r.toelichting, '') AS toelichting, coalesce(r.opmerkingen, 0)::BIGINT AS opmerkingen
+                   coalesce(r.toelichting, '') AS toelichting, coalesce(r.opmerkingen, 0)::BIGINT AS opmerkingen, p.r
             FROM picked p LEFT JOIN remarks r USING (visit_id, dossier_id)
         )
-        SELECT * FROM final ORDER BY onderzoek, gemeente, datum, soort, dossier
+        SELECT * EXCLUDE (r) FROM final ORDER BY r
         """,
         pick_params + [codes[0] if len(codes) == 1 else None],
     ).df()
-    # The scores come long and are spread in pandas: per cell far cheaper than one aggregate per indicator in SQL.
+    # The scores come long, as (row, column, value) numbers, and are spread into a grid with numpy: per cell far
+    # cheaper than one aggregate per indicator in SQL, and than a pandas pivot of 340,000 text rows (a whole study).
     long = con.execute(
         picked + """,
-        final AS (SELECT s.visit_id AS bezoek, s.dossier_id AS dossier, s.indicator_code, s.value FROM scores s
-                  SEMI JOIN picked p ON p.visit_id = s.visit_id AND p.dossier_id = s.dossier_id)
+        final AS (
+            -- straight from `score`, not the `scores` CTE: with a limit only the picked visits' scores are read
+            SELECT p.r, list_position(?::VARCHAR[], s.indicator_code) - 1 AS c, list_position(?::VARCHAR[], s.value) AS v
+            FROM score s JOIN picked p ON p.visit_id = s.visit_id AND p.dossier_id = s.dossier_id
+            WHERE s.indicator_code IN (SELECT indicator_code FROM chosen)
+        )
         SELECT * FROM final
         """,
-        pick_params,
-    ).df()
-    wide = long.pivot(index=["bezoek", "dossier"], columns="indicator_code", values="value").reindex(columns=codes)
-    wide.columns = list(codes)
-    frame = frame.merge(wide.reset_index(), on=["bezoek", "dossier"], how="left", sort=False)
-    for code in codes:
-        frame[code] = frame[code].astype(object).where(frame[code].notna(), "")
+        pick_params + [codes, list(SCORE_VALUES)],
+    ).fetchnumpy()
+    grid = np.zeros((len(frame), len(codes)), dtype=np.int64)  # 0 = not scored
+    grid[np.asarray(long["r"], dtype=np.int64), np.asarray(long["c"], dtype=np.int64)] = np.asarray(long["v"], dtype=np.int64)
+    texts = np.array([""] + list(SCORE_VALUES), dtype=object)
+    for j, code in enumerate(codes):
+        frame[code] = pd.Series(texts[grid[:, j]], index=frame.index, dtype=object)
     columns = ["bezoek", "onderzoek", "gemeente", "soort", "datum", "dossier", "team"] + codes
     columns += (["toelichting"] if len(codes) == 1 else []) + ["opmerkingen"]
     return frame[columns]

@@ -9,8 +9,9 @@ from metrics.compliance import Scope, compliance_by_indicator, grouped_counts
 from metrics.stats import FUNNEL_LIMITS, binomial_control_limit, funnel_band, rate_percent
 
 
-def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
+def funnel_curves(con, scope: Scope = Scope(), points: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per study × indicator, for n = 1 … the largest municipality's n: the 95% and 99.8% limits in percent.
+    `points`: funnel_points(con, scope) when the caller has it already; the same curves, without querying again.
 
     Method (also on the Methode page): exact binomial limits around the benchmark p0 (the study's
     pooled rate), interpolated as in Spiegelhalter (2005), "Funnel plots for comparing institutional
@@ -19,10 +20,14 @@ def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
     95% limits use p = 0.025 and 0.975, 99.8% limits p = 0.001 and 0.999.
     """
     columns = ["onderzoek", "indicator", "benchmark", "n", "ondergrens_95", "bovengrens_95", "ondergrens_998", "bovengrens_998"]
-    # The pooled rows carry each indicator's benchmark; the curve runs to the largest municipality's n.
-    heads = compliance_by_indicator(con, scope, pooled=True)
-    per_municipality = grouped_counts(con, ["study_id", "framework_id", "municipality_code", "indicator_code"], scope, False, visit_counts=False)
-    largest = per_municipality.groupby(["study_id", "indicator_code"])["n"].max()
+    if points is not None:
+        heads, largest = _heads_from_points(con, points)
+    else:
+        # The pooled rows carry each indicator's benchmark; the curve runs to the largest municipality's n.
+        heads = compliance_by_indicator(con, scope, pooled=True)
+        per_municipality = grouped_counts(con, ["study_id", "framework_id", "municipality_code", "indicator_code"], scope, False,
+                                          visit_counts=False)
+        largest = per_municipality.groupby(["study_id", "indicator_code"])["n"].max()
     heads = heads[(heads["n"] > 0) & heads["benchmark"].notna()]
     if heads.empty:
         return pd.DataFrame(columns=columns)
@@ -44,6 +49,23 @@ def funnel_curves(con, scope: Scope = Scope()) -> pd.DataFrame:
     for name, p in FUNNEL_LIMITS:
         curves[name] = binomial_control_limit(p0 / 100, n, p) * 100
     return curves
+
+
+def _heads_from_points(con, points: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """What funnel_curves takes from its two queries, from funnel_points' rows: per study × indicator the pooled n
+    and the benchmark (every row of a group carries it), in the pooled frame's order, and the largest n of one
+    municipality (code)."""
+    groups = points.groupby(["onderzoek", "kader", "indicator"], sort=False)
+    heads = groups.agg(n=("n", "sum"), benchmark=("benchmark", "first")).reset_index()
+    # first() skips NaN; a group's benchmark is one value or NaN throughout, so this is that value.
+    positions = con.execute(
+        "SELECT i.framework_id AS kader, i.indicator_code AS indicator, t.position AS theme_position, i.position AS indicator_position "
+        "FROM indicator i JOIN theme t USING (framework_id, theme_code)"
+    ).df()
+    heads = heads.merge(positions, on=["kader", "indicator"], how="left", sort=False)
+    heads = heads.sort_values(["onderzoek", "theme_position", "indicator_position"], kind="stable", ignore_index=True)
+    largest = points.groupby(["onderzoek", "indicator", "gemeentecode"])["n"].sum().groupby(level=[0, 1]).max()
+    return heads, largest
 
 
 def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:

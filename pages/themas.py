@@ -7,7 +7,7 @@ import streamlit as st
 
 from charts.compare import interval_text, theme_years
 from charts.style import YEARBOOK_NAMES
-from metrics import ranked_municipalities, studies_overview, theme_compliance, theme_options
+from metrics import compliance_by_indicator, ranked_municipalities, studies_overview, theme_compliance, theme_options
 from pages.common import base_scope, follow_requested_view, chosen_study, cursor, demo_banner, download_buttons, percent, showing_demo
 
 
@@ -19,6 +19,12 @@ def options(demo: bool):
 @st.cache_data(ttl=60)
 def studies(demo: bool):
     return studies_overview(cursor(), demo)
+
+
+@st.cache_data(ttl=60)
+def indicator_rows(scope):
+    """The study's indicators with scores (for the indicator list): cached, not queried again on every rerun."""
+    return compliance_by_indicator(cursor(), scope, pooled=True)[["thema", "niveau", "indicator", "label"]]
 
 
 @st.cache_data(ttl=60)
@@ -48,9 +54,7 @@ left.caption(choices.get(theme, ""))
 yearbook = theme not in set(own["thema"])
 indicator = None
 if not yearbook:
-    from metrics import compliance_by_indicator  # noqa: PLC0415  (only for the indicator list)
-
-    codes = compliance_by_indicator(cursor(), base_scope(study=study), pooled=True)
+    codes = indicator_rows(base_scope(study=study))
     codes = codes[(codes["thema"] == theme) & (codes["niveau"] == "dossier")]
     labels = dict(zip(codes["indicator"], codes["label"]))
     indicator = middle.selectbox("Indicator (optioneel)", list(labels), index=None, key="indicator", bind="query-params",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
-from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars
+from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars, percent_texts
 from charts.geo import boundaries, map_year
 from metrics import funnel_curves, funnel_points, rag_shares, studies_overview
 from pages.common import (
@@ -35,7 +36,7 @@ def points(scope):
 
 @st.cache_data(ttl=60)
 def curves(scope):
-    return funnel_curves(cursor(), scope)
+    return funnel_curves(cursor(), scope, points=points(scope))  # from the cached points: no second query
 
 
 @st.cache_data(ttl=60)
@@ -49,16 +50,38 @@ def rag_table(scope):
 
 
 @st.cache_resource(ttl=60, max_entries=32)
-def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
-    """What the charts and the table show, computed once per choice (shared, read-only: pages only .assign on it)."""
+def chosen_rows(scope, chosen: tuple[str, ...]) -> dict:
+    """The chosen municipalities' rows and the heatmap's: they do not depend on the indicator, so changing it
+    does not rebuild the heatmap (shared, read-only)."""
     rows = points(scope)
     shown = rows[rows["gemeente"].isin(chosen)] if chosen else rows
-    one = shown[shown["indicator"] == indicator]
     heat = shown
     if shown["gemeente"].nunique() > HEATMAP_MAX_ROWS:
         worst = (shown.assign(s=shown["vergelijking"] == "slechter").groupby("gemeente")["s"].sum()
                  .sort_values(ascending=False, kind="stable").head(HEATMAP_MAX_ROWS).index)
         heat = shown[shown["gemeente"].isin(worst)]
+    return {"shown": shown, "heat": heat}
+
+
+def links(study: str, municipalities: pd.Series, indicators: pd.Series) -> list[str]:
+    """view_link('gemeente', onderzoek=…, gemeente=…, indicator=…) per row, encoding each distinct value once."""
+    head = view_link("gemeente", onderzoek=study)
+    names = {g: urlencode({"gemeente": g}) for g in municipalities.unique()}
+    codes = {i: urlencode({"indicator": i}) for i in indicators.unique()}
+    return [f"{head}&{names[g]}&{codes[i]}" if g and i else view_link("gemeente", onderzoek=study, gemeente=g, indicator=i)
+            for g, i in zip(municipalities.tolist(), indicators.tolist())]
+
+
+# Repeated texts go to the browser as categories (each distinct value once): the table is most of the page's bytes.
+CATEGORY_COLUMNS = ["gemeente", "indicator", "label", "oordeel", "benchmark_nl", "vergelijking", "trechter"]
+
+
+@st.cache_resource(ttl=60, max_entries=32)
+def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
+    """What the charts and the table show, computed once per choice (shared, read-only: pages only .assign on it)."""
+    rows = chosen_rows(scope, chosen)
+    shown, heat = rows["shown"], rows["heat"]
+    one = shown[shown["indicator"] == indicator]
     bars = one
     if len(one) > HEATMAP_MAX_ROWS:  # a bar per municipality stops being readable: the lowest, the rest in funnel and map
         bars = one.sort_values(["percentage", "n"], ascending=[True, False]).head(HEATMAP_MAX_ROWS)
@@ -70,23 +93,24 @@ def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
     table.insert(0, "soort", scope.kind)
     table.insert(0, "onderzoek", scope.study)
     view = table.assign(
-        oordeel=[f"{k} van {n}" if n else "geen oordeel" for k, n in zip(table["k"], table["n"])],
-        naleving=table["percentage"].map(percent),
-        interval=table["ondergrens"].map(percent) + " – " + table["bovengrens"].map(percent),
-        benchmark_nl=table["benchmark"].map(percent),
-        gemeentepagina=[view_link("gemeente", onderzoek=scope.study, gemeente=g, indicator=i)
-                        for g, i in zip(table["gemeente"], table["indicator"])],
+        oordeel=[f"{k} van {n}" if n else "geen oordeel" for k, n in zip(table["k"].tolist(), table["n"].tolist())],
+        naleving=percent_texts(table["percentage"]),
+        interval=[a + " – " + b for a, b in zip(percent_texts(table["ondergrens"]), percent_texts(table["bovengrens"]))],
+        benchmark_nl=percent_texts(table["benchmark"]),
+        gemeentepagina=links(scope.study, table["gemeente"], table["indicator"]),
     )
+    view = view.astype({c: "category" for c in CATEGORY_COLUMNS})
     numbers = table.round({"percentage": 1, "ondergrens": 1, "bovengrens": 1, "benchmark": 1})
     return {"shown": shown, "one": one, "heat": heat, "bars": bars, "limits": limits, "view": view, "numbers": numbers}
 
 
 @st.cache_resource(ttl=60, max_entries=64)
 def figure(name: str, scope, chosen: tuple[str, ...], indicator: str, title: str, subtitle: str | None):
-    """A chart of the selection, built once per choice: building plotly figures is most of a render at national scale."""
-    view = selection(scope, chosen, indicator)
+    """A chart of the selection, built once per choice: building plotly figures is most of a render at national scale.
+    The heatmap does not depend on the indicator: call it with indicator ''."""
     if name == "heatmap":
-        return comparison_heatmap(view["heat"], title, subtitle)
+        return comparison_heatmap(chosen_rows(scope, chosen)["heat"], title, subtitle)
+    view = selection(scope, chosen, indicator)
     if name == "staven":
         return municipality_bars(view["bars"], title, subtitle)
     if name == "trechter":
@@ -142,8 +166,9 @@ if rows.empty:
 municipalities = sorted(rows["gemeente"].unique())
 chosen = middle.multiselect("Gemeenten (leeg = alle)", municipalities, key="gemeenten", bind="query-params",
                             placeholder="Alle gemeenten")
-labels = dict(zip(rows["indicator"], rows["label"]))
-indicators = list(dict.fromkeys(rows["indicator"]))
+firsts = rows.drop_duplicates("indicator")  # one row per indicator, in order of appearance (17,000 rows at national scale)
+labels = dict(zip(firsts["indicator"].tolist(), firsts["label"].tolist()))
+indicators = firsts["indicator"].tolist()
 # No format_func on bound widgets: the URL would carry the label instead of the code.
 indicator = right.selectbox("Indicator voor staafdiagram, trechter en kaart", indicators, key="indicator", bind="query-params")
 right.caption(labels.get(indicator, ""))
@@ -156,7 +181,7 @@ if len(heat_rows) < len(shown):
     st.caption(f"{shown['gemeente'].nunique()} gemeenten: de heatmap toont de {HEATMAP_MAX_ROWS} met de meeste indicatoren "
                "'slechter'. Kies gemeenten hierboven om andere te zien; de tabel onderaan bevat alle.")
 st.plotly_chart(
-    figure("heatmap", scope, tuple(chosen), indicator, f"Naleving per gemeente en indicator — {study}", None),
+    figure("heatmap", scope, tuple(chosen), "", f"Naleving per gemeente en indicator — {study}", None),
     key="heatmap", on_select=lambda: open_clicked("heatmap", study, cell=True), selection_mode="points",
     config={"displaylogo": False},
 )

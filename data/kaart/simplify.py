@@ -1,6 +1,6 @@
 """One-off: simplify the shared municipal boundaries for the Vergelijken map (kept for provenance).
 
-    python data/kaart/simplify.py /work/shared/data/gemeenten data/kaart
+    python data/kaart/simplify.py ../shared/data/gemeenten data/kaart
 
 Douglas–Peucker per ring (tolerance in degrees, ~0.004° ≈ 300–450 m), coordinates rounded to 3 decimals
 (~100 m), properties cut to statcode and statnaam. Rings are simplified independently, so neighbouring

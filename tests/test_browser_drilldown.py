@@ -1,51 +1,29 @@
 """Drill-down in a real browser: the real Streamlit server with a copy of the demo database, driven by Playwright
 through Debian's Chromium. Screenshots go to tests/artifacts/ (git-ignored) so the pages can be looked at."""
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from demo_db import REPO, demo_database
+
+from bench.load import start_server, stop_server
 from playwright.sync_api import expect, sync_playwright
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 GO = "Goeree-Overflakkee"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    db = tmp_path_factory.mktemp("drill-server") / "toezicht.duckdb"
+    folder = tmp_path_factory.mktemp("drill-server")
+    db = folder / "toezicht.duckdb"
     shutil.copy(demo_database(tmp_path_factory), db)
-    env = dict(os.environ, TOEZICHT_DB=str(db))
-    proc = subprocess.Popen(
-        [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read().decode()
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}", db
-    proc.terminate()
-    proc.wait(timeout=20)
+    proc, url = start_server(db, folder / "server.log")
+    yield url, db
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")

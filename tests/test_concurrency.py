@@ -4,17 +4,16 @@ runs, the app shows a command-line import without a restart, and broken database
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 
 import duckdb
 import pytest
 from conftest import kg_dossiers, kg_meta, make_workbook, run_cli
 from demo_db import REPO, demo_database
+
+from bench.load import start_server, stop_server
 
 
 def scores(db) -> list[tuple]:
@@ -80,33 +79,14 @@ def test_a_database_path_that_cannot_be_created_gets_a_dutch_message(tmp_path):
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def running_app(tmp_path, tmp_path_factory):
     db = tmp_path / "toezicht.duckdb"
     shutil.copy(demo_database(tmp_path_factory), db)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=dict(os.environ, TOEZICHT_DB=str(db)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read().decode()
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}", db
-    proc.terminate()
-    proc.wait(timeout=20)
+    proc, url = start_server(db, tmp_path / "server.log")
+    yield url, db
+    stop_server(proc)
 
 
 def test_the_command_line_works_while_the_app_runs_and_the_app_shows_its_import(running_app, tmp_path):

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import framework_items, search_findings, search_recommendations, selection_visits, studies_overview
+from metrics import framework_items, search_findings, search_recommendations, selection_visits
 from metrics.findings import FINDING_KINDS, STATUSES, search_terms
-from pages.common import chosen_study, base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
+from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, studies
 from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
 from pages.text import md_escape
 
@@ -22,11 +22,6 @@ SEARCH_RULE = (
     "woord: \u201cveiligheid\u201d vindt ook \u201cveiligheidsplan\u201d en \u201connveiligheid\u201d. Van woorden van zes of meer "
     "letters valt eerst één uitgang -s, -en of -e weg (\u201cplannen\u201d vindt \u201cplan\u201d)."
 )
-
-
-@st.cache_data(ttl=60)
-def studies(demo: bool) -> pd.DataFrame:
-    return studies_overview(cursor(), demo)
 
 
 @st.cache_data(ttl=60)

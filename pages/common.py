@@ -13,7 +13,7 @@ import streamlit as st
 
 from charts.style import dutch_date, dutch_percent
 from exports import csv_bytes, xlsx_bytes
-from metrics import Scope, data_sources, data_version, default_demo
+from metrics import Scope, data_sources, data_version, default_demo, studies_overview
 from store.database import DatabaseBusy, LeasedConnection, default_db_path
 
 SOURCE_KEY = "bron"  # query parameter: demo | echt
@@ -133,15 +133,19 @@ SHARED_BOUND_KEYS = (STUDY_KEY, SOURCE_KEY)  # bound in app.py on every run
 PENDING_VIEW_KEY = "_open_view"  # (page, params, keys the current page binds)
 
 
+@st.cache_data(ttl=60)
+def studies(demo: bool) -> pd.DataFrame:
+    """The studies of the demo or the real data (cached: the sidebar and most pages need them on every run)."""
+    return studies_overview(cursor(), demo)
+
+
 def study_selector() -> str | None:
     """Sidebar: one study filter for every page, bound to the URL as `onderzoek`. Returns the chosen study id."""
-    from metrics import studies_overview
-
-    studies = studies_overview(cursor(), showing_demo())
-    if studies.empty:
+    available = studies(showing_demo())
+    if available.empty:
         st.caption("Nog geen onderzoeken geladen.")
         return None
-    names = dict(zip(studies["onderzoek"], studies["kadernaam"]))
+    names = dict(zip(available["onderzoek"], available["kadernaam"]))
     # No format_func: a bound selectbox puts the shown label in the URL, and `onderzoek` must be the plain id.
     chosen = st.selectbox("Onderzoek", list(names), key=STUDY_KEY, bind="query-params",
                           help="Geldt voor Vergelijken, Gemeente en Thema's; staat in de URL, zodat een gekopieerde link dezelfde weergave opent.")
@@ -155,10 +159,8 @@ def chosen_study() -> str | None:
     chosen = st.session_state.get(STUDY_KEY) or st.query_params.get(STUDY_KEY)
     if chosen:
         return chosen
-    from metrics import studies_overview
-
-    studies = studies_overview(cursor(), showing_demo())["onderzoek"].tolist()
-    return studies[0] if studies else None
+    ids = studies(showing_demo())["onderzoek"].tolist()
+    return ids[0] if ids else None
 
 
 def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] = ()) -> None:

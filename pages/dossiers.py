@@ -18,22 +18,16 @@ from metrics import (
     framework_items,
     outcome_counts,
     selection_visits,
-    studies_overview,
     visit_level_scores,
 )
 from metrics.stats import SMALL_N, wilson_interval
-from pages.common import chosen_study, base_scope, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo
+from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, studies
 from pages.links import OUTCOMES, dossiers_url
 from pages.text import md_escape
 
 MAX_ROWS = 1000  # rows sent to the browser; the download has them all
 OUTCOME_COLOURS = {"ja": "green", "nee": "red", "nvt": "gray", "onbekend": "orange", "groen": "green",
                    "oranje": "orange", "rood": "red", "": "gray"}
-
-
-@st.cache_data(ttl=60)
-def studies(demo: bool) -> pd.DataFrame:
-    return studies_overview(cursor(), demo)
 
 
 @st.cache_data(ttl=60)

@@ -12,10 +12,9 @@ from metrics import (
     municipality_findings,
     municipality_recommendations,
     municipality_visits,
-    studies_overview,
     trend_by_indicator,
 )
-from pages.common import base_scope, follow_requested_view, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, view_link
+from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, follow_requested_view, percent, showing_demo, studies, view_link
 
 
 @st.cache_data(ttl=60)
@@ -54,11 +53,6 @@ def profile_figure(scope, theme: str, title: str, subtitle: str):
 @st.cache_resource(ttl=60, max_entries=32)
 def change_figure(scope, title: str):
     return change_chart(trend(scope), title, None)
-
-
-@st.cache_data(ttl=60)
-def studies(demo: bool):
-    return studies_overview(cursor(), demo)
 
 
 follow_requested_view()

@@ -6,14 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import hertoets_status, overdue_visits, recommendation_followup, selection_visits, status_by_municipality, studies_overview
+from metrics import hertoets_status, overdue_visits, recommendation_followup, selection_visits, status_by_municipality
 from metrics.findings import OVERDUE_MONTHS
-from pages.common import chosen_study, base_scope, cursor, date_nl, demo_banner, download_buttons, showing_demo, today
-
-
-@st.cache_data(ttl=60)
-def studies(demo: bool) -> pd.DataFrame:
-    return studies_overview(cursor(), demo)
+from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, showing_demo, studies, today
 
 
 @st.cache_data(ttl=60)

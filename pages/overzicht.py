@@ -3,8 +3,9 @@
 import streamlit as st
 
 from charts.compare import weakest_chart
-from metrics import loaded_summary, studies_overview, weakest_indicators
+from metrics import loaded_summary, weakest_indicators
 from pages.common import (
+    studies,
     base_scope,
     cursor,
     demo_banner,
@@ -32,11 +33,6 @@ def open_clicked_indicator() -> None:
 @st.cache_data(ttl=60)
 def summary(demo: bool):
     return loaded_summary(cursor(), demo)
-
-
-@st.cache_data(ttl=60)
-def studies(demo: bool):
-    return studies_overview(cursor(), demo)
 
 
 @st.cache_data(ttl=60)

@@ -7,18 +7,13 @@ import streamlit as st
 
 from charts.compare import interval_text, theme_years
 from charts.style import YEARBOOK_NAMES
-from metrics import compliance_by_indicator, ranked_municipalities, studies_overview, theme_compliance, theme_options
-from pages.common import base_scope, follow_requested_view, chosen_study, cursor, demo_banner, download_buttons, percent, showing_demo
+from metrics import compliance_by_indicator, ranked_municipalities, theme_compliance, theme_options
+from pages.common import base_scope, follow_requested_view, chosen_study, cursor, demo_banner, download_buttons, percent, showing_demo, studies
 
 
 @st.cache_data(ttl=60)
 def options(demo: bool):
     return theme_options(cursor(), demo)
-
-
-@st.cache_data(ttl=60)
-def studies(demo: bool):
-    return studies_overview(cursor(), demo)
 
 
 @st.cache_data(ttl=60)

@@ -9,8 +9,9 @@ import streamlit as st
 
 from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars, percent_texts
 from charts.geo import boundaries, map_year
-from metrics import funnel_curves, funnel_points, rag_shares, studies_overview
+from metrics import funnel_curves, funnel_points, rag_shares
 from pages.common import (
+    studies,
     base_scope,
     follow_requested_view,
     chosen_study,
@@ -37,11 +38,6 @@ def points(scope):
 @st.cache_data(ttl=60)
 def curves(scope):
     return funnel_curves(cursor(), scope, points=points(scope))  # from the cached points: no second query
-
-
-@st.cache_data(ttl=60)
-def studies(demo: bool):
-    return studies_overview(cursor(), demo)
 
 
 @st.cache_data(ttl=60)

@@ -6,10 +6,8 @@ colour per benchmark comparison and per Jaarbeeld-thema, so a colour means the s
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-
-import pandas as pd
+from reference.dutch import dutch_date, dutch_number, dutch_percent, k_of_n  # noqa: F401  (the house style formats with these)
+from reference.vocab import SMALL_N_NOTE, YEARBOOK_THEMES  # noqa: F401
 
 FONT_FAMILY = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 FONT_SIZE = 13
@@ -28,43 +26,12 @@ YEARBOOK_COLOURS = {
     "eigen-kracht": "#EE7733",  # orange
     "veiligheid": "#AA3377",  # purple
 }
-YEARBOOK_NAMES = {
-    "vroegsignalering": "Vroegsignalering en preventie",
-    "eigen-kracht": "Eigen kracht",
-    "veiligheid": "Veiligheid",
-}
+YEARBOOK_NAMES = YEARBOOK_THEMES
 RAG_COLOURS = {"groen": "#228833", "oranje": "#EE7733", "rood": "#CC3311"}
 NEUTRAL = "#4477AA"  # a single series without meaning attached
 BENCHMARK_COLOUR = "#222222"
 OUTSIDE_COLOUR = "#DDDDDD"  # municipalities outside the study on a map
 SMALL_N_SYMBOL = "circle-open"  # n < 5: hollow marker, and '(klein aantal)' in the label
-SMALL_N_NOTE = "klein aantal (n < 5)"
-
-
-def dutch_number(x: float | None, decimals: int = 1) -> str:
-    """14.25 → '14,3'; None/NaN → '–'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
-        return "–"
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def dutch_percent(x: float | None, decimals: int = 0) -> str:
-    """14.29 → '14%'; with decimals=1 → '14,3%'."""
-    text = dutch_number(x, decimals)
-    return text if text == "–" else text + "%"
-
-
-def dutch_date(value) -> str:
-    """A date as dd-mm-jjjj ('' when missing)."""
-    if value is None or (not isinstance(value, (dt.date, dt.datetime)) and pd.isna(value)):
-        return ""
-    return pd.Timestamp(value).strftime("%d-%m-%Y")
-
-
-def k_of_n(k, n) -> str:
-    """'2 van 14', or 'geen oordeel' when n = 0."""
-    return f"{int(k)} van {int(n)}" if n and int(n) > 0 else "geen oordeel"
 
 
 def apply_house_style(fig, title: str | None = None, subtitle: str | None = None, height: int | None = None):

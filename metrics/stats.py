@@ -10,7 +10,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-SMALL_N = 5  # groups with fewer judged dossiers are marked as small numbers
+from reference.vocab import SMALL_N  # noqa: F401  (re-exported for metrics modules)
+
 Z95 = stats.norm.ppf(0.975)
 
 

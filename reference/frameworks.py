@@ -10,12 +10,12 @@ from pathlib import Path
 
 from reference.errors import FrameworkFileError
 from reference.paths import DATA_DIR
+from reference.vocab import YEARBOOK_THEMES
 
 KADER_DIR = DATA_DIR / "kaders"
 # Extra framework folders (os.pathsep-separated), e.g. an inspectorate's own frameworks or the benchmark's.
 EXTRA_KADER_DIRS_ENV = "TOEZICHT_KADERS"
 LEVELS = ("dossier", "bezoek", "team")
-YEARBOOK_THEMES = ("vroegsignalering", "eigen-kracht", "veiligheid")
 SCALES = ("binair", "rag")
 
 

@@ -23,10 +23,33 @@ ALLOWED_TEXT = {
     "binair": "ja, nee, nvt of onbekend (ook j/n, 1/0, voldoet/voldoet niet, n.v.t., ?)",
     "rag": "groen, oranje, rood, nvt of onbekend (ook g/o/r)",
 }
-KINDS = {"onderzoek": "onderzoek", "hertoets": "hertoets", "hertoetsing": "hertoets"}
-FINDING_KINDS = ("gaat goed", "kan beter", "zorgpunt")
+VISIT_KINDS = ("onderzoek", "hertoets")  # soort of a visit; the first is the default
+KINDS = {"onderzoek": "onderzoek", "hertoets": "hertoets", "hertoetsing": "hertoets"}  # spelling → soort
+FINDING_KINDS = ("gaat goed", "kan beter", "zorgpunt")  # as offered in drop-downs and filters
+FINDING_SEVERITY = {"zorgpunt": 0, "kan beter": 1, "gaat goed": 2}  # listing order: most serious first
 RECOMMENDATION_STATUSES = ("open", "in uitvoering", "afgerond")
+OUTCOMES = ("ja", "nee", "nvt", "onbekend")  # binary scale, also the `uitkomst` URL parameter
+RAG_VALUES = ("groen", "oranje", "rood")
+SCORE_VALUES = OUTCOMES + RAG_VALUES  # every value a stored score may hold (schema CHECK)
 MISSING = ""  # the key of an empty cell
+
+# Thresholds and fixed words of the figures (DESIGN §7): every module reads them from here.
+SMALL_N = 5  # groups with fewer judged dossiers (n = ja + nee) are marked as small numbers
+SMALL_N_NOTE = f"klein aantal (n < {SMALL_N})"
+SMALL_N_MARK = "klein aantal"
+NO_JUDGEMENT = "geen oordeel"  # n = 0
+OVERDUE_MONTHS = 12  # a recommendation still open this long after its visit is overdue
+EARLIEST_YEAR = 2000  # fieldwork before 1 January of this year is refused
+EARLIEST_VISIT = dt.date(EARLIEST_YEAR, 1, 1)
+
+# Jaarbeeld-thema code → name, in the Jaarbeeld's order (seed 001).
+YEARBOOK_THEMES = {
+    "vroegsignalering": "Vroegsignalering en preventie",
+    "eigen-kracht": "Eigen kracht",
+    "veiligheid": "Veiligheid",
+}
+DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+                "oktober", "november", "december")
 
 
 def lookup(scale: str) -> dict[str, str]:
@@ -85,8 +108,12 @@ def parse_date(value: object) -> dt.date | None:
     return None
 
 
-# --- privacy -------------------------------------------------------------------------
-_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ .]?\d){8}(?![\d])")
+# --- privacy: the one BSN rule ---------------------------------------------------------------
+# A BSN is 9 digits, possibly written in groups with single spaces or dots ("111 222 333", "111.222.333"),
+# not part of a longer number, that passes the 11-proef. Cells, messages, file names and the import history
+# all detect and mask with these two functions.
+BSN_CANDIDATE = re.compile(r"(?<![\d])\d(?:[ .]?\d){8}(?![\d])")
+BSN_MASK = "•••••••••"
 
 
 def passes_elfproef(digits: str) -> bool:
@@ -97,21 +124,27 @@ def passes_elfproef(digits: str) -> bool:
     return total % 11 == 0
 
 
+def _is_bsn(match: re.Match) -> bool:
+    return passes_elfproef(re.sub(r"\D", "", match.group(0)))
+
+
 def looks_like_bsn(value: object) -> bool:
-    """True when a cell holds a 9-digit number (possibly inside text) that passes the 11-proef."""
+    """True when a value holds a BSN: a number, or a 9-digit run inside text, that passes the 11-proef."""
     if value is None or isinstance(value, (bool, dt.date, dt.datetime)):
         return False
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not value.is_integer():
             return False
         return passes_elfproef(str(int(value)))
-    for m in _DIGIT_RUN.finditer(str(value)):
-        if passes_elfproef(re.sub(r"\D", "", m.group(0))):
-            return True
-    return False
+    return any(_is_bsn(m) for m in BSN_CANDIDATE.finditer(str(value)))
+
+
+def mask_bsn(text: str) -> str:
+    """`text` with every BSN (as `looks_like_bsn` finds it) replaced by dots; other digits kept."""
+    return BSN_CANDIDATE.sub(lambda m: BSN_MASK if _is_bsn(m) else m.group(0), text)
 
 
 def safe_echo(value: object, limit: int = 40) -> str:
-    """A cell value fit to quote in a message: digit runs that could be a BSN are masked."""
-    text = _DIGIT_RUN.sub("•••••••••", cell_text(value))
+    """A cell value fit to quote in a message: BSNs masked, cut at `limit` characters."""
+    text = mask_bsn(cell_text(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -102,3 +102,36 @@ from metrics.jaarbeeld import (  # noqa: E402
     jaarbeeld_visits,
     jaarbeeld_years,
 )
+from metrics.views import (  # noqa: E402
+    HEATMAP_MAX_ROWS,
+    bar_rows,
+    change_counts,
+    comparison_numbers,
+    comparison_table,
+    count_unit,
+    has_search_words,
+    heatmap_rows,
+    outcome_totals,
+    rate_sentence,
+    rounded_rates,
+    selection_label,
+    selection_level,
+    verdict_sentences,
+)
+
+__all__ += [
+    "HEATMAP_MAX_ROWS",
+    "bar_rows",
+    "change_counts",
+    "comparison_numbers",
+    "comparison_table",
+    "count_unit",
+    "has_search_words",
+    "heatmap_rows",
+    "outcome_totals",
+    "rate_sentence",
+    "rounded_rates",
+    "selection_label",
+    "selection_level",
+    "verdict_sentences",
+]

@@ -8,11 +8,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import framework_items, search_findings, search_recommendations, selection_visits
-from metrics.findings import FINDING_KINDS, STATUSES, search_terms
-from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, studies
+from metrics import framework_items, has_search_words, search_findings, search_recommendations, selection_visits
+from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
 from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
 from pages.text import md_escape
+from reference.dutch import dutch_date, dutch_percent
+from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SMALL_N, SMALL_N_MARK, VISIT_KINDS
 
 CARDS = 50  # findings shown as cards; the table and the downloads hold all
 KIND_BADGES = {"gaat goed": ":green-badge[gaat goed]", "kan beter": ":orange-badge[kan beter]", "zorgpunt": ":red-badge[zorgpunt]"}
@@ -24,26 +25,6 @@ SEARCH_RULE = (
 )
 
 
-@st.cache_data(ttl=60)
-def visits(scope) -> pd.DataFrame:
-    return selection_visits(cursor(), scope)
-
-
-@st.cache_data(ttl=300)
-def items(framework_id: str) -> pd.DataFrame:
-    return framework_items(cursor(), framework_id)
-
-
-@st.cache_data(ttl=60)
-def findings(scope, query, theme, indicator, kind) -> pd.DataFrame:
-    return search_findings(cursor(), scope, query, theme, indicator, kind)
-
-
-@st.cache_data(ttl=60)
-def recommendations(scope, query, status) -> pd.DataFrame:
-    return search_recommendations(cursor(), scope, query, status)
-
-
 st.title("Bevindingen")
 demo_banner()
 
@@ -52,7 +33,7 @@ study_table = studies(demo)
 query = st.text_input("Zoeken in bevindingen en aanbevelingen", key="zoek", bind="query-params",
                       placeholder="bijvoorbeeld: veiligheid, risicotaxatie, overdracht", help=SEARCH_RULE)
 st.caption(SEARCH_RULE)
-if query and not search_terms(query):
+if query and not has_search_words(query):
     st.warning("De zoektekst bevat geen woorden (alleen letters en cijfers tellen); er wordt niet op tekst gefilterd.")
 
 row1 = st.columns([2, 2, 1.5, 1])
@@ -60,17 +41,17 @@ only_chosen = row1[0].toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_o
                              help="Uit: zoeken in alle onderzoeken. Aan: alleen in het onderzoek dat links gekozen is.")
 study = chosen_study() if only_chosen else None
 scope = base_scope(study=study, kind=None)
-all_visits = visits(scope)
+all_visits = cached(selection_visits, scope)
 municipality = row1[1].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
                                  bind="query-params", placeholder="Alle gemeenten")
-visit_kind = row1[2].selectbox("Bezoek", ["onderzoek", "hertoets"], index=None, placeholder="Onderzoek en hertoets",
+visit_kind = row1[2].selectbox("Bezoek", list(VISIT_KINDS), index=None, placeholder="Onderzoek en hertoets",
                                key="bezoek", help="Bevindingen van het eerste onderzoek, van de hertoets of van beide.")
 years = sorted({int(pd.Timestamp(d).year) for d in all_visits["datum"]})
 year = row1[3].selectbox("Jaar", years, index=None, key="jaar", bind="query-params", placeholder="Alle jaren")
 
 row2 = st.columns([2, 2, 3])
 frameworks = study_table[study_table["onderzoek"] == study]["kader"].tolist() if study else sorted(set(study_table["kader"]))
-catalogue = pd.concat([items(f) for f in frameworks], ignore_index=True) if frameworks else pd.DataFrame(columns=["thema", "indicator"])
+catalogue = pd.concat([cached(framework_items, f, long=True) for f in frameworks], ignore_index=True) if frameworks else pd.DataFrame(columns=["thema", "indicator"])
 theme_names = dict(zip(catalogue["thema"], catalogue["themanaam"])) if not catalogue.empty else {}
 theme = row2[0].selectbox("Thema", list(dict.fromkeys(catalogue["thema"])), index=None, key="thema", bind="query-params",
                           placeholder="Alle thema's", help="Ook bevindingen bij een indicator van dit thema.")
@@ -84,7 +65,7 @@ scope = replace(scope, municipality=municipality, kind=visit_kind, year=year)
 tab_findings, tab_recommendations = st.tabs(["Bevindingen", "Aanbevelingen"])
 
 with tab_findings:
-    found = findings(scope, query or None, theme, indicator, kind)
+    found = cached(search_findings, scope, query or None, theme, indicator, kind)
     st.subheader(f"{len(found)} bevindingen")
     st.caption(
         "Naast elke bevinding de naleving van haar thema (Σk van Σn over de dossierindicatoren van het thema) of "
@@ -98,7 +79,7 @@ with tab_findings:
         for row in shown.head(CARDS).itertuples():
             box = st.container(border=True)
             left, right = box.columns([3.2, 1.3])
-            where = f"{row.gemeente} · {row.bezoeksoort} {date_nl(row.datum)} · {row.onderzoek}"
+            where = f"{row.gemeente} · {row.bezoeksoort} {dutch_date(row.datum)} · {row.onderzoek}"
             about = f"thema {row.thema} {theme_names.get(row.thema, '')}" + (f" · indicator {row.indicator}" if row.indicator else "")
             left.markdown(f"{KIND_BADGES[row.soort]} {md_escape(about)}")
             left.markdown(md_escape(row.tekst))
@@ -106,18 +87,18 @@ with tab_findings:
             figure = "indicator" if row.indicator else "thema"
             if row.n > 0:
                 show_dossiers_link(row.oordeel, row.naleving.split("#")[0], container=right)
-                small = " · klein aantal" if row.n < 5 else ""
-                right.caption(f"Naleving {figure} bij dit bezoek: {percent(row.percentage)} "
-                              f"(95%-interval {percent(row.ondergrens)}–{percent(row.bovengrens)}){small}")
+                small = f" · {SMALL_N_MARK}" if row.n < SMALL_N else ""
+                right.caption(f"Naleving {figure} bij dit bezoek: {dutch_percent(row.percentage, 1)} "
+                              f"(95%-interval {dutch_percent(row.ondergrens, 1)}–{dutch_percent(row.bovengrens, 1)}){small}")
             else:
                 right.caption(f"Geen oordeel over dit {figure} bij dit bezoek.")
         if len(shown) > CARDS:
             st.caption(f"De eerste {CARDS} van {len(shown)} bevindingen; de tabel hieronder en de download bevatten alle.")
         with st.expander(f"Als tabel ({len(shown)} rijen)", expanded=False):
             table = shown.copy()
-            table["percentage"] = table["percentage"].map(percent)
+            table["percentage"] = table["percentage"].map(lambda x: dutch_percent(x, 1))
             table["95%-interval"] = [
-                f"{percent(lo)} – {percent(hi)}" if n > 0 else "" for lo, hi, n in zip(table["ondergrens"], table["bovengrens"], table["n"])
+                f"{dutch_percent(lo, 1)} – {dutch_percent(hi, 1)}" if n > 0 else "" for lo, hi, n in zip(table["ondergrens"], table["bovengrens"], table["n"])
             ]
             columns = ["naleving", "percentage", "95%-interval", "soort", "tekst", "thema", "indicator", "gemeente",
                        "bezoeksoort", "datum", "onderzoek"]
@@ -133,8 +114,8 @@ with tab_findings:
         download_buttons(found.drop(columns=["bezoek"]), "bevindingen", "Download bevindingen")
 
 with tab_recommendations:
-    status = st.pills("Status", list(STATUSES), key="status_aanbeveling")
-    recs = recommendations(scope, query or None, status)
+    status = st.pills("Status", list(RECOMMENDATION_STATUSES), key="status_aanbeveling")
+    recs = cached(search_recommendations, scope, query or None, status)
     st.subheader(f"{len(recs)} aanbevelingen")
     st.caption("Aanbevelingen hebben geen thema of indicator; de filters thema, indicator en soort bevinding gelden hier niet. "
                "Opvolging en leeftijd staan op de pagina Opvolging.")

@@ -1,4 +1,4 @@
-"""Shared by the pages: the cached connection, the data source (demo or real), downloads and Dutch formatting.
+"""Shared by the pages: the cached connection, cached metrics calls, the data source (demo or real) and downloads.
 
 Pages import only public names from here, from `metrics`, `charts`, `exports` and the loaders' public API.
 """
@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
 
-from charts.style import dutch_date, dutch_percent
 from exports import csv_bytes, xlsx_bytes
 from metrics import Scope, data_sources, data_version, default_demo, studies_overview
 from store.database import DatabaseBusy, LeasedConnection, default_db_path
@@ -48,6 +48,24 @@ def refresh_after_outside_imports() -> None:
 @st.cache_resource
 def _seen_version() -> dict:
     return {}
+
+
+@st.cache_data(ttl=60)
+def _call(name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+    return _fn(cursor(), *args, **dict(kwargs))
+
+
+@st.cache_data(ttl=300)
+def _call_long(name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+    return _fn(cursor(), *args, **dict(kwargs))
+
+
+def cached(fn: Callable, *args, long: bool = False, **kwargs) -> Any:
+    """`fn(cursor(), *args, **kwargs)`, cached per function and arguments for a minute (`long`: five minutes, for the
+    frameworks, which only an import changes); refresh_after_outside_imports and an import clear it.
+    The result is shared between sessions: treat it as read-only."""
+    call = _call_long if long else _call
+    return call(f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())), fn)
 
 
 def showing_demo() -> bool:
@@ -105,24 +123,8 @@ def download_buttons(frame: pd.DataFrame, stem: str, label: str = "Download", sh
     )
 
 
-def percent(x) -> str:
-    """Dutch number formatting belongs to the UI: 14,3%."""
-    return dutch_percent(x, 1)
-
-
-def date_nl(value) -> str:
-    """dd-mm-jjjj, as every date in the UI."""
-    return dutch_date(value)
-
-
-def timestamp_nl(value) -> str:
-    """dd-mm-jjjj uu:mm."""
-    if value is None or pd.isna(value):
-        return ""
-    return pd.Timestamp(value).strftime("%d-%m-%Y %H:%M")
-
-
 def today() -> dt.date:
+    """The default reference date of the follow-up views."""
     return dt.date.today()
 
 
@@ -133,10 +135,9 @@ SHARED_BOUND_KEYS = (STUDY_KEY, SOURCE_KEY)  # bound in app.py on every run
 PENDING_VIEW_KEY = "_open_view"  # (page, params, keys the current page binds)
 
 
-@st.cache_data(ttl=60)
 def studies(demo: bool) -> pd.DataFrame:
     """The studies of the demo or the real data (cached: the sidebar and most pages need them on every run)."""
-    return studies_overview(cursor(), demo)
+    return cached(studies_overview, demo)
 
 
 def study_selector() -> str | None:

@@ -13,41 +13,30 @@ import pandas as pd
 import streamlit as st
 
 from metrics import (
+    count_unit,
     dossier_detail,
     dossier_list,
     framework_items,
     outcome_counts,
+    outcome_totals,
+    rate_sentence,
+    selection_label,
+    selection_level,
     selection_visits,
     visit_level_scores,
 )
-from metrics.stats import SMALL_N, wilson_interval
-from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, studies
-from pages.links import OUTCOMES, dossiers_url
+from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
 from pages.text import md_escape
+from reference.dutch import dutch_date
+from reference.vocab import OUTCOMES, VISIT_KINDS
 
 MAX_ROWS = 1000  # rows sent to the browser; the download has them all
 OUTCOME_COLOURS = {"ja": "green", "nee": "red", "nvt": "gray", "onbekend": "orange", "groen": "green",
                    "oranje": "orange", "rood": "red", "": "gray"}
 
 
-@st.cache_data(ttl=60)
-def visits(scope, visit_date=None) -> pd.DataFrame:
-    return selection_visits(cursor(), scope, visit_date)
-
-
-@st.cache_data(ttl=300)
-def catalogue(framework_id: str) -> pd.DataFrame:
-    return framework_items(cursor(), framework_id)
-
-
-@st.cache_data(ttl=60)
-def counts(scope, codes: tuple[str, ...], visit_date) -> pd.DataFrame:
-    return outcome_counts(cursor(), scope, codes, visit_date)
-
-
-@st.cache_data(ttl=60)
 def listing(scope, codes: tuple[str, ...], outcome, visit_date) -> pd.DataFrame:
-    return dossier_list(cursor(), scope, codes, outcome, visit_date, limit=MAX_ROWS + 1)
+    return cached(dossier_list, scope, codes, outcome, visit_date, limit=MAX_ROWS + 1)
 
 
 @st.cache_data(ttl=60)
@@ -58,28 +47,9 @@ def listing_shown(scope, codes: tuple[str, ...], outcome, visit_date) -> pd.Data
     return frame.astype({code: "category" for code in codes if code in frame.columns})
 
 
-@st.cache_data(ttl=60)
-def visit_scores(scope, codes: tuple[str, ...], visit_date) -> pd.DataFrame:
-    return visit_level_scores(cursor(), scope, codes, visit_date)
-
-
-@st.cache_data(ttl=60)
-def detail(scope, dossier_id: str, visit_date) -> pd.DataFrame:
-    return dossier_detail(cursor(), scope, dossier_id, visit_date)
-
-
 def badge(value: str) -> str:
     """A coloured score label for markdown; '' (not scored) reads 'niet gescoord'."""
     return f":{OUTCOME_COLOURS.get(value, 'gray')}-badge[{value or 'niet gescoord'}]"
-
-
-def figure_line(k: int, n: int) -> str:
-    """'2 van 14 (14,3%; 95%-interval 4,0%–39,9%)', with the small-number mark."""
-    if n == 0:
-        return "geen oordeel (n = 0)"
-    low, high = wilson_interval(k, n)
-    small = " — klein aantal (n < 5)" if n < SMALL_N else ""
-    return f"{k} van {n} ({percent(k / n * 100)}; 95%-interval {percent(float(low) * 100)}–{percent(float(high) * 100)}){small}"
 
 
 st.title("Dossiers")
@@ -104,13 +74,13 @@ if study not in set(study_table["onderzoek"]):
 study_row = study_table[study_table["onderzoek"] == study].iloc[0]
 framework, scale = study_row["kader"], study_row["schaal"]
 study_scope = base_scope(study=study, kind=None, scale=scale)
-all_visits = visits(study_scope)
+all_visits = cached(selection_visits, study_scope)
 municipality = top[0].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
                                 bind="query-params", placeholder="Alle gemeenten")
-kind = top[1].selectbox("Soort bezoek", ["onderzoek", "hertoets"], key="soort", bind="query-params",
+kind = top[1].selectbox("Soort bezoek", list(VISIT_KINDS), key="soort", bind="query-params",
                         help="Onderzoek (eerste meting) of hertoets. De nalevingscijfers gaan standaard over het onderzoek.")
 kind_visits = all_visits[(all_visits["soort"] == kind) & ((all_visits["gemeente"] == municipality) if municipality else True)]
-dates = sorted({date_nl(d) for d in kind_visits["datum"]}, key=lambda s: s[6:] + s[3:5] + s[:2])
+dates = sorted({dutch_date(d) for d in kind_visits["datum"]}, key=lambda s: s[6:] + s[3:5] + s[:2])
 visit_date_text = top[2].selectbox("Datum bezoek", dates, index=None, key="datum", bind="query-params",
                                    placeholder="Alle bezoeken", help="Kies één bezoek als er meer bezoeken van deze soort zijn.")
 years = sorted({int(pd.Timestamp(d).year) for d in kind_visits["datum"]})
@@ -118,9 +88,9 @@ year = top[3].selectbox("Jaar", years, index=None, key="jaar", bind="query-param
 visit_date = pd.to_datetime(visit_date_text, format="%d-%m-%Y").date() if visit_date_text else None
 
 scope = replace(study_scope, municipality=municipality, kind=kind, year=year)
-chosen_visits = visits(scope, visit_date)
+chosen_visits = cached(selection_visits, scope, visit_date)
 
-items = catalogue(framework)
+items = cached(framework_items, framework, long=True)
 themes = items.drop_duplicates("thema")
 middle = st.columns([2, 2, 3])
 theme = middle[0].selectbox("Thema", themes["thema"].tolist(), index=None, key="thema", bind="query-params",
@@ -155,24 +125,22 @@ else:
     codes = scope_items["indicator"].tolist()
 
 where = ", ".join(
-    f"{r.gemeente} ({r.soort} {date_nl(r.datum)}{', ' + r.team if r.team else ''})" for r in chosen_visits.itertuples()
+    f"{r.gemeente} ({r.soort} {dutch_date(r.datum)}{', ' + r.team if r.team else ''})" for r in chosen_visits.itertuples()
 )
 n_dossiers = int(chosen_visits["dossiers"].sum())
 st.caption(f"{len(chosen_visits)} bezoek(en), {n_dossiers} dossiers: {md_escape(where) if len(chosen_visits) <= 6 else 'zie de tabel'}")
 
-levels = items.set_index("indicator")["niveau"]
-level = "dossier" if any(levels.get(c) == "dossier" for c in codes) else "bezoek"
-tally = counts(scope, tuple(codes), visit_date) if codes else pd.DataFrame()
+level = selection_level(items, codes)
+tally = cached(outcome_counts, scope, tuple(codes), visit_date) if codes else pd.DataFrame()
 if not tally.empty:
-    totals = tally[["ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood", "k", "n"]].sum()
-    label = f"{indicator}" if indicator else (f"thema {theme}" if theme else
-                                               "alle dossierindicatoren" if level == "dossier" else "alle indicatoren")
+    totals = outcome_totals(tally)
+    label = selection_label(indicator, theme, level)
     if scale == "rag":
         st.markdown(f"**{label}**: groen {totals['groen']} · oranje {totals['oranje']} · rood {totals['rood']} · "
                     f"nvt {totals['nvt']} · onbekend {totals['onbekend']}")
     else:
         k, n = int(totals["k"]), int(totals["n"])
-        unit = "dossiers" if indicator and level == "dossier" else ("bezoeken" if indicator else "oordelen")
+        unit = count_unit(indicator, level)
         cols = st.columns([2.2, 1, 1, 1, 1, 1.3])
         cols[0].metric(f"Voldoet ({unit})", f"{k} van {n}", help="k = ja, n = ja + nee")
         cols[1].metric("ja", int(totals["ja"]))
@@ -181,14 +149,14 @@ if not tally.empty:
         cols[4].metric("onbekend", int(totals["onbekend"]))
         if indicator and level == "dossier":
             cols[5].metric("niet gescoord", int(tally["niet_gescoord"].fillna(0).sum()))
-        st.caption(f"Naleving {md_escape(label)}: {figure_line(k, n)}."
+        st.caption(f"Naleving {md_escape(label)}: {rate_sentence(k, n)}."
                    + ("" if indicator else f" Gepoold over {len(codes)} indicatoren: elk oordeel telt één keer."))
 
 if level != "dossier":
     st.subheader("Oordelen op bezoekniveau")
     st.caption("Deze indicator wordt per bezoek of team beoordeeld, niet per dossier." if indicator else
                "Dit kader wordt per bezoek of team beoordeeld, niet per dossier.")
-    table = visit_scores(scope, tuple(codes), visit_date)
+    table = cached(visit_level_scores, scope, tuple(codes), visit_date)
     if outcome:
         table = table[table["score"] == outcome]
     st.dataframe(table.drop(columns=["bezoek"]), hide_index=True, width="stretch",
@@ -237,15 +205,15 @@ if dossier is None:
     st.caption("Kies een dossier om de volledige scoring met beslisregels en toelichtingen te lezen.")
     st.stop()
 
-scoring = detail(scope, dossier, visit_date)
+scoring = cached(dossier_detail, scope, dossier, visit_date)
 for (visit_id, gemeente, soort, datum), one in scoring.groupby(["bezoek", "gemeente", "soort", "datum"], sort=False):
-    st.markdown(f"#### Dossier {md_escape(dossier)} — {md_escape(gemeente)}, {soort} {date_nl(datum)}")
+    st.markdown(f"#### Dossier {md_escape(dossier)} — {md_escape(gemeente)}, {soort} {dutch_date(datum)}")
     general = one[one["indicator"] == ""]
     for text in general["toelichting"]:
         st.info(f"Toelichting bij het dossier: {md_escape(text)}", icon=":material/comment:")
     scored = one[one["indicator"] != ""]
     summary = scored["score"].replace("", "niet gescoord").value_counts()
-    st.caption(" · ".join(f"{v}: {summary.get(v, 0)}" for v in ("ja", "nee", "nvt", "onbekend", "niet gescoord") if summary.get(v, 0)))
+    st.caption(" · ".join(f"{v}: {summary.get(v, 0)}" for v in (*OUTCOMES, "niet gescoord") if summary.get(v, 0)))
     for (theme_code, theme_name), group in scored.groupby(["thema", "themanaam"], sort=False):
         st.markdown(f"##### {md_escape(theme_code)} · {md_escape(theme_name)}")
         for row in group.itertuples():

@@ -10,15 +10,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from loaders.importer import Preview, commit, preview
-from loaders.problems import Problem
-from loaders.validate import Options
-from loaders.template import build_template
+from loaders import Problem
+from loaders.importer import Preview, commit, preview  # TODO loaders public
+from loaders.template import build_template  # TODO loaders public
+from loaders.validate import Options  # TODO loaders public
 from metrics import data_sources, import_history
-from pages.common import cursor, date_nl, download_buttons, timestamp_nl
+from pages.common import cursor, download_buttons
+from reference.dutch import dutch_date, dutch_timestamp
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
-from store.database import remove_demo_studies
+from store.database import remove_demo_studies  # TODO loaders public: loaders.remove_demo
 
 LOG = logging.getLogger(__name__)
 PROBLEM_COLUMNS = {
@@ -73,7 +74,7 @@ def show_preview(checked: Preview, upload_id: str) -> None:
         f"{len(staged.remarks)} toelichtingen, {len(staged.findings)} bevindingen, {len(staged.recommendations)} aanbevelingen."
     )
     plan = checked.plan.copy()
-    plan["datum"] = plan["datum"].map(date_nl)
+    plan["datum"] = plan["datum"].map(dutch_date)
     st.markdown("**Wat er gebeurt bij importeren**")
     st.dataframe(plan, hide_index=True, width="stretch", column_config={
         "actie": st.column_config.TextColumn("actie", help="nieuw bezoek, of vervangt het opgeslagen bezoek met dezelfde sleutel"),
@@ -130,7 +131,7 @@ with tab_history:
     if history.empty:
         st.write("Nog geen imports.")
     else:
-        shown = history.drop(columns="sha256").assign(tijdstip=history["tijdstip"].map(timestamp_nl))
+        shown = history.drop(columns="sha256").assign(tijdstip=history["tijdstip"].map(dutch_timestamp))
         st.dataframe(shown, hide_index=True, width="stretch", column_config={
             "wijzigingen": st.column_config.TextColumn("wijzigingen", width="large"),
             "bestand": st.column_config.TextColumn("bestand", width="medium"),

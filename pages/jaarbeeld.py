@@ -4,24 +4,15 @@ and the year's visits and reports; the whole pack (PNG/SVG, XLSX, CSV, README, d
 import streamlit as st
 
 from charts.print import PRESETS
-from charts.style import dutch_percent
 from jaarbeeld.content import build_yearbook
 from jaarbeeld.pack import build_pack, image_export_available
-from metrics.jaarbeeld import jaarbeeld_studies, jaarbeeld_years
-from pages.common import cursor, date_nl, demo_banner, download_buttons, showing_demo
+from metrics import jaarbeeld_studies, jaarbeeld_years
+from pages.common import cached, cursor, demo_banner, download_buttons, showing_demo
+from reference.dutch import dutch_date, dutch_percent
+from reference.vocab import SMALL_N
 
 ZIP_MIME = "application/zip"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@st.cache_data(ttl=60)
-def years(demo: bool) -> list[int]:
-    return jaarbeeld_years(cursor(), demo)
-
-
-@st.cache_data(ttl=60)
-def year_studies(year: int, demo: bool):
-    return jaarbeeld_studies(cursor(), year, demo)
 
 
 @st.cache_data(ttl=60, show_spinner="Jaarbeeld wordt samengesteld…")
@@ -47,7 +38,7 @@ def findings(frame, empty: str) -> None:
 demo = showing_demo()
 st.title("Jaarbeeld")
 demo_banner()
-available = years(demo)
+available = cached(jaarbeeld_years, demo)
 if not available:
     st.info("Er zijn nog geen bezoeken geladen. Importeer scoringswerkmappen op de pagina Importeren.")
     st.stop()
@@ -56,7 +47,7 @@ year = left.selectbox("Jaar", available, key="jaar", bind="query-params", help="
 if year is None:
     year = available[0]
 year = int(year)
-studies_frame = year_studies(year, demo)
+studies_frame = cached(jaarbeeld_studies, year, demo)
 chosen = right.multiselect(
     "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken",
     format_func=lambda s: f"{s} — {dict(zip(studies_frame['onderzoek'], studies_frame['onderzoeksnaam'])).get(s, s)}",
@@ -66,7 +57,7 @@ preset = width.radio("Figuurbreedte", ["twee-kolommen", "een-kolom"], format_fun
 book = yearbook(year, demo, tuple(chosen), preset)
 st.caption(
     "Naleving = k van n beoordeelde dossiers (nvt en onbekend tellen niet mee) met een 95%-Wilson-interval; "
-    "minder dan 5 beoordelingen geldt als klein aantal. Een thema telt de indicatoren die in de toezichtkaders aan dat "
+    f"minder dan {SMALL_N} beoordelingen geldt als klein aantal. Een thema telt de indicatoren die in de toezichtkaders aan dat "
     "Jaarbeeld-thema zijn gekoppeld. " + ("Demodata." if demo else "Eigen gegevens.")
 )
 
@@ -111,7 +102,7 @@ else:
 visits = book.visits.copy()
 visits["rapport"] = visits["rapport"].fillna("")
 for column in ("datum", "publicatiedatum"):  # NaT != NaT: a missing date stays empty
-    visits[column] = visits[column].map(lambda v: date_nl(v) if v == v and v is not None else "")
+    visits[column] = visits[column].map(lambda v: dutch_date(v) if v == v and v is not None else "")
 st.dataframe(visits[["onderzoeksnaam", "gemeente", "soort", "team", "datum", "rapport", "publicatiedatum"]],
              hide_index=True, width="stretch")
 download_buttons(book.visits, f"jaarbeeld-{year}-bezoeken", "Download bezoeken en rapporten")

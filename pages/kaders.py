@@ -8,29 +8,14 @@ import io
 import pandas as pd
 import streamlit as st
 
-from loaders.template import build_template
+from loaders.template import build_template  # TODO loaders public
 from metrics import framework_items, framework_overview, framework_studies
-from pages.common import cursor, download_buttons, showing_demo
+from pages.common import cached, download_buttons, showing_demo
 from pages.links import open_dossiers
 from pages.text import md_escape
 from reference.frameworks import shipped_frameworks
 
 LEVELS = {"dossier": "per dossier", "bezoek": "per bezoek", "team": "per team"}
-
-
-@st.cache_data(ttl=300)
-def overview() -> pd.DataFrame:
-    return framework_overview(cursor())
-
-
-@st.cache_data(ttl=300)
-def items(framework_id: str, query: str | None = None) -> pd.DataFrame:
-    return framework_items(cursor(), framework_id, query)
-
-
-@st.cache_data(ttl=60)
-def studies(framework_id: str, demo: bool) -> pd.DataFrame:
-    return framework_studies(cursor(), framework_id, demo)
 
 
 @st.cache_data(ttl=300)
@@ -44,7 +29,7 @@ def template_bytes(framework_id: str) -> bytes | None:
 
 
 st.title("Kaders")
-frameworks = overview()
+frameworks = cached(framework_overview, long=True)
 if frameworks.empty:
     st.info("Er zijn geen toezichtkaders geladen.")
     st.stop()
@@ -55,7 +40,7 @@ framework = cols[0].selectbox("Kader", frameworks["kader"].tolist(), key="kader"
 row = frameworks[frameworks["kader"] == framework].iloc[0]
 query = cols[1].text_input("Zoeken in het kader", key="zoek", bind="query-params",
                            help="Zelfde regel als op Bevindingen: hoofdletters en accenten tellen niet, woorddelen wel.")
-all_items = items(framework)
+all_items = cached(framework_items, framework, long=True)
 indicator = cols[2].selectbox("Indicator", all_items["indicator"].tolist(), index=None, key="indicator", bind="query-params",
                               placeholder="Alle indicatoren")
 
@@ -66,7 +51,7 @@ if row["bron"]:
 if row["beschrijving"]:
     st.markdown(md_escape(row["beschrijving"]))
 
-shown = items(framework, query or None) if query else all_items
+shown = cached(framework_items, framework, query or None, long=True) if query else all_items
 if indicator:
     shown = shown[shown["indicator"] == indicator]
 if shown.empty:
@@ -86,7 +71,7 @@ for (theme_code, theme_name), group in shown.groupby(["thema", "themanaam"], sor
                            f"{item.jaarbeeld_thema or 'geen'}{norm}")
 
 st.subheader("Onderzoeken met dit kader")
-used = studies(framework, showing_demo())
+used = cached(framework_studies, framework, showing_demo())
 if used.empty:
     st.caption("Nog geen onderzoek gebruikt dit kader.")
 else:

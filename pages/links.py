@@ -17,11 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from metrics import data_sources
-from pages.common import SOURCE_KEY, cursor, date_nl, showing_demo
+from pages.common import SOURCE_KEY, cursor, showing_demo
+from reference.dutch import dutch_date
+from reference.vocab import OUTCOMES
 
 DOSSIERS_PAGE = "pages/dossiers.py"
 DOSSIERS_PATH = "dossiers"  # url path st.navigation derives from pages/dossiers.py
-OUTCOMES = ("ja", "nee", "nvt", "onbekend")
 # The column display_text regex of a link made by dossiers_url(..., text=…): the text after '#'.
 LINK_TEXT = r"#(.+)$"
 
@@ -51,7 +52,7 @@ def dossiers_query(
     if uitkomst is not None and uitkomst not in OUTCOMES:
         raise ValueError(f"uitkomst moet een van {OUTCOMES} zijn, niet {uitkomst!r}")
     if datum is not None and not isinstance(datum, str):
-        datum = date_nl(datum)
+        datum = dutch_date(datum)
     fields = {"onderzoek": onderzoek, "gemeente": gemeente, "soort": soort, "datum": datum, "jaar": jaar,
               "thema": thema, "indicator": indicator, "uitkomst": uitkomst, "dossier": dossier}
     query = {k: str(v) for k, v in fields.items() if v not in (None, "") and not (isinstance(v, float) and pd.isna(v))}
@@ -81,7 +82,7 @@ def with_dossier_links(
             "onderzoek": row.get("onderzoek"), "gemeente": row.get("gemeente") or None,
             "indicator": row.get("indicator"), "thema": None if row.get("indicator") else row.get("thema"),
             "soort": row.get(kind_column, soort), "jaar": jaar,
-            "datum": date_nl(row["datum"]) if "datum" in row and not pd.isna(row["datum"]) else None,
+            "datum": dutch_date(row["datum"]) if "datum" in row and not pd.isna(row["datum"]) else None,
         }
         query = {k: str(v) for k, v in fields.items() if v not in (None, "") and not (isinstance(v, float) and pd.isna(v))}
         text = row.get(text_column) if text_column else None

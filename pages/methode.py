@@ -2,16 +2,18 @@
 
 import streamlit as st
 
+from reference.vocab import SMALL_N
+
 st.title("Methode")
 st.markdown(
-    """
+    f"""
 ### Naleving
 Per indicator en groep (bezoek, gemeente, onderzoek, jaar): **k** = aantal dossiers met `ja`, **n** = `ja` + `nee`.
 `nvt` en `onbekend` tellen niet mee in n en worden apart getoond. Wij tonen altijd "k van n" en een percentage;
 bij n = 0 staat er "geen oordeel".
 
 ### Onzekerheid
-Elk percentage krijgt een 95%-betrouwbaarheidsinterval volgens **Wilson**. Groepen met minder dan 5 beoordeelde
+Elk percentage krijgt een 95%-betrouwbaarheidsinterval volgens **Wilson**. Groepen met minder dan {SMALL_N} beoordeelde
 dossiers worden getoond maar gemarkeerd als klein aantal.
 
 ### Benchmark en vergelijking

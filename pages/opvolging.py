@@ -3,24 +3,17 @@ onderzoek visits have had a hertoets."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from metrics import hertoets_status, overdue_visits, recommendation_followup, selection_visits, status_by_municipality
-from metrics.findings import OVERDUE_MONTHS
-from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, showing_demo, studies, today
+from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies, today
+from reference.dutch import dutch_date
+from reference.vocab import OVERDUE_MONTHS
 
 
-@st.cache_data(ttl=60)
-def visits(scope) -> pd.DataFrame:
-    return selection_visits(cursor(), scope)
-
-
-@st.cache_data(ttl=60)
 def followup(scope, on):
-    con = cursor()
-    return (recommendation_followup(con, scope, on), status_by_municipality(con, scope), overdue_visits(con, scope, on),
-            hertoets_status(con, scope))
+    return (cached(recommendation_followup, scope, on), cached(status_by_municipality, scope), cached(overdue_visits, scope, on),
+            cached(hertoets_status, scope))
 
 
 DATE = st.column_config.DateColumn(format="DD-MM-YYYY")
@@ -34,7 +27,7 @@ only_chosen = cols[0].toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_o
                             help="Uit: alle onderzoeken. Aan: alleen het onderzoek dat links gekozen is.")
 study = chosen_study() if only_chosen else None
 scope = base_scope(study=study, kind=None)
-municipality = cols[1].selectbox("Gemeente", sorted(visits(scope)["gemeente"].unique()), index=None, key="gemeente",
+municipality = cols[1].selectbox("Gemeente", sorted(cached(selection_visits, scope)["gemeente"].unique()), index=None, key="gemeente",
                                  bind="query-params", placeholder="Alle gemeenten")
 on = cols[2].date_input("Peildatum", value=today(), format="DD-MM-YYYY", key="peildatum",
                         help="De leeftijd van een aanbeveling is het aantal hele maanden tussen bezoek en peildatum.")
@@ -50,7 +43,7 @@ else:
     download_buttons(per_municipality, "aanbevelingen-status", "Download status", key="status")
 
 st.subheader(f"Langer dan {OVERDUE_MONTHS} maanden niet afgerond")
-st.caption(f"Bezoeken met aanbevelingen die op {date_nl(on)} meer dan {OVERDUE_MONTHS} maanden na het bezoek nog "
+st.caption(f"Bezoeken met aanbevelingen die op {dutch_date(on)} meer dan {OVERDUE_MONTHS} maanden na het bezoek nog "
            "open of in uitvoering zijn.")
 if late.empty:
     st.success("Geen bezoeken met aanbevelingen die te lang openstaan.")

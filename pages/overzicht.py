@@ -2,21 +2,21 @@
 
 import streamlit as st
 
-from charts.compare import weakest_chart
+from charts.compare import percent_texts, weakest_chart
 from metrics import loaded_summary, weakest_indicators
 from pages.common import (
-    studies,
     base_scope,
-    cursor,
+    cached,
     demo_banner,
     download_buttons,
     follow_requested_view,
-    percent,
     request_view,
     selected_point,
     showing_demo,
-    timestamp_nl,
+    studies,
 )
+from reference.dutch import dutch_int, dutch_timestamp
+from reference.vocab import SMALL_N
 
 
 def open_comparison(study: str, indicator: str | None = None) -> None:
@@ -30,26 +30,16 @@ def open_clicked_indicator() -> None:
         open_comparison(data[0], data[1])
 
 
-@st.cache_data(ttl=60)
-def summary(demo: bool):
-    return loaded_summary(cursor(), demo)
-
-
-@st.cache_data(ttl=60)
-def weakest(scope):
-    return weakest_indicators(cursor(), scope, limit=10)
-
-
 follow_requested_view()
 demo = showing_demo()
 st.title("Overzicht")
 demo_banner()
-loaded = summary(demo)
+loaded = cached(loaded_summary, demo)
 cols = st.columns(5)
 for col, (label, key) in zip(cols, [("Onderzoeken", "onderzoeken"), ("Gemeenten", "gemeenten"), ("Bezoeken", "bezoeken"), ("Dossiers", "dossiers"), ("Scores", "scores")]):
-    col.metric(label, f"{loaded[key]:,}".replace(",", "."))
+    col.metric(label, dutch_int(loaded[key]))
 if loaded["laatste_import"] is not None:
-    st.caption(f"Laatste import: {timestamp_nl(loaded['laatste_import'])}")
+    st.caption(f"Laatste import: {dutch_timestamp(loaded['laatste_import'])}")
 
 st.subheader("Onderzoeken")
 study_table = studies(demo)
@@ -70,12 +60,13 @@ for place, row in zip(link_columns, study_table.itertuples(index=False)):
                  icon=":material/compare_arrows:", width="stretch")
 
 st.subheader("Zwakste indicatoren")
-st.caption("Naleving per indicator over alle gemeenten van een onderzoek (alleen eerste onderzoek, geen hertoets); k van n met 95%-Wilson-interval. Minder dan 5 beoordeelde dossiers geldt als klein aantal.")
-weak = weakest(base_scope()).copy()
+st.caption("Naleving per indicator over alle gemeenten van een onderzoek (alleen eerste onderzoek, geen hertoets); k van n met 95%-Wilson-interval. "
+           f"Minder dan {SMALL_N} beoordeelde dossiers geldt als klein aantal.")
+weak = cached(weakest_indicators, base_scope(), limit=10).copy()
 if not weak.empty:
     st.plotly_chart(weakest_chart(weak, "De 10 zwakste indicatoren", "k van n over alle gemeenten van het onderzoek, eerste onderzoek; klik op een staaf om te vergelijken"),
                     key="zwakste", on_select=open_clicked_indicator, selection_mode="points", config={"displaylogo": False})
-weak["naleving"] = weak["percentage"].map(percent)
-weak["95%-interval"] = weak["ondergrens"].map(percent) + " – " + weak["bovengrens"].map(percent)
+weak["naleving"] = percent_texts(weak["percentage"])
+weak["95%-interval"] = [a + " – " + b for a, b in zip(percent_texts(weak["ondergrens"]), percent_texts(weak["bovengrens"]))]
 st.dataframe(weak[["onderzoek", "indicator", "label", "oordeel", "naleving", "95%-interval"]], hide_index=True, width="stretch")
 download_buttons(weak, "zwakste-indicatoren", "Download zwakste indicatoren")

@@ -5,27 +5,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.compare import interval_text, theme_years
-from charts.style import YEARBOOK_NAMES
-from metrics import compliance_by_indicator, ranked_municipalities, theme_compliance, theme_options
-from pages.common import base_scope, follow_requested_view, chosen_study, cursor, demo_banner, download_buttons, percent, showing_demo, studies
+from charts.compare import interval_texts, percent_texts, theme_years
+from metrics import compliance_by_indicator, ranked_municipalities, rounded_rates, theme_compliance, theme_options
+from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, follow_requested_view, showing_demo, studies
+from reference.vocab import SMALL_N, SMALL_N_NOTE, VISIT_KINDS, YEARBOOK_THEMES
 
 
-@st.cache_data(ttl=60)
-def options(demo: bool):
-    return theme_options(cursor(), demo)
-
-
-@st.cache_data(ttl=60)
 def indicator_rows(scope):
-    """The study's indicators with scores (for the indicator list): cached, not queried again on every rerun."""
-    return compliance_by_indicator(cursor(), scope, pooled=True)[["thema", "niveau", "indicator", "label"]]
+    """The study's indicators with scores (for the indicator list)."""
+    return cached(compliance_by_indicator, scope, pooled=True)[["thema", "niveau", "indicator", "label"]]
 
 
-@st.cache_data(ttl=60)
 def compliance(scope, theme, framework, yearbook_theme, indicator, pooled):
-    return theme_compliance(cursor(), scope, theme=theme, framework=framework, yearbook_theme=yearbook_theme,
-                            indicator=indicator, pooled=pooled)
+    return cached(theme_compliance, scope, theme=theme, framework=framework, yearbook_theme=yearbook_theme,
+                  indicator=indicator, pooled=pooled)
 
 
 follow_requested_view()
@@ -35,10 +28,10 @@ demo = showing_demo()
 study = chosen_study()
 known = studies(demo).set_index("onderzoek")
 framework = known.loc[study, "kader"] if study in known.index else None
-themes = options(demo)
+themes = cached(theme_options, demo)
 own = themes[themes["kader"] == framework]
 choices = {row.thema: f"{row.thema} — {row.naam} ({framework})" for row in own.itertuples()}
-choices |= {t: f"Jaarbeeld: {YEARBOOK_NAMES.get(t, t)} (alle kaders)" for t in themes.loc[themes["kader"] == "", "thema"]}
+choices |= {t: f"Jaarbeeld: {YEARBOOK_THEMES.get(t, t)} (alle kaders)" for t in themes.loc[themes["kader"] == "", "thema"]}
 if not choices:
     st.info("Geen thema's met scores. Importeer scores op de pagina Importeren.")
     st.stop()
@@ -56,7 +49,7 @@ if not yearbook:
                                  placeholder="Heel het thema")
     if indicator:
         middle.caption(labels.get(indicator, ""))
-kind = right.radio("Soort bezoek", ["onderzoek", "hertoets"], key="soort", bind="query-params")
+kind = right.radio("Soort bezoek", list(VISIT_KINDS), key="soort", bind="query-params")
 scope = base_scope(kind=kind)
 args = dict(theme=None if yearbook else theme, framework=None if yearbook else framework,
             yearbook_theme=theme if yearbook else None, indicator=indicator)
@@ -69,23 +62,23 @@ if pooled.empty:
 years = ", ".join(str(y) for y in pooled["jaar"])
 st.caption(f"{what}: jaren {years}. Alle gemeenten samen (Σk / Σn over de indicatoren op dossierniveau) met 95%-Wilson-interval; "
            "de grijze punten laten de spreiding tussen gemeenten zien.")
-st.plotly_chart(theme_years(pooled, per_municipality, f"Naleving per jaar — {what}", f"{kind}; grijs: per gemeente, open = klein aantal (n < 5)"),
+st.plotly_chart(theme_years(pooled, per_municipality, f"Naleving per jaar — {what}", f"{kind}; grijs: per gemeente, open = {SMALL_N_NOTE}"),
                 key="jaren", config={"displaylogo": False})
 st.dataframe(
-    pooled.assign(naleving=pooled["percentage"].map(percent), interval=[interval_text(a, b) for a, b in zip(pooled["ondergrens"], pooled["bovengrens"])])[
+    pooled.assign(naleving=percent_texts(pooled["percentage"]), interval=interval_texts(pooled["ondergrens"], pooled["bovengrens"]))[
         ["jaar", "oordeel", "naleving", "interval", "gemeenten", "onderzoeken", "nvt", "onbekend"]],
     hide_index=True, width="stretch",
 )
 
 st.subheader("Zwakste en sterkste gemeenten")
-st.caption("Alleen gemeenten met ten minste 5 beoordeelde dossiers; per jaar van het veldwerk.")
+st.caption(f"Alleen gemeenten met ten minste {SMALL_N} beoordeelde dossiers; per jaar van het veldwerk.")
 weakest, strongest = ranked_municipalities(per_municipality)
 columns = ["jaar", "gemeente", "oordeel", "naleving", "interval"]
 left, right = st.columns(2)
 for place, frame, label in ((left, weakest, "Zwakste"), (right, strongest, "Sterkste")):
     place.markdown(f"**{label}**")
-    place.dataframe(frame.assign(naleving=frame["percentage"].map(percent),
-                                 interval=[interval_text(a, b) for a, b in zip(frame["ondergrens"], frame["bovengrens"])])[columns],
+    place.dataframe(frame.assign(naleving=percent_texts(frame["percentage"]),
+                                 interval=interval_texts(frame["ondergrens"], frame["bovengrens"]))[columns],
                     hide_index=True, width="stretch")
-table = per_municipality.round({"percentage": 1, "ondergrens": 1, "bovengrens": 1})
+table = rounded_rates(per_municipality, ("percentage", "ondergrens", "bovengrens"))
 download_buttons(table, f"thema-{theme}{'-' + indicator if indicator else ''}-{kind}", "Download per gemeente en jaar")

@@ -7,56 +7,48 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars, percent_texts
+from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars
 from charts.geo import boundaries, map_year
-from metrics import funnel_curves, funnel_points, rag_shares
+from metrics import (
+    HEATMAP_MAX_ROWS,
+    bar_rows,
+    comparison_numbers,
+    comparison_table,
+    funnel_curves,
+    funnel_points,
+    heatmap_rows,
+    rag_shares,
+    rounded_rates,
+)
 from pages.common import (
-    studies,
     base_scope,
-    follow_requested_view,
+    cached,
     chosen_study,
-    cursor,
     demo_banner,
     download_buttons,
-    percent,
+    follow_requested_view,
     request_view,
     selected_point,
     showing_demo,
+    studies,
     view_link,
 )
+from reference.vocab import SMALL_N_NOTE, VISIT_KINDS
 
-HEATMAP_MAX_ROWS = 40  # beyond this a heatmap is unreadable (and heavy): the weakest municipalities first
 BOUND_HERE = ("soort", "gemeenten", "indicator")
-KINDS = {"onderzoek": "onderzoek", "hertoets": "hertoets"}
 
 
-@st.cache_data(ttl=60)
-def points(scope):
-    return funnel_points(cursor(), scope)
-
-
-@st.cache_data(ttl=60)
 def curves(scope):
-    return funnel_curves(cursor(), scope, points=points(scope))  # from the cached points: no second query
-
-
-@st.cache_data(ttl=60)
-def rag_table(scope):
-    return rag_shares(cursor(), "municipality", scope)
+    return cached(funnel_curves, scope, points=cached(funnel_points, scope))  # from the cached points: no second query
 
 
 @st.cache_resource(ttl=60, max_entries=32)
 def chosen_rows(scope, chosen: tuple[str, ...]) -> dict:
     """The chosen municipalities' rows and the heatmap's: they do not depend on the indicator, so changing it
     does not rebuild the heatmap (shared, read-only)."""
-    rows = points(scope)
+    rows = cached(funnel_points, scope)
     shown = rows[rows["gemeente"].isin(chosen)] if chosen else rows
-    heat = shown
-    if shown["gemeente"].nunique() > HEATMAP_MAX_ROWS:
-        worst = (shown.assign(s=shown["vergelijking"] == "slechter").groupby("gemeente")["s"].sum()
-                 .sort_values(ascending=False, kind="stable").head(HEATMAP_MAX_ROWS).index)
-        heat = shown[shown["gemeente"].isin(worst)]
-    return {"shown": shown, "heat": heat}
+    return {"shown": shown, "heat": heatmap_rows(shown)}
 
 
 def links(study: str, municipalities: pd.Series, indicators: pd.Series) -> list[str]:
@@ -68,35 +60,19 @@ def links(study: str, municipalities: pd.Series, indicators: pd.Series) -> list[
             for g, i in zip(municipalities.tolist(), indicators.tolist())]
 
 
-# Repeated texts go to the browser as categories (each distinct value once): the table is most of the page's bytes.
-CATEGORY_COLUMNS = ["gemeente", "indicator", "label", "oordeel", "benchmark_nl", "vergelijking", "trechter"]
-
-
 @st.cache_resource(ttl=60, max_entries=32)
 def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
     """What the charts and the table show, computed once per choice (shared, read-only: pages only .assign on it)."""
     rows = chosen_rows(scope, chosen)
     shown, heat = rows["shown"], rows["heat"]
     one = shown[shown["indicator"] == indicator]
-    bars = one
-    if len(one) > HEATMAP_MAX_ROWS:  # a bar per municipality stops being readable: the lowest, the rest in funnel and map
-        bars = one.sort_values(["percentage", "n"], ascending=[True, False]).head(HEATMAP_MAX_ROWS)
+    bars = bar_rows(one)  # the lowest; the rest are in funnel and map
     limits = curves(scope)
     limits = limits[(limits["onderzoek"] == scope.study) & (limits["indicator"] == indicator)]
     charted = shown[shown.index.isin(heat.index) | shown.index.isin(one.index)]
-    table = charted[["gemeente", "gemeentecode", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
-                     "bovengrens", "benchmark", "vergelijking", "funnel", "klein_aantal"]].rename(columns={"funnel": "trechter"})
-    table.insert(0, "soort", scope.kind)
-    table.insert(0, "onderzoek", scope.study)
-    view = table.assign(
-        oordeel=[f"{k} van {n}" if n else "geen oordeel" for k, n in zip(table["k"].tolist(), table["n"].tolist())],
-        naleving=percent_texts(table["percentage"]),
-        interval=[a + " – " + b for a, b in zip(percent_texts(table["ondergrens"]), percent_texts(table["bovengrens"]))],
-        benchmark_nl=percent_texts(table["benchmark"]),
-        gemeentepagina=links(scope.study, table["gemeente"], table["indicator"]),
-    )
-    view = view.astype({c: "category" for c in CATEGORY_COLUMNS})
-    numbers = table.round({"percentage": 1, "ondergrens": 1, "bovengrens": 1, "benchmark": 1})
+    numbers = rounded_rates(comparison_numbers(charted, scope.study, scope.kind))
+    view = comparison_table(charted, scope.study, scope.kind)
+    view["gemeentepagina"] = links(scope.study, view["gemeente"], view["indicator"])
     return {"shown": shown, "one": one, "heat": heat, "bars": bars, "limits": limits, "view": view, "numbers": numbers}
 
 
@@ -146,16 +122,16 @@ st.caption(f"**{study}** — {info['kadernaam']}. Kies het onderzoek in de zijba
 if info["schaal"] == "rag":
     st.info("Dit onderzoek is een zelfevaluatie met groen/oranje/rood; daar is geen naleving met benchmark. "
             "Hieronder de aandelen per gemeente.")
-    table = rag_table(base_scope(study=study, kind=None, scale="rag"))
+    table = cached(rag_shares, "municipality", base_scope(study=study, kind=None, scale="rag"))
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, f"rag-{study}", "Download tabel")
     st.stop()
 
 left, middle, right = st.columns([1, 3, 2])
-kind = left.radio("Soort bezoek", list(KINDS), key="soort", bind="query-params", horizontal=True,
+kind = left.radio("Soort bezoek", list(VISIT_KINDS), key="soort", bind="query-params", horizontal=True,
                   help="De benchmark is altijd het gepoolde eerste onderzoek van alle gemeenten.")
 scope = base_scope(study=study, kind=kind)
-rows = points(scope)
+rows = cached(funnel_points, scope)
 if rows.empty:
     st.warning(f"Geen {kind}-bezoeken met scores in {study}.")
     st.stop()
@@ -188,12 +164,12 @@ bars, funnel = st.columns(2)
 with bars:
     st.plotly_chart(figure("staven", scope, tuple(chosen), indicator,
                            f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
-                           f"{study}, {soort_text}; gestreept = klein aantal (n < 5)"),
+                           f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}"),
                     key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
                     config={"displaylogo": False})
 with funnel:
     st.plotly_chart(figure("trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
-                           f"{study}, {soort_text}; open cirkel = klein aantal (n < 5)"),
+                           f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}"),
                     key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
                     config={"displaylogo": False})
 st.caption("Klik op een gemeente in een grafiek om haar pagina te openen.")
@@ -227,7 +203,7 @@ st.dataframe(
     hide_index=True, width="stretch",
     column_config={
         "benchmark_nl": st.column_config.TextColumn("benchmark"),
-        "klein_aantal": st.column_config.CheckboxColumn("klein aantal (n < 5)"),
+        "klein_aantal": st.column_config.CheckboxColumn(SMALL_N_NOTE),
         "gemeentepagina": st.column_config.LinkColumn("open", display_text="Gemeente →"),
     },
 )

@@ -131,6 +131,11 @@ def change_counts(changes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def finding_rates(found: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a search_findings frame with each figure's rate, interval, 'k van n' and klein_aantal (with_rates)."""
+    return with_rates(found.copy())
+
+
 def has_search_words(query: str | None) -> bool:
     """Whether a search text holds any word the finding search matches on (letters and digits)."""
     return bool(search_terms(query or ""))

@@ -8,12 +8,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import framework_items, has_search_words, search_findings, search_recommendations, selection_visits
+from metrics import finding_rates, framework_items, has_search_words, search_findings, search_recommendations, selection_visits
 from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
 from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
 from pages.text import md_escape
 from reference.dutch import dutch_date, dutch_percent
-from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SMALL_N, SMALL_N_MARK, VISIT_KINDS
+from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SMALL_N_MARK, VISIT_KINDS
 
 CARDS = 50  # findings shown as cards; the table and the downloads hold all
 KIND_BADGES = {"gaat goed": ":green-badge[gaat goed]", "kan beter": ":orange-badge[kan beter]", "zorgpunt": ":red-badge[zorgpunt]"}
@@ -75,7 +75,7 @@ with tab_findings:
     if found.empty:
         st.info("Geen bevindingen gevonden. Maak de zoektekst korter of verwijder een filter.")
     else:
-        shown = with_dossier_links(found, column="naleving", kind_column="bezoeksoort")
+        shown = with_dossier_links(finding_rates(found), column="naleving", kind_column="bezoeksoort")
         for row in shown.head(CARDS).itertuples():
             box = st.container(border=True)
             left, right = box.columns([3.2, 1.3])
@@ -87,7 +87,7 @@ with tab_findings:
             figure = "indicator" if row.indicator else "thema"
             if row.n > 0:
                 show_dossiers_link(row.oordeel, row.naleving.split("#")[0], container=right)
-                small = f" · {SMALL_N_MARK}" if row.n < SMALL_N else ""
+                small = f" · {SMALL_N_MARK}" if row.klein_aantal else ""
                 right.caption(f"Naleving {figure} bij dit bezoek: {dutch_percent(row.percentage, 1)} "
                               f"(95%-interval {dutch_percent(row.ondergrens, 1)}–{dutch_percent(row.bovengrens, 1)}){small}")
             else:

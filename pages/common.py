@@ -51,21 +51,25 @@ def _seen_version() -> dict:
 
 
 @st.cache_data(ttl=60)
-def _call(name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+def _call(key: str, version, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
     return _fn(cursor(), *args, **dict(kwargs))
 
 
 @st.cache_data(ttl=300)
-def _call_long(name: str, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+def _call_long(key: str, version, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
     return _fn(cursor(), *args, **dict(kwargs))
 
 
 def cached(fn: Callable, *args, long: bool = False, **kwargs) -> Any:
-    """`fn(cursor(), *args, **kwargs)`, cached per function and arguments for a minute (`long`: five minutes, for the
-    frameworks, which only an import changes); refresh_after_outside_imports and an import clear it.
-    The result is shared between sessions: treat it as read-only."""
+    """`fn(cursor(), *args, **kwargs)`, cached per function, arguments and data version for a minute (`long`: five
+    minutes, for the frameworks); refresh_after_outside_imports and an import clear it. Arguments are hashed: pass
+    scopes and codes, never a large frame. The result is shared between sessions: treat it as read-only."""
+    key = f"{fn.__module__}.{fn.__qualname__}"
+    code = getattr(fn, "__code__", None)
+    if code is not None:  # page scripts all run as one module name: their file tells their functions apart
+        key += f"@{code.co_filename}"
     call = _call_long if long else _call
-    return call(f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())), fn)
+    return call(key, _seen_version().get("version"), args, tuple(sorted(kwargs.items())), fn)
 
 
 def showing_demo() -> bool:

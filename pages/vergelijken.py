@@ -38,8 +38,9 @@ from reference.vocab import SMALL_N_NOTE, VISIT_KINDS
 BOUND_HERE = ("soort", "gemeenten", "indicator")
 
 
-def curves(scope):
-    return cached(funnel_curves, scope, points=cached(funnel_points, scope))  # from the cached points: no second query
+def study_curves(con, scope):
+    """The funnel limits, from the cached points: no second query."""
+    return funnel_curves(con, scope, points=cached(funnel_points, scope))
 
 
 @st.cache_resource(ttl=60, max_entries=32)
@@ -67,7 +68,7 @@ def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
     shown, heat = rows["shown"], rows["heat"]
     one = shown[shown["indicator"] == indicator]
     bars = bar_rows(one)  # the lowest; the rest are in funnel and map
-    limits = curves(scope)
+    limits = cached(study_curves, scope)
     limits = limits[(limits["onderzoek"] == scope.study) & (limits["indicator"] == indicator)]
     charted = shown[shown.index.isin(heat.index) | shown.index.isin(one.index)]
     numbers = rounded_rates(comparison_numbers(charted, scope.study, scope.kind))

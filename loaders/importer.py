@@ -15,8 +15,8 @@ import pyarrow as pa
 
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.read import check_size
-from loaders.problems import safe_file_name
 from loaders.validate import Options, Staged, stage_file
+from reference.vocab import mask_bsn
 from store.database import delete_visits, quote_ident, transaction
 
 DEMO_REMOVAL_HINT = (
@@ -107,7 +107,7 @@ def preview(
 ) -> Preview:
     """Validate a file completely and say what importing it would do; writes nothing."""
     options = options or Options()
-    shown_name = safe_file_name(file_name)  # a BSN typed into a file name is never echoed or stored
+    shown_name = mask_bsn(file_name)  # a BSN typed into a file name is never echoed or stored
     sha = fingerprint(data)
     empty_plan = pd.DataFrame(columns=PLAN_COLUMNS)
     previous = already_imported(con, sha, options)
@@ -153,7 +153,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, **kwargs) -> I
     try:
         check_size(path.name, path.stat().st_size)  # before reading a huge file into memory
     except LoaderError as exc:
-        raise ImportRejected.from_error(safe_file_name(path.name), exc) from exc
+        raise ImportRejected.from_error(mask_bsn(path.name), exc) from exc
     return import_bytes(con, path.name, path.read_bytes(), **kwargs)
 
 

@@ -41,7 +41,8 @@ from conftest import (
 )
 
 from loaders.csv_text import read_csv
-from loaders.problems import ImportRejected, safe_file_name
+from loaders.problems import ImportRejected
+from reference.vocab import mask_bsn
 from store.database import connect, table_snapshot
 
 CSV_HEADER = ["onderzoek", "kader", "datum", "gemeente", "dossier", "indicator", "score", "toelichting"]
@@ -375,7 +376,7 @@ def test_every_case_through_the_command_line(corpus, db_path, empty_db_file):
     assert VALID_BSN not in proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     for case in CASES:
-        shown = safe_file_name(case.file)
+        shown = mask_bsn(case.file)
         assert any(line.startswith(f"{shown}: geweigerd") for line in lines), (case.file, proc.stdout[-2000:])
         details = [line for line in lines if line.startswith(f"  FOUT {shown}")]
         assert any(all(e in d for e in case.expect) for d in details), (case.file, details)
@@ -388,7 +389,7 @@ def test_bsn_in_the_file_name_is_masked_and_the_number_never_shown(db, corpus):
     exc = rejected(db, corpus[f"scores {VALID_BSN}.xlsx"])
     assert exc.file == "scores •••••••••.xlsx"
     assert all(p.file == "scores •••••••••.xlsx" for p in exc.problems)
-    assert safe_file_name(f"{INVALID_BSN}.csv") == f"{INVALID_BSN}.csv"  # fails the 11-proef: not a BSN
+    assert mask_bsn(f"{INVALID_BSN}.csv") == f"{INVALID_BSN}.csv"  # fails the 11-proef: not a BSN
 
 
 def test_bsn_in_kader_names_the_cell_not_the_number(db, corpus):

@@ -15,11 +15,10 @@ import pandas as pd
 from loaders.problems import cell_ref
 from loaders.validate.collector import Collector
 from reference.frameworks import Framework, Indicator
-from reference.vocab import ALLOWED_TEXT, KINDS, SCALE_VOCAB, cell_text, looks_like_bsn, lookup, safe_echo, score_key
+from reference.vocab import ALLOWED_TEXT, BSN_CANDIDATE, KINDS, SCALE_VOCAB, cell_text, looks_like_bsn, lookup, safe_echo, score_key
 
 ID_PATTERN = re.compile(r"[\w\-. ]{1,60}")  # \w: letters (also accented), digits and '_'
 MAX_DOSSIER_ID = 60
-_NINE_DIGITS = re.compile(r"\d(?:[ .]?\d){8}")  # what reference.vocab.looks_like_bsn looks for, loosely
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EARLIEST_VISIT = dt.date(2000, 1, 1)
 BSN_MESSAGE = ("cel bevat een nummer dat op een BSN lijkt (9 cijfers die de 11-proef halen). "
@@ -157,7 +156,7 @@ def scan_bsn(sheets: list[tuple[str, list[list[object]], list[int] | None]], out
             distinct.update(row)
         texts = [v for v in distinct if isinstance(v, str)]
         # One regex pass over all distinct texts; the 11-proef only for texts that hold a 9-digit run.
-        if not _NINE_DIGITS.search("\n".join(texts)):
+        if not BSN_CANDIDATE.search("\n".join(texts)):
             texts = []
         suspicious = {v for v in texts if looks_like_bsn(v)}
         suspicious |= {v for v in distinct if not isinstance(v, str) and looks_like_bsn(v)}

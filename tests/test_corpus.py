@@ -483,9 +483,7 @@ def test_representative_cases_through_the_importeren_page(corpus, tmp_path, empt
             assert "Traceback" not in text and VALID_BSN not in text
         assert table_snapshot(connection().cursor()) == before
     finally:
-        app_connection = connection()
-        # let go of the file: a leased connection is released, a plain one closed
-        (getattr(app_connection, "release", None) or app_connection.close)()
+        connection().close()
         connection.clear()
 
 

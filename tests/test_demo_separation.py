@@ -3,7 +3,6 @@ in one command or one click, a real study beside the demo is never pooled with i
 
 from __future__ import annotations
 
-import gc
 import csv
 import datetime as dt
 import io
@@ -143,7 +142,7 @@ def app_on_demo_copy(demo_copy, monkeypatch):
 
     connection.clear()
     yield demo_copy
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

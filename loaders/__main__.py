@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from store.database import connect, default_db_path, describe_error, remove_demo_studies
+from store.database import connect, default_db_path, describe_error
 from loaders.problems import ImportRejected, LoaderError
 from reference.errors import ToezichtError
 from reference.vocab import mask_bsn
@@ -66,13 +66,13 @@ def _run(args) -> int:
         print(f"Sjabloon voor kader {args.kader} geschreven naar {args.out}")
         return 0
     if args.command == "demo":
-        from loaders.demo import build_demo
+        from loaders.demo import build_demo, remove_demo
 
         db = args.db or default_db_path()
         if args.verwijder:
             con = connect(db, wait=IMPORT_WAIT_SECONDS, on_wait=lambda message: print(message, flush=True))
             try:
-                removed = remove_demo_studies(con)
+                removed = remove_demo(con)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()

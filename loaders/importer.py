@@ -16,7 +16,7 @@ import pyarrow as pa
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.read import check_size
 from loaders.validate import Options, Staged, stage_file
-from reference.vocab import mask_bsn
+from reference.vocab import SCORE_VALUES, mask_bsn
 from store.database import delete_visits, quote_ident, transaction
 
 DEMO_REMOVAL_HINT = (
@@ -232,7 +232,7 @@ def _plan(con, staged: Staged) -> pd.DataFrame:
 
 # The columns of visit_indicator_count after (visit_id, indicator_code), as aggregates over `value`.
 VALUE_COUNTS_SQL = ", ".join(
-    f"count(*) FILTER (WHERE value = '{v}')" for v in ("ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood")
+    f"count(*) FILTER (WHERE value = '{v}')" for v in SCORE_VALUES
 )
 
 STAGED_TABLES = {  # table → (registered name, Staged attribute, columns besides visit_id)

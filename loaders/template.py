@@ -14,10 +14,9 @@ from loaders.problems import LoaderError
 from loaders.read import MAX_ROWS
 from reference.frameworks import Framework, shipped_frameworks
 from reference.municipalities import LAST_YEAR, names_in_year
-from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB
+from reference.vocab import EARLIEST_YEAR, FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB, VISIT_KINDS
 
 TEMPLATE_ROWS = MAX_ROWS  # drop-down lists reach as far as the loader reads
-EARLIEST_YEAR = 2000  # the Datum check: fieldwork between 1-1-2000 and today
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 BOLD = Font(bold=True)
 
@@ -107,7 +106,7 @@ def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
         "Thema": [t.name for t in fw.themes],
     })
     meta["B4"].number_format = "DD-MM-YYYY"
-    _list_validation(["onderzoek", "hertoets"], meta, "B5", "onderzoek of hertoets")
+    _list_validation(list(VISIT_KINDS), meta, "B5", " of ".join(VISIT_KINDS))
     _list_validation([], meta, "B3", f"Gemeentenaam zoals CBS die in {year} voerde", source=lists["Gemeente"])
     date_check = DataValidation(type="date", operator="between", formula1=f"DATE({EARLIEST_YEAR},1,1)", formula2="TODAY()",
                                 allow_blank=True)

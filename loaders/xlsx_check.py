@@ -15,7 +15,9 @@ import zipfile
 from dataclasses import dataclass, field
 
 from loaders.problems import LoaderError
+from reference.dutch import dutch_int
 
+MB = 1024 * 1024
 MAX_ROWS = 200_000
 MAX_CELLS = 6_000_000  # per sheet, from A1 to the furthest cell: 200,000 rows × 30 columns
 MAX_PART_BYTES = 300 * 1024 * 1024  # one expanded part (a 200,000 × 30 sheet is ~280 MB of XML)
@@ -35,19 +37,6 @@ _CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _RELATION = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
-
-
-def dutch_int(n: int) -> str:
-    """200000 → '200.000'."""
-    return f"{n:,}".replace(",", ".")
-
-
-def _mb(n: int) -> str:
-    return dutch_int(round(n / 1024 / 1024))
-
-
-def _dutch_float(x: float) -> str:
-    return dutch_int(round(x))
 
 
 def column_number(letters: bytes | str) -> int:
@@ -195,22 +184,22 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             raise LoaderError(
-                f"{name}: onderdeel {member} wordt uitgepakt {_mb(info.file_size)} MB, {_dutch_float(ratio)} keer zo groot "
+                f"{name}: onderdeel {member} wordt uitgepakt {dutch_int(round(info.file_size / MB))} MB, {dutch_int(round(ratio))} keer zo groot "
                 "als ingepakt; dat is geen gewone werkmap (mogelijk een zip-bom). Kopieer de gegevens naar een nieuw sjabloon."
             )
         if info.file_size > MAX_PART_BYTES:
             raise LoaderError(
-                f"{name}: onderdeel {member} wordt uitgepakt {_mb(info.file_size)} MB; de grens is "
-                f"{_mb(MAX_PART_BYTES)} MB per onderdeel. Splits het bestand per gemeente."
+                f"{name}: onderdeel {member} wordt uitgepakt {dutch_int(round(info.file_size / MB))} MB; de grens is "
+                f"{dutch_int(MAX_PART_BYTES // MB)} MB per onderdeel. Splits het bestand per gemeente."
             )
         if member.lower() == "xl/sharedstrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES:
             raise LoaderError(
-                f"{name}: de gedeelde teksten van de werkmap zijn {info.file_size / 1024 / 1024:.0f} MB; "
-                f"de grens is {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB."
+                f"{name}: de gedeelde teksten van de werkmap zijn {dutch_int(round(info.file_size / MB))} MB; "
+                f"de grens is {dutch_int(MAX_SHARED_STRINGS_BYTES // MB)} MB."
             )
     if total > MAX_TOTAL_BYTES:
         raise LoaderError(
-            f"{name}: uitgepakt {total / 1024 / 1024:.0f} MB; de grens is {MAX_TOTAL_BYTES // 1024 // 1024} MB. "
+            f"{name}: uitgepakt {dutch_int(round(total / MB))} MB; de grens is {dutch_int(MAX_TOTAL_BYTES // MB)} MB. "
             "Splits het bestand per gemeente."
         )
     scans: dict[str, SheetScan] = {}

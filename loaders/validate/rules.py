@@ -15,12 +15,11 @@ import pandas as pd
 from loaders.problems import cell_ref
 from loaders.validate.collector import Collector
 from reference.frameworks import Framework, Indicator
-from reference.vocab import ALLOWED_TEXT, BSN_CANDIDATE, KINDS, SCALE_VOCAB, cell_text, looks_like_bsn, lookup, safe_echo, score_key
+from reference.vocab import ALLOWED_TEXT, BSN_CANDIDATE, EARLIEST_VISIT, KINDS, SCALE_VOCAB, cell_text, looks_like_bsn, lookup, safe_echo, score_key
 
 ID_PATTERN = re.compile(r"[\w\-. ]{1,60}")  # \w: letters (also accented), digits and '_'
 MAX_DOSSIER_ID = 60
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-EARLIEST_VISIT = dt.date(2000, 1, 1)
 BSN_MESSAGE = ("cel bevat een nummer dat op een BSN lijkt (9 cijfers die de 11-proef halen). "
                "Gebruik alleen pseudoniemen; het nummer wordt hier niet getoond.")
 
@@ -119,7 +118,7 @@ def invalid_score(value: object, code: str, fw: Framework) -> str:
 
 
 def visit_date_problem(raw: object, parsed: dt.date | None, today: dt.date | None = None) -> str | None:
-    """A fieldwork date must be present, readable, not in the future and not before 2000."""
+    """A fieldwork date must be present, readable, not in the future and not before EARLIEST_VISIT."""
     today = today or dt.date.today()
     if raw is None or cell_text(raw) == "":
         return "'Datum' (datum van het veldwerk) ontbreekt of is leeg."

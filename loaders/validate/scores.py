@@ -22,7 +22,9 @@ from loaders.validate.rules import (
 )
 from loaders.validate.sheets import data_rows, find_header, get, header_columns, is_blank_row
 from reference.frameworks import Framework, Indicator
-from reference.vocab import cell_text, safe_echo
+from reference.vocab import SMALL_N, cell_text, safe_echo
+
+LISTED_CELLS = 5  # unscored cells named per indicator in a warning; the rest is "…"
 
 
 def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
@@ -158,11 +160,11 @@ def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarra
 
 
 def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out: Collector) -> None:
-    """Unscored cells, indicators with fewer than 5 judged dossiers per visit, dossiers with only nvt."""
+    """Unscored cells, indicators with fewer than SMALL_N judged dossiers per visit, dossiers with only nvt."""
     missing = codes == 0
     for c in np.nonzero(missing.any(axis=0))[0]:
         rows = np.nonzero(missing[:, c])[0]
-        refs = ", ".join(cell_ref(row_idx[i], cols[c]) for i in rows[:5]) + (" …" if len(rows) > 5 else "")
+        refs = ", ".join(cell_ref(row_idx[i], cols[c]) for i in rows[:LISTED_CELLS]) + (" …" if len(rows) > LISTED_CELLS else "")
         out.warn(name, col_letter(cols[c]), f"indicator {ind_cols[c][1].code}: {len(rows)} cel(len) niet gescoord ({refs}).")
     if fw.scale != "binair":
         return
@@ -171,8 +173,8 @@ def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vk
     visits = sorted(set(vkeys[(codes > 0).any(axis=1)].tolist()))
     for vk in visits:
         counts = judged[vkeys == vk].sum(axis=0)
-        for c in np.nonzero(counts < 5)[0]:
-            out.warn(name, "", f"indicator {ind_cols[c][1].code}: {int(counts[c])} beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.")
+        for c in np.nonzero(counts < SMALL_N)[0]:
+            out.warn(name, "", f"indicator {ind_cols[c][1].code}: {int(counts[c])} beoordeelde dossiers (ja/nee), minder dan {SMALL_N} — kleine aantallen.")
     nvt_only = ((codes == nvt) | (codes == 0)).all(axis=1) & (codes == nvt).any(axis=1)
     for i in np.nonzero(nvt_only)[0]:
         out.warn(name, f"{row_idx[i] + 1}", "dossier heeft op alle indicatoren nvt.")

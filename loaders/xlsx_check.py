@@ -14,7 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from loaders.problems import LoaderError
+from loaders.problems import LoaderError, col_letter
 from reference.dutch import dutch_int
 
 MB = 1024 * 1024
@@ -45,15 +45,6 @@ def column_number(letters: bytes | str) -> int:
     for ch in letters if isinstance(letters, str) else letters.decode():
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def column_letters(n: int) -> str:
-    """1 → 'A', 16384 → 'XFD'."""
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 @dataclass
@@ -246,7 +237,7 @@ def _check_sheet(name: str, sheet: str, scan: SheetScan) -> None:
     cells = rows * columns
     if cells > MAX_CELLS:
         raise LoaderError(
-            f"{name}: blad {sheet} loopt tot cel {column_letters(columns)}{rows} "
+            f"{name}: blad {sheet} loopt tot cel {col_letter(columns - 1)}{rows} "
             f"({dutch_int(cells)} cellen vanaf A1); de grens is {dutch_int(MAX_CELLS)} cellen per blad. "
             "Verwijder cellen ver buiten de tabel (selecteer de lege kolommen en rijen en kies Verwijderen) en sla opnieuw op."
         )

@@ -164,6 +164,19 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
         raise LoaderError(f"{name}: het zip-bestand is leeg; dit is geen Excel-werkmap.")
     if len(infos) > MAX_MEMBERS:
         raise LoaderError(f"{name}: bevat {dutch_int(len(infos))} onderdelen; dit is geen gewone Excel-werkmap.")
+    _check_members(name, infos)
+    scans, formulas = _scan_sheets(name, zf)
+    if formulas:
+        where = "; ".join(
+            f"blad {sheet}: {', '.join(cells[:MAX_LISTED_FORMULAS])}{' …' if n > MAX_LISTED_FORMULAS else ''} ({n} cel(len))"
+            for sheet, cells, n in formulas
+        )
+        raise LoaderError(f"{name}: formule zonder opgeslagen waarde ({where}): open het bestand in Excel en sla het op.")
+    return scans
+
+
+def _check_members(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Each zip member's name, encryption flag, declared size and compression ratio; then the total size."""
     total = 0
     for info in infos:
         member = info.filename
@@ -193,6 +206,10 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
             f"{name}: uitgepakt {dutch_int(round(total / MB))} MB; de grens is {dutch_int(MAX_TOTAL_BYTES // MB)} MB. "
             "Splits het bestand per gemeente."
         )
+
+
+def _scan_sheets(name: str, zf: zipfile.ZipFile) -> tuple[dict[str, SheetScan], list[tuple[str, list[str], int]]]:
+    """Stream every sheet part: its extent (refused when too large) and its formulas without a cached value."""
     scans: dict[str, SheetScan] = {}
     formulas: list[tuple[str, list[str], int]] = []
     try:
@@ -215,13 +232,7 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
         if type(exc).__name__ == "error":  # zlib.error
             raise LoaderError(f"{name}: bestand is beschadigd en kan niet worden gelezen als Excel-werkmap.") from exc
         raise
-    if formulas:
-        where = "; ".join(
-            f"blad {sheet}: {', '.join(cells[:MAX_LISTED_FORMULAS])}{' …' if n > MAX_LISTED_FORMULAS else ''} ({n} cel(len))"
-            for sheet, cells, n in formulas
-        )
-        raise LoaderError(f"{name}: formule zonder opgeslagen waarde ({where}): open het bestand in Excel en sla het op.")
-    return scans
+    return scans, formulas
 
 
 def _check_sheet(name: str, sheet: str, scan: SheetScan) -> None:

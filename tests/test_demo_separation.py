@@ -16,8 +16,7 @@ from conftest import make_workbook, run_cli, vt_meta
 from demo_db import REPO, demo_database
 from streamlit.testing.v1 import AppTest
 
-from loaders.importer import commit, preview
-from loaders.validate import Options
+from loaders import Options, commit, preview
 from store.database import connect, table_snapshot
 
 APP = str(REPO / "app.py")

@@ -11,7 +11,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from loaders.problems import LoaderError
-from loaders.read import MAX_ROWS
+from loaders.read import MAX_BYTES, MAX_ROWS
+from loaders.xlsx_check import MB
+from reference.dutch import dutch_int, or_list
 from reference.frameworks import Framework, Indicator, shipped_frameworks
 from reference.municipalities import LAST_YEAR, names_in_year
 from reference.vocab import EARLIEST_YEAR, FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB, VISIT_KINDS
@@ -59,18 +61,18 @@ def _instructions(wb: Workbook, fw: Framework, year: int) -> None:
         f"Scoringswerkmap — {fw.name} ({fw.id})",
         "",
         "1. Vul op blad Onderzoek de sleutels in: Onderzoek (code), Kader, Gemeente (keuzelijst: namen zoals CBS ze in "
-        f"{year} voerde), Datum van het veldwerk (dd-mm-jjjj) en Soort (onderzoek of hertoets).",
+        f"{year} voerde), Datum van het veldwerk (dd-mm-jjjj) en Soort ({or_list(VISIT_KINDS)}).",
         "2. Blad Dossiers: één rij per dossier, alleen een pseudoniem als dossiernummer — nooit een BSN of naam. "
-        "Kies per indicator ja, nee, nvt of onbekend (of leeg: niet gescoord). De beslisregel staat als opmerking bij elke kolomkop."
+        f"Kies per indicator {or_list(SCALE_VOCAB[fw.scale])} (of leeg: niet gescoord). De beslisregel staat als opmerking bij elke kolomkop."
         if fw.dossier_indicators else "2. Dit kader scoort per team of bezoek: gebruik blad Netwerk.",
         "3. Blad Netwerk: de indicatoren per bezoek (instelling, lokaal netwerk of team), met score en toelichting.",
-        "4. Optioneel: Toelichting (opmerking per dossier en indicator), Bevindingen (gaat goed, kan beter, zorgpunt) "
+        f"4. Optioneel: Toelichting (opmerking per dossier en indicator), Bevindingen ({', '.join(FINDING_KINDS)}) "
         "en Aanbevelingen (nummer, tekst, status).",
         "5. Importeer via de pagina Importeren of `python -m loaders import BESTAND`. Het bestand wordt eerst volledig "
         "gecontroleerd; bij één fout wordt niets opgeslagen en noemt het rapport elk blad en elke cel.",
         "",
         "Laat formules weg of sla het bestand in Excel op (formules zonder opgeslagen waarde worden geweigerd). "
-        "Maximaal 25 MB en 200.000 rijen per bestand.",
+        f"Maximaal {MAX_BYTES // MB} MB en {dutch_int(MAX_ROWS)} rijen per bestand.",
     ]
     for r, line in enumerate(lines, 1):
         cell = sheet.cell(row=r, column=1, value=line)
@@ -115,7 +117,7 @@ def _visit_sheet(wb: Workbook, fw: Framework, year: int) -> dict[str, str]:
         ("Kader", fw.id, f"Toezichtkader: {fw.name}."),
         ("Gemeente", None, "Gemeentenaam zoals CBS die in het jaar van het veldwerk voerde."),
         ("Datum", None, "Datum van het veldwerk, bijv. 12-11-2015."),
-        ("Soort", VISIT_KINDS[0], f"{' of '.join(VISIT_KINDS)}."),
+        ("Soort", VISIT_KINDS[0], f"{or_list(VISIT_KINDS)}."),
         ("Regio", None, "Optioneel."),
         ("Team", None, "Optioneel: team of wijkteam (bij zelfevaluaties per team verplicht)."),
     ]
@@ -130,7 +132,7 @@ def _visit_sheet(wb: Workbook, fw: Framework, year: int) -> dict[str, str]:
         "Thema": [t.name for t in fw.themes],
     })
     meta["B4"].number_format = "DD-MM-YYYY"
-    _list_validation(list(VISIT_KINDS), meta, "B5", " of ".join(VISIT_KINDS))
+    _list_validation(list(VISIT_KINDS), meta, "B5", or_list(VISIT_KINDS))
     _list_validation([], meta, "B3", f"Gemeentenaam zoals CBS die in {year} voerde", source=lists["Gemeente"])
     date_check = DataValidation(type="date", operator="between", formula1=f"DATE({EARLIEST_YEAR},1,1)", formula2="TODAY()",
                                 allow_blank=True)
@@ -191,14 +193,14 @@ def _findings_sheets(wb: Workbook, lists: dict[str, str]) -> None:
     _header(findings, 1, ["Thema", "Indicator", "Soort", "Tekst"])
     _list_validation([], findings, f"A2:A{TEMPLATE_ROWS + 1}", "Thema van het kader", source=lists["Thema"])
     _list_validation([], findings, f"B2:B{TEMPLATE_ROWS + 1}", "Indicator (optioneel)", source=lists["Indicator"])
-    _list_validation(list(FINDING_KINDS), findings, f"C2:C{TEMPLATE_ROWS + 1}", "gaat goed, kan beter of zorgpunt")
+    _list_validation(list(FINDING_KINDS), findings, f"C2:C{TEMPLATE_ROWS + 1}", or_list(FINDING_KINDS))
     findings.column_dimensions["A"].width = 30
     findings.column_dimensions["B"].width = 40
     findings.column_dimensions["D"].width = 80
 
     recs = wb.create_sheet("Aanbevelingen")
     _header(recs, 1, ["Nr", "Tekst", "Status"])
-    _list_validation(list(RECOMMENDATION_STATUSES), recs, f"C2:C{TEMPLATE_ROWS + 1}", "open, in uitvoering of afgerond")
+    _list_validation(list(RECOMMENDATION_STATUSES), recs, f"C2:C{TEMPLATE_ROWS + 1}", or_list(RECOMMENDATION_STATUSES))
     recs.column_dimensions["B"].width = 80
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 from loaders.problems import cell_ref
 from loaders.validate.collector import Collector
 from reference.frameworks import Framework, Indicator
-from reference.vocab import ALLOWED_TEXT, BSN_CANDIDATE, EARLIEST_VISIT, KINDS, SCALE_VOCAB, cell_text, looks_like_bsn, lookup, safe_echo, score_key
+from reference.dutch import or_list
+from reference.vocab import ALLOWED_TEXT, BSN_CANDIDATE, EARLIEST_VISIT, KINDS, SCALE_VOCAB, VISIT_KINDS, cell_text, looks_like_bsn, lookup, safe_echo, score_key
 
 ID_PATTERN = re.compile(r"[\w\-. ]{1,60}")  # \w: letters (also accented), digits and '_'
 MAX_DOSSIER_ID = 60
@@ -137,7 +138,7 @@ def kind_of(text: str) -> str | None:
 
 
 def kind_problem(text: str) -> str:
-    return f"soort '{safe_echo(text)}' is niet toegestaan; kies onderzoek of hertoets."
+    return f"soort '{safe_echo(text)}' is niet toegestaan; kies {or_list(VISIT_KINDS)}."
 
 
 # --- privacy ---------------------------------------------------------------------------------

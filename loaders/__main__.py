@@ -9,10 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from store.database import connect, default_db_path, describe_error, remove_demo_studies
+from store.database import connect, default_db_path, describe_error
 from loaders.problems import ImportRejected, LoaderError
 from reference.errors import ToezichtError
-from loaders.problems import safe_file_name
+from reference.vocab import mask_bsn
 from loaders.validate import Options
 
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except ToezichtError as exc:  # e.g. the database is locked by the running app
-        print(f"FOUT: {exc}", file=sys.stderr)
+        print(f"FOUT: {mask_bsn(str(exc))}", file=sys.stderr)
         return 1
 
 
@@ -66,13 +66,13 @@ def _run(args) -> int:
         print(f"Sjabloon voor kader {args.kader} geschreven naar {args.out}")
         return 0
     if args.command == "demo":
-        from loaders.demo import build_demo
+        from loaders.demo import build_demo, remove_demo
 
         db = args.db or default_db_path()
         if args.verwijder:
             con = connect(db, wait=IMPORT_WAIT_SECONDS, on_wait=lambda message: print(message, flush=True))
             try:
-                removed = remove_demo_studies(con)
+                removed = remove_demo(con)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
@@ -104,7 +104,7 @@ def _import(args) -> int:
 
     missing = [f for f in args.files if not f.is_file()]
     for f in missing:
-        print(f"FOUT: bestand {safe_file_name(str(f))} bestaat niet.", file=sys.stderr)
+        print(f"FOUT: bestand {mask_bsn(str(f))} bestaat niet.", file=sys.stderr)
     if missing:
         return 2
     con = connect(args.db, wait=IMPORT_WAIT_SECONDS, on_wait=lambda message: print(message, flush=True))
@@ -115,7 +115,7 @@ def _import(args) -> int:
             result = import_file(con, f, options=options)
         except duckdb.Error as exc:  # e.g. a full disk at COMMIT: rolled back, nothing written
             rejected += 1
-            print(f"FOUT {safe_file_name(f.name)}: {describe_error(exc, Path(args.db or default_db_path()))}")
+            print(f"FOUT {mask_bsn(f.name)}: {describe_error(exc, Path(args.db or default_db_path()))}")
             continue
         except ImportRejected as exc:
             rejected += 1

@@ -13,7 +13,8 @@ import io
 from dataclasses import dataclass, field
 
 from loaders.problems import LoaderError
-from loaders.xlsx_check import MAX_ROWS, dutch_int
+from loaders.xlsx_check import MAX_ROWS
+from reference.dutch import dutch_int
 
 SEPARATORS = (";", ",")
 HEADER_SEARCH_LINES = 10

@@ -280,6 +280,11 @@ def write_demo_workbooks(folder: Path) -> list[Path]:
     return paths
 
 
+def remove_demo(con: duckdb.DuckDBPyConnection) -> int:
+    """Drop the demo studies and everything under them; real imports stay. Returns the number of demo visits removed."""
+    return remove_demo_studies(con)
+
+
 def build_demo(db_path: Path, progress: Callable[[int, int, str], None] | None = None) -> list[ImportResult]:
     """(Re)build the demo studies in the database at `db_path` through the normal import path.
 

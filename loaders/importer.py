@@ -15,8 +15,8 @@ import pyarrow as pa
 
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.read import check_size
-from loaders.problems import safe_file_name
 from loaders.validate import Options, Staged, stage_file
+from reference.vocab import SCORE_VALUES, mask_bsn
 from store.database import delete_visits, quote_ident, transaction
 
 DEMO_REMOVAL_HINT = (
@@ -107,7 +107,7 @@ def preview(
 ) -> Preview:
     """Validate a file completely and say what importing it would do; writes nothing."""
     options = options or Options()
-    shown_name = safe_file_name(file_name)  # a BSN typed into a file name is never echoed or stored
+    shown_name = mask_bsn(file_name)  # a BSN typed into a file name is never echoed or stored
     sha = fingerprint(data)
     empty_plan = pd.DataFrame(columns=PLAN_COLUMNS)
     previous = already_imported(con, sha, options)
@@ -153,7 +153,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, **kwargs) -> I
     try:
         check_size(path.name, path.stat().st_size)  # before reading a huge file into memory
     except LoaderError as exc:
-        raise ImportRejected.from_error(safe_file_name(path.name), exc) from exc
+        raise ImportRejected.from_error(mask_bsn(path.name), exc) from exc
     return import_bytes(con, path.name, path.read_bytes(), **kwargs)
 
 
@@ -232,7 +232,7 @@ def _plan(con, staged: Staged) -> pd.DataFrame:
 
 # The columns of visit_indicator_count after (visit_id, indicator_code), as aggregates over `value`.
 VALUE_COUNTS_SQL = ", ".join(
-    f"count(*) FILTER (WHERE value = '{v}')" for v in ("ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood")
+    f"count(*) FILTER (WHERE value = '{v}')" for v in SCORE_VALUES
 )
 
 STAGED_TABLES = {  # table → (registered name, Staged attribute, columns besides visit_id)
@@ -252,7 +252,7 @@ def write_staged(
     registered = {view: _arrow(getattr(staged, attr)) for view, attr, _ in STAGED_TABLES.values()}
     try:
         with transaction(con):
-            # nextval inside the transaction: DuckDB 1.1 fails on it in autocommit mode here.
+            # nextval inside the transaction: in autocommit mode DuckDB has failed on it here.
             visits["visit_id"] = [r[0] for r in con.execute("SELECT nextval('seq_visit_id') FROM range(?)", [len(visits)]).fetchall()]
             registered["staged_visits"] = visits
             for view, frame in registered.items():
@@ -263,48 +263,8 @@ def write_staged(
                     [study_id, staged.studies[study_id], study_id, demo],
                 )
             import_id = con.execute("SELECT nextval('seq_import_id')").fetchall()[0][0]
-            replaced = con.execute(
-                """
-                SELECT s.vkey, v.visit_id, v.municipality_name, v.kind, v.visit_date, v.team
-                FROM staged_visits s JOIN visit v
-                  ON v.study_id = s.study_id AND v.municipality_code = s.municipality_code
-                 AND v.kind = s.kind AND v.visit_date = s.visit_date AND v.team = s.team
-                ORDER BY s.vkey
-                """
-            ).fetchall()
-            changes = [_describe_change(con, vkey, old_id, name, kind, date, team) for vkey, old_id, name, kind, date, team in replaced]
-            replaced_keys = {r[0] for r in replaced}
-            new_dossiers = staged.dossiers.groupby("vkey").size()
-            changes += [
-                f"nieuw bezoek {_visit_label(v.municipality_name, v.kind, v.visit_date, v.team)} ({int(new_dossiers.get(v.vkey, 0))} dossiers)"
-                for v in visits.itertuples() if v.vkey not in replaced_keys
-            ]
-            old_ids = [r[1] for r in replaced]
-            delete_visits(con, old_ids)
-            con.execute(
-                """
-                INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id,
-                                   report_title, published_on)
-                SELECT visit_id, study_id, municipality_code, municipality_name, kind, visit_date::DATE, team, region, ?,
-                       report_title, published_on::DATE
-                FROM staged_visits
-                """,
-                [import_id],
-            )
-            for table, (view, attr, columns) in STAGED_TABLES.items():
-                if getattr(staged, attr).empty:
-                    continue
-                select = ", ".join(f"s.{c}" for c in columns.split(", "))
-                con.execute(
-                    f"INSERT INTO {quote_ident(table)} (visit_id, {columns}) "
-                    f"SELECT v.visit_id, {select} FROM {quote_ident(view)} s JOIN staged_visits v USING (vkey)"
-                )
-            # Counted from the staged Arrow data: scanning the just-inserted rows inside the
-            # transaction is several times slower.
-            con.execute(
-                f"INSERT INTO visit_indicator_count SELECT v.visit_id, s.indicator_code, {VALUE_COUNTS_SQL} "
-                "FROM staged_scores s JOIN staged_visits v USING (vkey) GROUP BY v.visit_id, s.indicator_code"
-            )
+            old_ids, changes = _replace_visits(con, staged, visits)
+            _insert_staged(con, staged, import_id)
             result = ImportResult(
                 file=staged.file,
                 status="vervangen" if old_ids else "geïmporteerd",
@@ -331,6 +291,57 @@ def write_staged(
             except Exception:  # never registered because the transaction failed first
                 pass
     return result
+
+
+def _replace_visits(con: duckdb.DuckDBPyConnection, staged: Staged, visits: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """Delete the stored visits the file replaces; return their ids and, per visit, what changes (in Dutch)."""
+    replaced = con.execute(
+        """
+        SELECT s.vkey, v.visit_id, v.municipality_name, v.kind, v.visit_date, v.team
+        FROM staged_visits s JOIN visit v
+          ON v.study_id = s.study_id AND v.municipality_code = s.municipality_code
+         AND v.kind = s.kind AND v.visit_date = s.visit_date AND v.team = s.team
+        ORDER BY s.vkey
+        """
+    ).fetchall()
+    changes = [_describe_change(con, vkey, old_id, name, kind, date, team) for vkey, old_id, name, kind, date, team in replaced]
+    replaced_keys = {r[0] for r in replaced}
+    new_dossiers = staged.dossiers.groupby("vkey").size()
+    changes += [
+        f"nieuw bezoek {_visit_label(v.municipality_name, v.kind, v.visit_date, v.team)} ({int(new_dossiers.get(v.vkey, 0))} dossiers)"
+        for v in visits.itertuples() if v.vkey not in replaced_keys
+    ]
+    old_ids = [r[1] for r in replaced]
+    delete_visits(con, old_ids)
+    return old_ids, changes
+
+
+def _insert_staged(con: duckdb.DuckDBPyConnection, staged: Staged, import_id: int) -> None:
+    """Insert the registered staged views: visits, the tables under them and the per-indicator counts."""
+    con.execute(
+        """
+        INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id,
+                           report_title, published_on)
+        SELECT visit_id, study_id, municipality_code, municipality_name, kind, visit_date::DATE, team, region, ?,
+               report_title, published_on::DATE
+        FROM staged_visits
+        """,
+        [import_id],
+    )
+    for table, (view, attr, columns) in STAGED_TABLES.items():
+        if getattr(staged, attr).empty:
+            continue
+        select = ", ".join(f"s.{c}" for c in columns.split(", "))
+        con.execute(
+            f"INSERT INTO {quote_ident(table)} (visit_id, {columns}) "
+            f"SELECT v.visit_id, {select} FROM {quote_ident(view)} s JOIN staged_visits v USING (vkey)"
+        )
+    # Counted from the staged Arrow data: scanning the just-inserted rows inside the
+    # transaction is several times slower.
+    con.execute(
+        f"INSERT INTO visit_indicator_count SELECT v.visit_id, s.indicator_code, {VALUE_COUNTS_SQL} "
+        "FROM staged_scores s JOIN staged_visits v USING (vkey) GROUP BY v.visit_id, s.indicator_code"
+    )
 
 
 INTEGER_COLUMNS = ("vkey", "number")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from reference.errors import ToezichtError
-from reference.vocab import passes_elfproef
 
 
 @dataclass(frozen=True)
@@ -66,11 +64,3 @@ def col_letter(index: int) -> str:
 def cell_ref(row: int, col: int) -> str:
     """0-based row/column → 'D7'."""
     return f"{col_letter(col)}{row + 1}"
-
-
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
-
-
-def safe_file_name(name: str) -> str:
-    """A file name fit for messages and the import history: 9-digit runs passing the 11-proef masked."""
-    return _NINE_DIGITS.sub(lambda m: "•••••••••" if passes_elfproef(m.group(0)) else m.group(0), name)

@@ -11,13 +11,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from loaders.problems import LoaderError
-from loaders.read import MAX_ROWS
-from reference.frameworks import Framework, shipped_frameworks
+from loaders.read import MAX_BYTES, MAX_ROWS
+from loaders.xlsx_check import MB
+from reference.dutch import dutch_int, or_list
+from reference.frameworks import Framework, Indicator, shipped_frameworks
 from reference.municipalities import LAST_YEAR, names_in_year
-from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB
+from reference.vocab import EARLIEST_YEAR, FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB, VISIT_KINDS
 
 TEMPLATE_ROWS = MAX_ROWS  # drop-down lists reach as far as the loader reads
-EARLIEST_YEAR = 2000  # the Datum check: fieldwork between 1-1-2000 and today
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 BOLD = Font(bold=True)
 
@@ -60,18 +61,18 @@ def _instructions(wb: Workbook, fw: Framework, year: int) -> None:
         f"Scoringswerkmap — {fw.name} ({fw.id})",
         "",
         "1. Vul op blad Onderzoek de sleutels in: Onderzoek (code), Kader, Gemeente (keuzelijst: namen zoals CBS ze in "
-        f"{year} voerde), Datum van het veldwerk (dd-mm-jjjj) en Soort (onderzoek of hertoets).",
+        f"{year} voerde), Datum van het veldwerk (dd-mm-jjjj) en Soort ({or_list(VISIT_KINDS)}).",
         "2. Blad Dossiers: één rij per dossier, alleen een pseudoniem als dossiernummer — nooit een BSN of naam. "
-        "Kies per indicator ja, nee, nvt of onbekend (of leeg: niet gescoord). De beslisregel staat als opmerking bij elke kolomkop."
+        f"Kies per indicator {or_list(SCALE_VOCAB[fw.scale])} (of leeg: niet gescoord). De beslisregel staat als opmerking bij elke kolomkop."
         if fw.dossier_indicators else "2. Dit kader scoort per team of bezoek: gebruik blad Netwerk.",
         "3. Blad Netwerk: de indicatoren per bezoek (instelling, lokaal netwerk of team), met score en toelichting.",
-        "4. Optioneel: Toelichting (opmerking per dossier en indicator), Bevindingen (gaat goed, kan beter, zorgpunt) "
+        f"4. Optioneel: Toelichting (opmerking per dossier en indicator), Bevindingen ({', '.join(FINDING_KINDS)}) "
         "en Aanbevelingen (nummer, tekst, status).",
         "5. Importeer via de pagina Importeren of `python -m loaders import BESTAND`. Het bestand wordt eerst volledig "
         "gecontroleerd; bij één fout wordt niets opgeslagen en noemt het rapport elk blad en elke cel.",
         "",
         "Laat formules weg of sla het bestand in Excel op (formules zonder opgeslagen waarde worden geweigerd). "
-        "Maximaal 25 MB en 200.000 rijen per bestand.",
+        f"Maximaal {MAX_BYTES // MB} MB en {dutch_int(MAX_ROWS)} rijen per bestand.",
     ]
     for r, line in enumerate(lines, 1):
         cell = sheet.cell(row=r, column=1, value=line)
@@ -80,11 +81,35 @@ def _instructions(wb: Workbook, fw: Framework, year: int) -> None:
     sheet.column_dimensions["A"].width = 120
 
 
+def rule_comment(indicator: Indicator) -> Comment:
+    """The cell comment on an indicator's header: its text and decision rule."""
+    return Comment(f"{indicator.code}: {indicator.text}\n\nBeslisregel: {indicator.decision_rule}", "Toezicht Dashboard",
+                   width=400, height=220)
+
+
 def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
     """A blank workbook for `fw`; the Gemeente drop-down lists the municipalities valid in `year`."""
     wb = Workbook()
     scale_values = list(SCALE_VOCAB[fw.scale])  # canonical values only, in vocabulary order
+    lists = _visit_sheet(wb, fw, year)
+    if fw.dossier_indicators:
+        _dossiers_sheet(wb, fw, scale_values)
+    _network_sheet(wb, fw, scale_values)
+    if fw.dossier_indicators:
+        remarks = wb.create_sheet("Toelichting")
+        _header(remarks, 1, ["Dossier", "Indicator", "Toelichting"])
+        _list_validation([], remarks, f"B2:B{TEMPLATE_ROWS + 1}", "Indicator (code en omschrijving)", source=lists["Dossierindicator"])
+        remarks.column_dimensions["B"].width = 40
+        remarks.column_dimensions["C"].width = 80
+    _findings_sheets(wb, lists)
+    _instructions(wb, fw, year)
+    wb.move_sheet("Lijsten", offset=len(wb.sheetnames))  # last, out of the way
+    wb.active = 1  # open on Onderzoek
+    return wb
 
+
+def _visit_sheet(wb: Workbook, fw: Framework, year: int) -> dict[str, str]:
+    """The Onderzoek sheet (and the hidden lists its drop-downs read); returns the lists' ranges."""
     meta = wb.active
     meta.title = "Onderzoek"
     rows = [
@@ -92,7 +117,7 @@ def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
         ("Kader", fw.id, f"Toezichtkader: {fw.name}."),
         ("Gemeente", None, "Gemeentenaam zoals CBS die in het jaar van het veldwerk voerde."),
         ("Datum", None, "Datum van het veldwerk, bijv. 12-11-2015."),
-        ("Soort", "onderzoek", "onderzoek of hertoets."),
+        ("Soort", VISIT_KINDS[0], f"{or_list(VISIT_KINDS)}."),
         ("Regio", None, "Optioneel."),
         ("Team", None, "Optioneel: team of wijkteam (bij zelfevaluaties per team verplicht)."),
     ]
@@ -107,7 +132,7 @@ def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
         "Thema": [t.name for t in fw.themes],
     })
     meta["B4"].number_format = "DD-MM-YYYY"
-    _list_validation(["onderzoek", "hertoets"], meta, "B5", "onderzoek of hertoets")
+    _list_validation(list(VISIT_KINDS), meta, "B5", or_list(VISIT_KINDS))
     _list_validation([], meta, "B3", f"Gemeentenaam zoals CBS die in {year} voerde", source=lists["Gemeente"])
     date_check = DataValidation(type="date", operator="between", formula1=f"DATE({EARLIEST_YEAR},1,1)", formula2="TODAY()",
                                 allow_blank=True)
@@ -120,67 +145,63 @@ def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
     meta.column_dimensions["A"].width = 14
     meta.column_dimensions["B"].width = 28
     meta.column_dimensions["C"].width = 70
+    return lists
 
+
+def _dossiers_sheet(wb: Workbook, fw: Framework, scale_values: list[str]) -> None:
+    """Dossiers: a theme row merged over each theme's columns, then Dossier, Team and one column per indicator."""
     dossier_inds = fw.dossier_indicators
-    if dossier_inds:
-        ws = wb.create_sheet("Dossiers")
-        first = 3  # columns A Dossier, B Team, then the indicators
-        # Row 1: the theme row, merged over each theme's indicator columns.
-        col = first
-        for theme in fw.themes:
-            inds = [i for i in dossier_inds if i.theme == theme.code]
-            if not inds:
-                continue
-            ws.cell(row=1, column=col, value=theme.name).font = BOLD
-            ws.cell(row=1, column=col).alignment = Alignment(horizontal="center")
-            if len(inds) > 1:
-                ws.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + len(inds) - 1)
-            col += len(inds)
-        _header(ws, 2, ["Dossier", "Team"] + [f"{i.code} {i.label}" for i in dossier_inds])
-        for j, ind in enumerate(dossier_inds, first):
-            cell = ws.cell(row=2, column=j)
-            cell.comment = Comment(f"{ind.code}: {ind.text}\n\nBeslisregel: {ind.decision_rule}", "Toezicht Dashboard", width=400, height=220)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.column_dimensions[get_column_letter(j)].width = 16
-        last = get_column_letter(first + len(dossier_inds) - 1)
-        _list_validation(scale_values, ws, f"C3:{last}{TEMPLATE_ROWS + 2}", "Score: " + ", ".join(scale_values))
-        ws.column_dimensions["A"].width = 14
-        ws.freeze_panes = "C3"
+    ws = wb.create_sheet("Dossiers")
+    first = 3  # columns A Dossier, B Team, then the indicators
+    col = first
+    for theme in fw.themes:
+        inds = [i for i in dossier_inds if i.theme == theme.code]
+        if not inds:
+            continue
+        ws.cell(row=1, column=col, value=theme.name).font = BOLD
+        ws.cell(row=1, column=col).alignment = Alignment(horizontal="center")
+        if len(inds) > 1:
+            ws.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + len(inds) - 1)
+        col += len(inds)
+    _header(ws, 2, ["Dossier", "Team"] + [f"{i.code} {i.label}" for i in dossier_inds])
+    for j, ind in enumerate(dossier_inds, first):
+        cell = ws.cell(row=2, column=j)
+        cell.comment = rule_comment(ind)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = 16
+    last = get_column_letter(first + len(dossier_inds) - 1)
+    _list_validation(scale_values, ws, f"C3:{last}{TEMPLATE_ROWS + 2}", "Score: " + ", ".join(scale_values))
+    ws.column_dimensions["A"].width = 14
+    ws.freeze_panes = "C3"
 
+
+def _network_sheet(wb: Workbook, fw: Framework, scale_values: list[str]) -> None:
+    """Netwerk: one row per visit-level indicator, scored in column B."""
     net = wb.create_sheet("Netwerk")
     _header(net, 1, ["Indicator", "Score", "Toelichting"])
     for r, ind in enumerate(fw.visit_indicators, 2):
-        c = net.cell(row=r, column=1, value=f"{ind.code} {ind.label}")
-        c.comment = Comment(f"{ind.code}: {ind.text}\n\nBeslisregel: {ind.decision_rule}", "Toezicht Dashboard", width=400, height=220)
+        net.cell(row=r, column=1, value=f"{ind.code} {ind.label}").comment = rule_comment(ind)
     if fw.visit_indicators:
         _list_validation(scale_values, net, f"B2:B{len(fw.visit_indicators) + 1}", "Score: " + ", ".join(scale_values))
     net.column_dimensions["A"].width = 50
     net.column_dimensions["C"].width = 60
 
-    if dossier_inds:
-        remarks = wb.create_sheet("Toelichting")
-        _header(remarks, 1, ["Dossier", "Indicator", "Toelichting"])
-        _list_validation([], remarks, f"B2:B{TEMPLATE_ROWS + 1}", "Indicator (code en omschrijving)", source=lists["Dossierindicator"])
-        remarks.column_dimensions["B"].width = 40
-        remarks.column_dimensions["C"].width = 80
 
+def _findings_sheets(wb: Workbook, lists: dict[str, str]) -> None:
+    """Bevindingen and Aanbevelingen, with drop-downs for theme, indicator, kind and status."""
     findings = wb.create_sheet("Bevindingen")
     _header(findings, 1, ["Thema", "Indicator", "Soort", "Tekst"])
     _list_validation([], findings, f"A2:A{TEMPLATE_ROWS + 1}", "Thema van het kader", source=lists["Thema"])
     _list_validation([], findings, f"B2:B{TEMPLATE_ROWS + 1}", "Indicator (optioneel)", source=lists["Indicator"])
-    _list_validation(list(FINDING_KINDS), findings, f"C2:C{TEMPLATE_ROWS + 1}", "gaat goed, kan beter of zorgpunt")
+    _list_validation(list(FINDING_KINDS), findings, f"C2:C{TEMPLATE_ROWS + 1}", or_list(FINDING_KINDS))
     findings.column_dimensions["A"].width = 30
     findings.column_dimensions["B"].width = 40
     findings.column_dimensions["D"].width = 80
 
     recs = wb.create_sheet("Aanbevelingen")
     _header(recs, 1, ["Nr", "Tekst", "Status"])
-    _list_validation(list(RECOMMENDATION_STATUSES), recs, f"C2:C{TEMPLATE_ROWS + 1}", "open, in uitvoering of afgerond")
+    _list_validation(list(RECOMMENDATION_STATUSES), recs, f"C2:C{TEMPLATE_ROWS + 1}", or_list(RECOMMENDATION_STATUSES))
     recs.column_dimensions["B"].width = 80
-    _instructions(wb, fw, year)
-    wb.move_sheet("Lijsten", offset=len(wb.sheetnames))  # last, out of the way
-    wb.active = 1  # open on Onderzoek
-    return wb
 
 
 def write_template(framework_id: str, out: Path, year: int = LAST_YEAR) -> Path:

@@ -14,8 +14,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from loaders.problems import LoaderError
+from loaders.problems import LoaderError, col_letter
+from reference.dutch import dutch_int
 
+MB = 1024 * 1024
 MAX_ROWS = 200_000
 MAX_CELLS = 6_000_000  # per sheet, from A1 to the furthest cell: 200,000 rows × 30 columns
 MAX_PART_BYTES = 300 * 1024 * 1024  # one expanded part (a 200,000 × 30 sheet is ~280 MB of XML)
@@ -37,34 +39,12 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _RELATION = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 
 
-def dutch_int(n: int) -> str:
-    """200000 → '200.000'."""
-    return f"{n:,}".replace(",", ".")
-
-
-def _mb(n: int) -> str:
-    return dutch_int(round(n / 1024 / 1024))
-
-
-def _dutch_float(x: float) -> str:
-    return dutch_int(round(x))
-
-
 def column_number(letters: bytes | str) -> int:
     """'A' → 1, 'XFD' → 16384."""
     n = 0
     for ch in letters if isinstance(letters, str) else letters.decode():
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def column_letters(n: int) -> str:
-    """1 → 'A', 16384 → 'XFD'."""
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 @dataclass
@@ -184,6 +164,19 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
         raise LoaderError(f"{name}: het zip-bestand is leeg; dit is geen Excel-werkmap.")
     if len(infos) > MAX_MEMBERS:
         raise LoaderError(f"{name}: bevat {dutch_int(len(infos))} onderdelen; dit is geen gewone Excel-werkmap.")
+    _check_members(name, infos)
+    scans, formulas = _scan_sheets(name, zf)
+    if formulas:
+        where = "; ".join(
+            f"blad {sheet}: {', '.join(cells[:MAX_LISTED_FORMULAS])}{' …' if n > MAX_LISTED_FORMULAS else ''} ({n} cel(len))"
+            for sheet, cells, n in formulas
+        )
+        raise LoaderError(f"{name}: formule zonder opgeslagen waarde ({where}): open het bestand in Excel en sla het op.")
+    return scans
+
+
+def _check_members(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Each zip member's name, encryption flag, declared size and compression ratio; then the total size."""
     total = 0
     for info in infos:
         member = info.filename
@@ -195,24 +188,28 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             raise LoaderError(
-                f"{name}: onderdeel {member} wordt uitgepakt {_mb(info.file_size)} MB, {_dutch_float(ratio)} keer zo groot "
+                f"{name}: onderdeel {member} wordt uitgepakt {dutch_int(round(info.file_size / MB))} MB, {dutch_int(round(ratio))} keer zo groot "
                 "als ingepakt; dat is geen gewone werkmap (mogelijk een zip-bom). Kopieer de gegevens naar een nieuw sjabloon."
             )
         if info.file_size > MAX_PART_BYTES:
             raise LoaderError(
-                f"{name}: onderdeel {member} wordt uitgepakt {_mb(info.file_size)} MB; de grens is "
-                f"{_mb(MAX_PART_BYTES)} MB per onderdeel. Splits het bestand per gemeente."
+                f"{name}: onderdeel {member} wordt uitgepakt {dutch_int(round(info.file_size / MB))} MB; de grens is "
+                f"{dutch_int(MAX_PART_BYTES // MB)} MB per onderdeel. Splits het bestand per gemeente."
             )
         if member.lower() == "xl/sharedstrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES:
             raise LoaderError(
-                f"{name}: de gedeelde teksten van de werkmap zijn {info.file_size / 1024 / 1024:.0f} MB; "
-                f"de grens is {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB."
+                f"{name}: de gedeelde teksten van de werkmap zijn {dutch_int(round(info.file_size / MB))} MB; "
+                f"de grens is {dutch_int(MAX_SHARED_STRINGS_BYTES // MB)} MB."
             )
     if total > MAX_TOTAL_BYTES:
         raise LoaderError(
-            f"{name}: uitgepakt {total / 1024 / 1024:.0f} MB; de grens is {MAX_TOTAL_BYTES // 1024 // 1024} MB. "
+            f"{name}: uitgepakt {dutch_int(round(total / MB))} MB; de grens is {dutch_int(MAX_TOTAL_BYTES // MB)} MB. "
             "Splits het bestand per gemeente."
         )
+
+
+def _scan_sheets(name: str, zf: zipfile.ZipFile) -> tuple[dict[str, SheetScan], list[tuple[str, list[str], int]]]:
+    """Stream every sheet part: its extent (refused when too large) and its formulas without a cached value."""
     scans: dict[str, SheetScan] = {}
     formulas: list[tuple[str, list[str], int]] = []
     try:
@@ -235,13 +232,7 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
         if type(exc).__name__ == "error":  # zlib.error
             raise LoaderError(f"{name}: bestand is beschadigd en kan niet worden gelezen als Excel-werkmap.") from exc
         raise
-    if formulas:
-        where = "; ".join(
-            f"blad {sheet}: {', '.join(cells[:MAX_LISTED_FORMULAS])}{' …' if n > MAX_LISTED_FORMULAS else ''} ({n} cel(len))"
-            for sheet, cells, n in formulas
-        )
-        raise LoaderError(f"{name}: formule zonder opgeslagen waarde ({where}): open het bestand in Excel en sla het op.")
-    return scans
+    return scans, formulas
 
 
 def _check_sheet(name: str, sheet: str, scan: SheetScan) -> None:
@@ -257,7 +248,7 @@ def _check_sheet(name: str, sheet: str, scan: SheetScan) -> None:
     cells = rows * columns
     if cells > MAX_CELLS:
         raise LoaderError(
-            f"{name}: blad {sheet} loopt tot cel {column_letters(columns)}{rows} "
+            f"{name}: blad {sheet} loopt tot cel {col_letter(columns - 1)}{rows} "
             f"({dutch_int(cells)} cellen vanaf A1); de grens is {dutch_int(MAX_CELLS)} cellen per blad. "
             "Verwijder cellen ver buiten de tabel (selecteer de lege kolommen en rijen en kies Verwijderen) en sla opnieuw op."
         )

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any, Callable
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -27,8 +28,9 @@ def connection() -> LeasedConnection:
     return LeasedConnection(default_db_path())
 
 
-def cursor():
-    """A fresh cursor per query (one cursor shared across threads has crashed DuckDB here)."""
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A fresh plain DuckDB cursor per query, the one kind of handle metrics take (one cursor shared across threads
+    has crashed DuckDB here)."""
     try:
         return connection().cursor()
     except DatabaseBusy:

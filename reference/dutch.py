@@ -77,6 +77,12 @@ def period_text(first, last) -> str:
     return f"{month_year(a)}\u00a0–\u00a0{month_year(b)}"
 
 
+def or_list(words) -> str:
+    """('a', 'b', 'c') → 'a, b of c': the choices a message or drop-down offers."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " of " + words[-1]
+
+
 def k_of_n(k, n) -> str:
     """'2 van 14', or 'geen oordeel' when n = 0: the words of the counting rule (DESIGN §7)."""
     return f"{int(k)} van {int(n)}" if not _missing(n) and int(n) > 0 else NO_JUDGEMENT

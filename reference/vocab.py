@@ -31,7 +31,6 @@ RECOMMENDATION_STATUSES = ("open", "in uitvoering", "afgerond")
 OUTCOMES = ("ja", "nee", "nvt", "onbekend")  # binary scale, also the `uitkomst` URL parameter
 RAG_VALUES = ("groen", "oranje", "rood")
 SCORE_VALUES = OUTCOMES + RAG_VALUES  # every value a stored score may hold (schema CHECK)
-MISSING = ""  # the key of an empty cell
 
 # Thresholds and fixed words of the figures (DESIGN §7): every module reads them from here.
 SMALL_N = 5  # groups with fewer judged dossiers (n = ja + nee) are marked as small numbers

@@ -134,9 +134,10 @@ def connect(
 
 
 class LeasedConnection:
-    """One connection per server process, opened on demand and let go after `idle` seconds without use, so the
-    command line can open the file in between. Callers take a cursor per query; a cursor stays valid after the
-    lease is let go (DuckDB keeps the database open until its last cursor is gone)."""
+    """The owner of the server process's one connection: opened on demand and let go after `idle` seconds without
+    use, so the command line can open the file in between. Callers take a plain DuckDB cursor per query; a cursor
+    stays valid after the lease is let go (DuckDB keeps the database open until its last cursor is gone).
+    `close()` ends it at once, cursors included, and frees the file; a later `cursor()` opens it again."""
 
     def __init__(self, path: str | Path | None = None, idle: float = 1.5):
         self.path = Path(path) if path else default_db_path()
@@ -160,10 +161,21 @@ class LeasedConnection:
     def release(self) -> None:
         """Let go of the connection now (it closes once the last cursor is gone)."""
         with self._lock:
-            self._con = None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+            self._drop()
+
+    def close(self) -> None:
+        """Close the connection and every cursor taken from it, freeing the file now. Safe to call twice."""
+        with self._lock:
+            con = self._drop()
+            if con is not None:
+                con.close()
+
+    def _drop(self) -> duckdb.DuckDBPyConnection | None:
+        con, self._con = self._con, None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        return con
 
     def _schedule(self, delay: float) -> None:
         self._timer = threading.Timer(delay, self._expire)

@@ -1,6 +1,5 @@
 """The real app with streamlit.testing.v1.AppTest: one test per page, asserting content."""
 
-import gc
 import os
 from pathlib import Path
 
@@ -20,7 +19,7 @@ def demo_env(tmp_path_factory, monkeypatch):
 
     connection.clear()  # the cached connection belongs to whichever database the previous test used
     yield
-    connection().release(); gc.collect()  # release the file lock: the CLI tests open the same demo database
+    connection().close()  # release the file lock: the CLI tests open the same demo database
     connection.clear()
 
 
@@ -57,7 +56,7 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
     assert not at.exception
     assert db.exists()
     assert {m.label: m.value for m in at.metric}["Onderzoeken"] == "4"
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

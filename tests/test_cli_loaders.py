@@ -291,18 +291,29 @@ def test_demo_rebuild_gives_the_same_database(demo_db):
 
 def test_an_import_waits_for_a_busy_database_with_a_message_then_lands(tmp_path):
     db = tmp_path / "bezet.duckdb"
+    # The holder keeps the file open until the test lets it go: after the import has said it is waiting.
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(4)", str(db)],
-        stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+                               "sys.stdin.readline(); con.close()", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
+    importer = None
     try:
         assert holder.stdout.readline().strip() == "ok"
         book = make_workbook(tmp_path / "w.xlsx", kg_meta(), kg_dossiers())
-        done = run_cli("import", book, "--db", db)
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert "in gebruik" in done.stdout and "wachten" in done.stdout and "Traceback" not in done.stdout + done.stderr
-        assert "w.xlsx: geïmporteerd" in done.stdout
+        importer = subprocess.Popen([sys.executable, "-m", "loaders", "import", str(book), "--db", str(db)], cwd=REPO,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = importer.stdout.readline()  # blocks until the import reports; it cannot finish while the file is held
+        assert "in gebruik" in first and "wachten" in first, first
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        rest, err = importer.communicate(timeout=120)
+        assert importer.returncode == 0, first + rest + err
+        assert "Traceback" not in first + rest + err
+        assert "w.xlsx: geïmporteerd" in rest
     finally:
-        holder.kill()
-        holder.wait()
+        for proc in (holder, importer):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert _query(db, "SELECT count(*) FROM dossier") == [(6,)]

@@ -36,11 +36,32 @@ def test_two_imports_started_together_both_land_as_if_one_after_the_other(tmp_pa
     a, b = two_workbooks(tmp_path)
     together = tmp_path / "samen.duckdb"
     run_cli("demo", "--verwijder", "--db", together)  # create the empty database first, as a user's first command would
-    procs = [subprocess.Popen([sys.executable, "-m", "loaders", "import", str(f), "--db", str(together)], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for f in (a, b)]
-    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    # A third process holds the file until both imports have said they wait for it: so they provably run at the
+    # same time and contend for the database, rather than one happening to finish before the other starts.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+                               "sys.stdin.readline(); con.close()", str(together)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    procs = []
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        procs = [subprocess.Popen([sys.executable, "-m", "loaders", "import", str(f), "--db", str(together)], cwd=REPO,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for f in (a, b)]
+        waiting = [p.stdout.readline() for p in procs]  # each blocks until that import reports
+        assert all("in gebruik" in w and "wachten" in w for w in waiting), waiting
+        assert all(p.poll() is None for p in procs)  # both alive and waiting at once
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        outputs = [w + p.communicate(timeout=300)[0] for w, p in zip(waiting, procs)]
+    finally:
+        for proc in [holder, *procs]:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert [p.returncode for p in procs] == [0, 0], outputs
     assert all("Traceback" not in o for o in outputs)
+    assert "goeree.xlsx: geïmporteerd" in outputs[0] and "brielle.xlsx: geïmporteerd" in outputs[1]
     one_by_one = tmp_path / "na-elkaar.duckdb"
     for f in (a, b):
         assert run_cli("import", f, "--db", one_by_one).returncode == 0

@@ -3,7 +3,6 @@ in one command or one click, a real study beside the demo is never pooled with i
 
 from __future__ import annotations
 
-import gc
 import csv
 import datetime as dt
 import io
@@ -17,8 +16,7 @@ from conftest import make_workbook, run_cli, vt_meta
 from demo_db import REPO, demo_database
 from streamlit.testing.v1 import AppTest
 
-from loaders.importer import commit, preview
-from loaders.validate import Options
+from loaders import Options, commit, preview
 from store.database import connect, table_snapshot
 
 APP = str(REPO / "app.py")
@@ -143,7 +141,7 @@ def app_on_demo_copy(demo_copy, monkeypatch):
 
     connection.clear()
     yield demo_copy
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

@@ -7,7 +7,6 @@ never copied from the code's output.
 
 from __future__ import annotations
 
-import gc
 import datetime as dt
 import io
 import shutil
@@ -362,7 +361,7 @@ def demo_env(demo_db, monkeypatch):
 
     connection.clear()
     yield
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

@@ -4,7 +4,6 @@ Expectations come from the raw tables (score, visit) and hand formulas (Wilson, 
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 
@@ -25,7 +24,7 @@ def demo_env(tmp_path_factory, monkeypatch):
 
     connection.clear()
     yield db
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

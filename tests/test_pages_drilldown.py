@@ -3,7 +3,6 @@
 Expectations come from the raw tables (score, remark, finding, indicator), not from the functions the pages call.
 """
 
-import gc
 import logging
 import re
 import unicodedata
@@ -24,7 +23,7 @@ def demo_env(tmp_path_factory, monkeypatch):
 
     connection.clear()  # the cached connection belongs to whichever database the previous test used
     yield connection().cursor
-    connection().release(); gc.collect()  # release the file lock: other tests open the same demo database
+    connection().close()  # release the file lock: other tests open the same demo database
     connection.clear()
 
 

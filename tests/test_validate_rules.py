@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import REPO  # noqa: F401  (puts the repository on sys.path)
 
-from loaders.problems import safe_file_name
+from reference.vocab import mask_bsn
 from loaders.validate.rules import dossier_id_problem, id_problem, judge_scores, level_problem, visit_date_problem
 from reference.frameworks import shipped_frameworks
 
@@ -86,5 +86,5 @@ def test_scores_are_judged_by_the_vocabulary_of_design_section_3():
     ("1112223334.csv", "1112223334.csv"),
     ("bezoek-2016.xlsx", "bezoek-2016.xlsx"),
 ])
-def test_safe_file_name(name, expected):
-    assert safe_file_name(name) == expected
+def test_file_names_masked(name, expected):
+    assert mask_bsn(name) == expected

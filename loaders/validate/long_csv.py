@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -27,63 +29,90 @@ CSV_OPTIONAL = ("toelichting", "onderzoek", "kader", "datum", "soort", "team")
 
 
 def stage_csv(con, table: CsvTable, options: Options, out: Collector) -> Staged | None:
-    rows, lines = table.rows, table.lines
-    scan_bsn([("", rows, lines)], out)
+    scan_bsn([("", table.rows, table.lines)], out)
     bad_lines = set()
     for line, message in table.problems:
         out.error("", str(line), message)
         bad_lines.add(line)
-    h = table.header
-    if h is None:
+    if table.header is None:
         out.error("", "1", f"geen kopregel gevonden binnen de eerste 10 regels; verplichte kolommen: {', '.join(CSV_REQUIRED)} "
                            f"(gescheiden door ';' of ',').")
         return None
+    body = _Body.read(table, _header_columns(table, out), bad_lines, out)
+    if body is None:
+        return None
+    visits = Visits(con, out)
+    study = body.column("onderzoek") if not options.study_id else body.constant(options.study_id)
+    kader = body.column("kader") if not options.framework_id else body.constant(options.framework_id)
+    vkeys, frameworks = _visits(body, visits, study, kader)
+    if out.has_errors:
+        return None
+    long = _judgements(body, study, frameworks, vkeys, out)
+    if out.has_errors:
+        return None
+    return _staged(long, visits, out)
+
+
+def _header_columns(table: CsvTable, out: Collector) -> dict[str, int]:
+    """Known column name → position in the header line; unknown and repeated names are reported."""
+    h = table.header
     cols: dict[str, int] = {}
-    for j, v in enumerate(rows[h]):
+    for j, v in enumerate(table.rows[h]):
         t = cell_text(v).lower()
         if not t:
             continue
         if t not in CSV_REQUIRED + CSV_OPTIONAL:
-            out.error("", cell_ref(lines[h] - 1, j), f"onbekende kolom '{safe_echo(t)}'; toegestaan: {', '.join(CSV_REQUIRED + CSV_OPTIONAL)}.")
+            out.error("", cell_ref(table.lines[h] - 1, j), f"onbekende kolom '{safe_echo(t)}'; toegestaan: {', '.join(CSV_REQUIRED + CSV_OPTIONAL)}.")
         elif t in cols:
-            out.error("", cell_ref(lines[h] - 1, j), f"kolom '{t}' staat er twee keer.")
+            out.error("", cell_ref(table.lines[h] - 1, j), f"kolom '{t}' staat er twee keer.")
         else:
             cols[t] = j
-    # Rows whose width differs from the header are reported above; their columns cannot be trusted.
-    body = [(lines[i], rows[i]) for i in range(h + 1, len(rows)) if lines[i] not in bad_lines]
-    if not body:
-        if not out.has_errors:
-            out.error("", str(lines[h] + 1), "geen gegevens onder de kopregel.")
-        return None
-    width = max(len(rows[h]), max(len(row) for _, row in body))
-    data = pd.DataFrame([row + [None] * (width - len(row)) for _, row in body], dtype=object)
-    line = np.array([n for n, _ in body])
+    return cols
 
-    def column(key: str, default: str = "") -> pd.Series:
-        if key in cols:
-            s = data[cols[key]].map(cell_text)
+
+@dataclass
+class _Body:
+    """The data lines under the header, as a frame, with their line numbers and the header's columns."""
+
+    data: pd.DataFrame
+    line: np.ndarray
+    cols: dict[str, int]
+
+    @classmethod
+    def read(cls, table: CsvTable, cols: dict[str, int], bad_lines: set, out: Collector) -> "_Body | None":
+        rows, lines, h = table.rows, table.lines, table.header
+        # Rows whose width differs from the header are reported already; their columns cannot be trusted.
+        body = [(lines[i], rows[i]) for i in range(h + 1, len(rows)) if lines[i] not in bad_lines]
+        if not body:
+            if not out.has_errors:
+                out.error("", str(lines[h] + 1), "geen gegevens onder de kopregel.")
+            return None
+        width = max(len(rows[h]), max(len(row) for _, row in body))
+        data = pd.DataFrame([row + [None] * (width - len(row)) for _, row in body], dtype=object)
+        return cls(data, np.array([n for n, _ in body]), cols)
+
+    def column(self, key: str, default: str = "") -> pd.Series:
+        if key in self.cols:
+            s = self.data[self.cols[key]].map(cell_text)
             return s.where(s != "", default)
-        return pd.Series([default] * len(data), dtype=object)
+        return self.constant(default)
 
-    def ref(key: str, i: int) -> str:
-        if key not in cols:  # no such column: name the line, not an unrelated cell in column A
-            return str(int(line[i]))
-        return cell_ref(int(line[i]) - 1, cols[key])
+    def constant(self, value: str) -> pd.Series:
+        return pd.Series([value] * len(self.data), dtype=object)
 
-    study = column("onderzoek") if not options.study_id else pd.Series([options.study_id] * len(data), dtype=object)
-    kader = column("kader") if not options.framework_id else pd.Series([options.framework_id] * len(data), dtype=object)
-    datum = column("datum")
-    soort = column("soort")
-    team = column("team")
-    gemeente = column("gemeente")
-    dossier = column("dossier")
-    indicator = column("indicator")
-    note = column("toelichting")
+    def ref(self, key: str, i: int) -> str:
+        if key not in self.cols:  # no such column: name the line, not an unrelated cell in column A
+            return str(int(self.line[i]))
+        return cell_ref(int(self.line[i]) - 1, self.cols[key])
 
-    visits = Visits(con, out)
+
+def _visits(body: _Body, visits: Visits, study: pd.Series, kader: pd.Series):
+    """Each line's visit key (-1 where the visit columns are refused) and each study's framework."""
     frameworks: dict[str, Framework | None] = {}
-    vkeys = np.full(len(data), -1)
-    group_cols = pd.DataFrame({"s": study, "k": kader, "d": datum, "o": soort, "t": team, "g": gemeente})
+    vkeys = np.full(len(body.data), -1)
+    group_cols = pd.DataFrame({"s": study, "k": kader, "d": body.column("datum"), "o": body.column("soort"),
+                               "t": body.column("team"), "g": body.column("gemeente")})
+    ref = body.ref
     for (s, k, d, o, t, g), idx in group_cols.groupby(list(group_cols.columns), sort=False).indices.items():
         i0 = int(idx[0])
         fw = visits.study(s, k or None, "", ref("onderzoek", i0), ref("kader", i0))
@@ -97,13 +126,18 @@ def stage_csv(con, table: CsvTable, options: Options, out: Collector) -> Staged 
         if m is None:
             continue
         vkeys[idx] = visits.visit(s, m, kind, date, team_id, None)
-    if out.has_errors:
-        return None
+    return vkeys, frameworks
 
-    codes = np.empty(len(data), dtype=object)
-    values = np.empty(len(data), dtype=object)
-    ok = np.ones(len(data), dtype=bool)
-    raw_scores = data[cols["score"]].to_numpy(dtype=object)
+
+def _judgements(body: _Body, study: pd.Series, frameworks, vkeys: np.ndarray, out: Collector) -> pd.DataFrame:
+    """One row per accepted judgement line; unknown indicators, wrong levels, bad ids and scores are reported."""
+    n = len(body.data)
+    dossier, indicator, note = body.column("dossier"), body.column("indicator"), body.column("toelichting")
+    codes = np.empty(n, dtype=object)
+    values = np.empty(n, dtype=object)
+    ok = np.ones(n, dtype=bool)
+    raw_scores = body.data[body.cols["score"]].to_numpy(dtype=object)
+    ref = body.ref
     for s, idx in study.groupby(study).indices.items():
         fw = frameworks[s]
         matched = {t: match_indicator(t, fw) for t in pd.unique(indicator.iloc[idx])}
@@ -132,14 +166,16 @@ def stage_csv(con, table: CsvTable, options: Options, out: Collector) -> Staged 
             ok[i] = False
     long = pd.DataFrame(
         {"vkey": vkeys, "dossier_id": dossier.where(dossier != "", None).to_numpy(dtype=object),
-         "indicator_code": codes, "value": values, "line": line, "note": note.to_numpy(dtype=object)}
+         "indicator_code": codes, "value": values, "line": body.line, "note": note.to_numpy(dtype=object)}
     )[ok]
     dup = long.duplicated(["vkey", "dossier_id", "indicator_code"], keep="first")
     for _, row in long[dup].iterrows():
-        out.error("", cell_ref(int(row["line"]) - 1, cols["indicator"]),
+        out.error("", cell_ref(int(row["line"]) - 1, body.cols["indicator"]),
                   f"dossier/indicator {row['indicator_code']} staat er twee keer voor dezelfde gemeente en datum.")
-    if out.has_errors:
-        return None
+    return long
+
+
+def _staged(long: pd.DataFrame, visits: Visits, out: Collector) -> Staged:
     missing = long["value"] == ""
     if missing.any():
         out.warn("", "", f"{int(missing.sum())} regel(s) zonder score (niet gescoord).")

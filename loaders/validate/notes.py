@@ -16,20 +16,29 @@ from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, cell_text, s
 MAX_RECOMMENDATION = 9999
 
 
-def stage_remarks(wb: Workbook, fw: Framework, out: Collector, visit_for, dossiers: pd.DataFrame) -> pd.DataFrame:
-    sheet = wb.sheet("Toelichting")
-    rows = []
+def _text_sheet(wb: Workbook, sheet_name: str, first: str, labels: str, text_column: str, text_at: int, out: Collector):
+    """The sheet, its header row and columns; None (after reporting a missing header or text column) when absent."""
+    sheet = wb.sheet(sheet_name)
     if sheet is None:
-        return frame([], REMARK_COLS)
-    name = sheet.name
-    h = find_header(sheet, "dossier")
+        return None
+    h = find_header(sheet, first.lower())
     if h is None:
-        out.error(name, "A1", "geen kopregel gevonden: de eerste kolomkop moet 'Dossier' zijn (kolommen Dossier, Indicator, Toelichting).")
-        return frame([], REMARK_COLS)
+        out.error(sheet.name, "A1", f"geen kopregel gevonden: de eerste kolomkop moet '{first}' zijn (kolommen {labels}).")
+        return None
     cols = header_columns(sheet, h)
-    if "toelichting" not in cols:
-        out.error(name, cell_ref(h, 2), "kolom 'Toelichting' ontbreekt.")
+    if text_column.lower() not in cols:
+        out.error(sheet.name, cell_ref(h, text_at), f"kolom '{text_column}' ontbreekt.")
+        return None
+    return sheet, h, cols
+
+
+def stage_remarks(wb: Workbook, fw: Framework, out: Collector, visit_for, dossiers: pd.DataFrame) -> pd.DataFrame:
+    found = _text_sheet(wb, "Toelichting", "Dossier", "Dossier, Indicator, Toelichting", "Toelichting", 2, out)
+    if found is None:
         return frame([], REMARK_COLS)
+    sheet, h, cols = found
+    name = sheet.name
+    rows = []
     known: dict[str, list[int]] = {}
     for vk, did in zip(dossiers["vkey"], dossiers["dossier_id"]):
         known.setdefault(did, []).append(vk)
@@ -107,18 +116,11 @@ def stage_findings(wb: Workbook, fw: Framework, out: Collector, visit_for) -> pd
 
 
 def stage_recommendations(wb: Workbook, out: Collector, visit_for) -> pd.DataFrame:
-    sheet = wb.sheet("Aanbevelingen")
-    if sheet is None:
+    found = _text_sheet(wb, "Aanbevelingen", "Nr", "Nr, Tekst, Status", "Tekst", 1, out)
+    if found is None:
         return frame([], RECOMMENDATION_COLS)
+    sheet, h, cols = found
     name = sheet.name
-    h = find_header(sheet, "nr")
-    if h is None:
-        out.error(name, "A1", "geen kopregel gevonden: de eerste kolomkop moet 'Nr' zijn (kolommen Nr, Tekst, Status).")
-        return frame([], RECOMMENDATION_COLS)
-    cols = header_columns(sheet, h)
-    if "tekst" not in cols:
-        out.error(name, cell_ref(h, 1), "kolom 'Tekst' ontbreekt.")
-        return frame([], RECOMMENDATION_COLS)
     rows, seen = [], set()
     for r, row in data_rows(sheet, h):
         nr_raw = get(row, cols["nr"])

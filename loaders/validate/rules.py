@@ -15,13 +15,12 @@ import pandas as pd
 from loaders.problems import cell_ref
 from loaders.validate.collector import Collector
 from reference.frameworks import Framework, Indicator
-from reference.vocab import ALLOWED_TEXT, KINDS, SCALE_VOCAB, cell_text, looks_like_bsn, lookup, safe_echo, score_key
+from reference.dutch import or_list
+from reference.vocab import ALLOWED_TEXT, BSN_CANDIDATE, EARLIEST_VISIT, KINDS, SCALE_VOCAB, VISIT_KINDS, cell_text, looks_like_bsn, lookup, safe_echo, score_key
 
 ID_PATTERN = re.compile(r"[\w\-. ]{1,60}")  # \w: letters (also accented), digits and '_'
 MAX_DOSSIER_ID = 60
-_NINE_DIGITS = re.compile(r"\d(?:[ .]?\d){8}")  # what reference.vocab.looks_like_bsn looks for, loosely
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-EARLIEST_VISIT = dt.date(2000, 1, 1)
 BSN_MESSAGE = ("cel bevat een nummer dat op een BSN lijkt (9 cijfers die de 11-proef halen). "
                "Gebruik alleen pseudoniemen; het nummer wordt hier niet getoond.")
 
@@ -120,7 +119,7 @@ def invalid_score(value: object, code: str, fw: Framework) -> str:
 
 
 def visit_date_problem(raw: object, parsed: dt.date | None, today: dt.date | None = None) -> str | None:
-    """A fieldwork date must be present, readable, not in the future and not before 2000."""
+    """A fieldwork date must be present, readable, not in the future and not before EARLIEST_VISIT."""
     today = today or dt.date.today()
     if raw is None or cell_text(raw) == "":
         return "'Datum' (datum van het veldwerk) ontbreekt of is leeg."
@@ -139,7 +138,7 @@ def kind_of(text: str) -> str | None:
 
 
 def kind_problem(text: str) -> str:
-    return f"soort '{safe_echo(text)}' is niet toegestaan; kies onderzoek of hertoets."
+    return f"soort '{safe_echo(text)}' is niet toegestaan; kies {or_list(VISIT_KINDS)}."
 
 
 # --- privacy ---------------------------------------------------------------------------------
@@ -157,7 +156,7 @@ def scan_bsn(sheets: list[tuple[str, list[list[object]], list[int] | None]], out
             distinct.update(row)
         texts = [v for v in distinct if isinstance(v, str)]
         # One regex pass over all distinct texts; the 11-proef only for texts that hold a 9-digit run.
-        if not _NINE_DIGITS.search("\n".join(texts)):
+        if not BSN_CANDIDATE.search("\n".join(texts)):
             texts = []
         suspicious = {v for v in texts if looks_like_bsn(v)}
         suspicious |= {v for v in distinct if not isinstance(v, str) and looks_like_bsn(v)}

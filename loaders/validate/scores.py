@@ -22,25 +22,57 @@ from loaders.validate.rules import (
 )
 from loaders.validate.sheets import data_rows, find_header, get, header_columns, is_blank_row
 from reference.frameworks import Framework, Indicator
-from reference.vocab import cell_text, safe_echo
+from reference.vocab import SMALL_N, cell_text, safe_echo
+
+LISTED_CELLS = 5  # unscored cells named per indicator in a warning; the rest is "…"
+
+
+def _score_sheet(wb: Workbook, fw: Framework, out: Collector, sheet_name: str, first_header: str,
+                 indicators: tuple[Indicator, ...], level: str, missing_is_error: bool, header_hint: str):
+    """The sheet and its header row, or None (after reporting why) when there is nothing to read from it."""
+    sheet = wb.sheet(sheet_name)
+    if not indicators:
+        h = find_header(sheet, first_header) if sheet is not None else None
+        if h is not None and any(True for _ in data_rows(sheet, h)):
+            out.warn(sheet.name, "", f"kader {fw.id} heeft geen indicatoren {level}; blad {sheet_name} is genegeerd.")
+        return None
+    if sheet is None:
+        if missing_is_error:
+            out.error("", "", f"blad '{sheet_name}' ontbreekt; kader {fw.id} scoort {level} ({codes_hint(indicators)}).")
+        else:
+            out.warn("", "", f"blad '{sheet_name}' ontbreekt: indicatoren {codes_hint(indicators)} zijn niet gescoord.")
+        return None
+    h = find_header(sheet, first_header)
+    if h is None:
+        out.error(sheet.name, "A1", f"geen kopregel gevonden: binnen de eerste 10 rijen moet een rij beginnen met {header_hint}.")
+        return None
+    return sheet, h
 
 
 def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
     empty = frame([], DOSSIER_COLS), frame([], SCORE_COLS)
-    sheet = wb.sheet("Dossiers")
-    if not fw.dossier_indicators:
-        h = find_header(sheet, "dossier") if sheet is not None else None
-        if h is not None and any(True for _ in data_rows(sheet, h)):
-            out.warn(sheet.name, "", f"kader {fw.id} heeft geen indicatoren per dossier; blad Dossiers is genegeerd.")
+    found = _score_sheet(wb, fw, out, "Dossiers", "dossier", fw.dossier_indicators, "per dossier",
+                         missing_is_error=True, header_hint="'Dossier'")
+    if found is None:
         return empty
-    if sheet is None:
-        out.error("", "", f"blad 'Dossiers' ontbreekt; kader {fw.id} scoort per dossier ({codes_hint(fw.dossier_indicators)}).")
+    sheet, h = found
+    meta_cols, ind_cols = _dossier_header(sheet, h, fw, out)
+    if not ind_cols:
+        if not out.has_errors:
+            out.error(sheet.name, cell_ref(h, 0), f"geen indicatorkolommen gevonden; verwacht {codes_hint(fw.dossier_indicators)}.")
         return empty
+    cols = [j for j, _ in ind_cols]
+    row_idx, vkeys, dossier_ids, teams = _dossier_rows(sheet, h, meta_cols, cols, visit_for, out)
+    if not row_idx:
+        out.warn(sheet.name, "", "blad bevat geen dossiers.")
+        return empty
+    dossiers = frame({"vkey": vkeys, "dossier_id": dossier_ids, "team": teams}, DOSSIER_COLS)
+    return dossiers, _dossier_scores(sheet, fw, ind_cols, row_idx, np.array(vkeys, dtype=np.int64), dossier_ids, out)
+
+
+def _dossier_header(sheet, h: int, fw: Framework, out: Collector) -> tuple[dict[str, int], list[tuple[int, Indicator]]]:
+    """The header row: where Dossier, Gemeente and Team stand, and each indicator's column."""
     name = sheet.name
-    h = find_header(sheet, "dossier")
-    if h is None:
-        out.error(name, "A1", "geen kopregel gevonden: binnen de eerste 10 rijen moet een rij beginnen met 'Dossier'.")
-        return empty
     meta_cols: dict[str, int] = {}
     ind_cols: list[tuple[int, Indicator]] = []
     seen: dict[str, str] = {}
@@ -68,13 +100,13 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
         else:
             seen[ind.code] = col_letter(j)
             ind_cols.append((j, ind))
-    if not ind_cols:
-        if not out.has_errors:
-            out.error(name, cell_ref(h, 0), f"geen indicatorkolommen gevonden; verwacht {codes_hint(fw.dossier_indicators)}.")
-        return empty
+    return meta_cols, ind_cols
 
+
+def _dossier_rows(sheet, h: int, meta_cols: dict[str, int], cols: list[int], visit_for, out: Collector):
+    """Each dossier row's sheet row, visit, dossier id and team; rows with a bad id or a repeated dossier are reported."""
+    name = sheet.name
     dj, gj, tj = meta_cols["dossier"], meta_cols.get("gemeente"), meta_cols.get("team")
-    cols = [j for j, _ in ind_cols]
     row_idx, vkeys, dossier_ids, teams = [], [], [], []
     first_seen: dict[tuple, int] = {}
     team_ok: dict[str, bool] = {}
@@ -114,30 +146,31 @@ def stage_dossiers(wb: Workbook, fw: Framework, out: Collector, visit_for):
         vkeys.append(-1 if vk is None else vk)
         dossier_ids.append(did)
         teams.append(team or None)
-    if not row_idx:
-        out.warn(name, "", "blad bevat geen dossiers.")
-        return empty
+    return row_idx, vkeys, dossier_ids, teams
 
+
+def _dossier_scores(sheet, fw: Framework, ind_cols, row_idx: list[int], vkeys: np.ndarray, dossier_ids: list[str],
+                    out: Collector):
+    """The score cells judged at once: invalid ones reported, the scored ones as long rows."""
+    cols = [j for j, _ in ind_cols]
     grid = _columns(sheet.rows, row_idx, cols)
     codes, categories = judge_codes(grid.ravel(), fw.scale)
     codes = codes.reshape(grid.shape)
     for i, c in zip(*np.nonzero(codes < 0)):
-        out.error(name, cell_ref(row_idx[i], cols[c]), invalid_score(grid[i, c], ind_cols[c][1].code, fw))
-
-    dossiers = frame({"vkey": vkeys, "dossier_id": dossier_ids, "team": teams}, DOSSIER_COLS)
+        out.error(sheet.name, cell_ref(row_idx[i], cols[c]), invalid_score(grid[i, c], ind_cols[c][1].code, fw))
     flat = codes.ravel()
     scored = flat > 0
     long = frame(
         {
-            "vkey": np.repeat(np.array(vkeys, dtype=np.int64), len(cols))[scored],
+            "vkey": np.repeat(vkeys, len(cols))[scored],
             "dossier_id": np.repeat(np.array(dossier_ids, dtype=object), len(cols))[scored],
             "indicator_code": np.tile(np.array([ind.code for _, ind in ind_cols], dtype=object), len(row_idx))[scored],
             "value": np.array(categories, dtype=object)[flat[scored]],
         },
         SCORE_COLS,
     )
-    _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, np.array(vkeys, dtype=np.int64), out)
-    return dossiers, long
+    _warn_dossier_sheet(sheet.name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out)
+    return long
 
 
 def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarray:
@@ -158,11 +191,11 @@ def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarra
 
 
 def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out: Collector) -> None:
-    """Unscored cells, indicators with fewer than 5 judged dossiers per visit, dossiers with only nvt."""
+    """Unscored cells, indicators with fewer than SMALL_N judged dossiers per visit, dossiers with only nvt."""
     missing = codes == 0
     for c in np.nonzero(missing.any(axis=0))[0]:
         rows = np.nonzero(missing[:, c])[0]
-        refs = ", ".join(cell_ref(row_idx[i], cols[c]) for i in rows[:5]) + (" …" if len(rows) > 5 else "")
+        refs = ", ".join(cell_ref(row_idx[i], cols[c]) for i in rows[:LISTED_CELLS]) + (" …" if len(rows) > LISTED_CELLS else "")
         out.warn(name, col_letter(cols[c]), f"indicator {ind_cols[c][1].code}: {len(rows)} cel(len) niet gescoord ({refs}).")
     if fw.scale != "binair":
         return
@@ -171,8 +204,8 @@ def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vk
     visits = sorted(set(vkeys[(codes > 0).any(axis=1)].tolist()))
     for vk in visits:
         counts = judged[vkeys == vk].sum(axis=0)
-        for c in np.nonzero(counts < 5)[0]:
-            out.warn(name, "", f"indicator {ind_cols[c][1].code}: {int(counts[c])} beoordeelde dossiers (ja/nee), minder dan 5 — kleine aantallen.")
+        for c in np.nonzero(counts < SMALL_N)[0]:
+            out.warn(name, "", f"indicator {ind_cols[c][1].code}: {int(counts[c])} beoordeelde dossiers (ja/nee), minder dan {SMALL_N} — kleine aantallen.")
     nvt_only = ((codes == nvt) | (codes == 0)).all(axis=1) & (codes == nvt).any(axis=1)
     for i in np.nonzero(nvt_only)[0]:
         out.warn(name, f"{row_idx[i] + 1}", "dossier heeft op alle indicatoren nvt.")
@@ -180,20 +213,12 @@ def _warn_dossier_sheet(name, fw, codes, categories, row_idx, cols, ind_cols, vk
 
 def stage_network(wb: Workbook, fw: Framework, out: Collector, visit_for):
     empty = frame([], SCORE_COLS), frame([], REMARK_COLS)
-    sheet = wb.sheet("Netwerk")
-    if not fw.visit_indicators:
-        h = find_header(sheet, "indicator") if sheet is not None else None
-        if h is not None and any(True for _ in data_rows(sheet, h)):
-            out.warn(sheet.name, "", f"kader {fw.id} heeft geen indicatoren per bezoek; blad Netwerk is genegeerd.")
+    found = _score_sheet(wb, fw, out, "Netwerk", "indicator", fw.visit_indicators, "per bezoek", missing_is_error=False,
+                         header_hint="'Indicator' (kolommen Indicator, Score, Toelichting)")
+    if found is None:
         return empty
-    if sheet is None:
-        out.warn("", "", f"blad 'Netwerk' ontbreekt: indicatoren {codes_hint(fw.visit_indicators)} zijn niet gescoord.")
-        return empty
+    sheet, h = found
     name = sheet.name
-    h = find_header(sheet, "indicator")
-    if h is None:
-        out.error(name, "A1", "geen kopregel gevonden: binnen de eerste 10 rijen moet een rij beginnen met 'Indicator' (kolommen Indicator, Score, Toelichting).")
-        return empty
     cols = header_columns(sheet, h)
     if "score" not in cols:
         out.error(name, cell_ref(h, 1), "kolom 'Score' ontbreekt.")

@@ -14,7 +14,7 @@ def ensure_database() -> None:
     path = default_db_path()
     if path.exists():
         return
-    from loaders.demo import build_first_database  # TODO loaders public
+    from loaders import build_first_database
 
     with st.status("Eerste start: demodatabase wordt opgebouwd…", expanded=True) as status:
         bar = st.progress(0.0)

@@ -10,16 +10,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from loaders import Problem
-from loaders.importer import Preview, commit, preview  # TODO loaders public
-from loaders.template import build_template  # TODO loaders public
-from loaders.validate import Options  # TODO loaders public
+from loaders import Options, Preview, Problem, build_template, commit, preview, remove_demo
 from metrics import data_sources, import_history
 from pages.common import cursor, download_buttons
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
-from store.database import remove_demo_studies  # TODO loaders public: loaders.remove_demo
 
 LOG = logging.getLogger(__name__)
 PROBLEM_COLUMNS = {
@@ -162,7 +158,7 @@ with tab_demo:
                  "Demodata en eigen gegevens worden nooit samen geteld. Een eigen bestand voor een demo-onderzoek "
                  "(zelfde onderzoekscode) wordt geweigerd zolang de demo er staat.")
         if st.button("Demodata verwijderen", type="secondary", help="Eigen gegevens blijven staan."):
-            removed = remove_demo_studies(cursor())
+            removed = remove_demo(cursor())
             st.cache_data.clear()
             st.session_state.pop("bron", None)
             st.success(f"Demodata verwijderd ({removed} bezoeken). Eigen gegevens zijn gebleven.")

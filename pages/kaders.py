@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import streamlit as st
 
-from loaders.template import build_template  # TODO loaders public
+from loaders import build_template
 from metrics import framework_items, framework_overview, framework_studies
 from pages.common import cached, download_buttons, showing_demo
 from pages.links import open_dossiers

@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from loaders.problems import LoaderError
 from loaders.read import MAX_ROWS
-from reference.frameworks import Framework, shipped_frameworks
+from reference.frameworks import Framework, Indicator, origin_note, shipped_frameworks
 from reference.municipalities import LAST_YEAR, names_in_year
 from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB
 
@@ -38,6 +38,15 @@ def _header(sheet, row: int, labels: list[str]) -> None:
         c = sheet.cell(row=row, column=j, value=label)
         c.font = BOLD
         c.fill = HEADER_FILL
+
+
+def _indicator_comment(ind: Indicator) -> Comment:
+    """The header comment: the indicator's text and its decision rule, with where the rule comes from."""
+    note = origin_note(ind.decision_rule_origin)  # without the reason, which follows below
+    text = f"{ind.code}: {ind.text}\n\nBeslisregel{f' ({note})' if note else ''}: {ind.decision_rule}"
+    if ind.decision_rule_origin == "afgeleid" and ind.decision_rule_reason:
+        text += f"\n\nWaarom afgeleid: {ind.decision_rule_reason}"
+    return Comment(text, "Toezicht Dashboard", width=420, height=320)
 
 
 def _lists_sheet(wb: Workbook, columns: dict[str, list[str]]) -> dict[str, str]:
@@ -139,7 +148,7 @@ def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
         _header(ws, 2, ["Dossier", "Team"] + [f"{i.code} {i.label}" for i in dossier_inds])
         for j, ind in enumerate(dossier_inds, first):
             cell = ws.cell(row=2, column=j)
-            cell.comment = Comment(f"{ind.code}: {ind.text}\n\nBeslisregel: {ind.decision_rule}", "Toezicht Dashboard", width=400, height=220)
+            cell.comment = _indicator_comment(ind)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.column_dimensions[get_column_letter(j)].width = 16
         last = get_column_letter(first + len(dossier_inds) - 1)
@@ -151,7 +160,7 @@ def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:
     _header(net, 1, ["Indicator", "Score", "Toelichting"])
     for r, ind in enumerate(fw.visit_indicators, 2):
         c = net.cell(row=r, column=1, value=f"{ind.code} {ind.label}")
-        c.comment = Comment(f"{ind.code}: {ind.text}\n\nBeslisregel: {ind.decision_rule}", "Toezicht Dashboard", width=400, height=220)
+        c.comment = _indicator_comment(ind)
     if fw.visit_indicators:
         _list_validation(scale_values, net, f"B2:B{len(fw.visit_indicators) + 1}", "Score: " + ", ".join(scale_values))
     net.column_dimensions["A"].width = 50

@@ -125,7 +125,8 @@ def read_framework(path: Path) -> Framework:
         for field in ("operationalisatie", "beslisregel"):
             origin = item.get(f"{field}_herkomst") or None
             if origin is not None and origin not in ORIGINS:
-                raise FrameworkFileError(f"{where}: indicator {code} heeft {field}_herkomst '{origin}'; kies uit {', '.join(ORIGINS)}.")
+                raise FrameworkFileError(
+                    f"{where}: indicator {code} heeft {field}_herkomst '{origin}'; kies uit {', '.join(ORIGINS)}.")
             reason = str(item.get(f"{field}_reden", "")).strip()
             if origin == "afgeleid" and not reason:
                 raise FrameworkFileError(f"{where}: indicator {code} heeft een afgeleide {field} zonder {field}_reden.")

@@ -203,7 +203,8 @@ def install_municipalities(con: duckdb.DuckDBPyConnection) -> None:
 
 def install_frameworks(con: duckdb.DuckDBPyConnection) -> None:
     """Insert shipped frameworks the database does not have yet, each in its own transaction. For those it has, bring
-    the texts and their provenance up to date; codes, themes, levels and positions stay as stored (scores hang on them)."""
+    the texts and their provenance up to date; codes, themes, levels and positions stay as stored (scores hang on
+    them)."""
     texts = ["criterion", "label", "text", "operationalisation", "decision_rule", "operationalisation_origin",
              "operationalisation_reason", "decision_rule_origin", "decision_rule_reason", "reading", "level_reason"]
 

@@ -6,8 +6,9 @@ mistake in the reader cannot hide a text that was never in the report. The seeds
 
 Matching ignores case, whitespace, punctuation, table-cell HTML, footnote markers and markdown emphasis. A text is
 cut into sentences (and at a colon, so a heading "Kopje:" or a composing lead such as "Het basisteam:" is checked on
-its own); every piece must occur in the seed as consecutive words. A table cell that runs over a page break is
-the one exception: a piece may be split once, where a table cell runs over a page break (it ends one cell and\nstarts the cell in the same column of the row after the repeated header row).
+its own); every piece must occur in the seed as consecutive words. The one exception is a table cell that runs over
+a page break: a piece may be split once where it ends one cell and goes on in the same column of the first row after
+the repeated header row.
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ def test_framework_words_are_in_the_seed(path):
     seed = seed_of(raw)
     wrong = []
     for item in raw["indicatoren"]:
-        fields = ["criterium", "tekst"] + [f for f in ("operationalisatie", "beslisregel") if item[f"{f}_herkomst"] == "kader"]
+        ours = [f for f in ("operationalisatie", "beslisregel") if item[f"{f}_herkomst"] == "kader"]
+        fields = ["criterium", "tekst"] + ours
         for field in fields:
             wrong += [f"{item['code']} {field}: «{m}»" for m in seed.missing(item[field])]
     assert not wrong, "Niet in de bron:\n" + "\n".join(wrong)
@@ -125,7 +127,8 @@ def test_framework_words_are_in_the_seed(path):
 
 def test_the_check_rejects_what_the_reports_do_not_say():
     """Texts that were once presented as the framework's but are ours: the check must not let them through."""
-    so, kg, vt = (Seed((REPO / "../shared/seeds" / EXPECTED_SEED[k]).resolve()) for k in ("so-2016", "kg-2017", "vt-2019"))
+    so, kg, vt = (Seed((REPO / "../shared/seeds" / EXPECTED_SEED[k]).resolve())
+                  for k in ("so-2016", "kg-2017", "vt-2019"))
     assert so.missing("Bij de signalering zijn de draagkracht en de risico's van alle gezinsleden en van het sociale "
                       "netwerk in kaart gebracht.")
     assert kg.missing("Positief als de zorg en ondersteuning pas zijn afgesloten na een adequate inschatting dat het "

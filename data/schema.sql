@@ -40,8 +40,23 @@ CREATE TABLE IF NOT EXISTS indicator (
     yearbook_theme    VARCHAR,          -- vroegsignalering | eigen-kracht | veiligheid | NULL
     norm              DOUBLE,           -- optional norm in percent
     position          INTEGER NOT NULL,
+    -- Where the texts come from: 'kader' (the published framework's words) or 'afgeleid' (written for this
+    -- product, with the reason); NULL when the framework file does not say.
+    operationalisation_origin VARCHAR CHECK (operationalisation_origin IN ('kader', 'afgeleid')),
+    operationalisation_reason VARCHAR,
+    decision_rule_origin      VARCHAR CHECK (decision_rule_origin IN ('kader', 'afgeleid')),
+    decision_rule_reason      VARCHAR,
+    reading                   VARCHAR,  -- how an ambiguous table in the source was read
+    level_reason              VARCHAR,
     PRIMARY KEY (framework_id, indicator_code)
 );
+-- Databases made before the provenance columns get them here (store refreshes the texts).
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS operationalisation_origin VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS operationalisation_reason VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS decision_rule_origin VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS decision_rule_reason VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS reading VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS level_reason VARCHAR;
 
 -- One row per municipality per year (1 January), CBS; see data/gemeenten/README.md.
 CREATE TABLE IF NOT EXISTS municipality_year (

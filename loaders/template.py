@@ -14,7 +14,7 @@ from loaders.problems import LoaderError
 from loaders.read import MAX_BYTES, MAX_ROWS
 from loaders.xlsx_check import MB
 from reference.dutch import dutch_int, or_list
-from reference.frameworks import Framework, Indicator, shipped_frameworks
+from reference.frameworks import Framework, Indicator, origin_note, shipped_frameworks
 from reference.municipalities import LAST_YEAR, names_in_year
 from reference.vocab import EARLIEST_YEAR, FINDING_KINDS, RECOMMENDATION_STATUSES, SCALE_VOCAB, VISIT_KINDS
 
@@ -82,9 +82,12 @@ def _instructions(wb: Workbook, fw: Framework, year: int) -> None:
 
 
 def rule_comment(indicator: Indicator) -> Comment:
-    """The cell comment on an indicator's header: its text and decision rule."""
-    return Comment(f"{indicator.code}: {indicator.text}\n\nBeslisregel: {indicator.decision_rule}", "Toezicht Dashboard",
-                   width=400, height=220)
+    """The cell comment on an indicator's header: its text and decision rule, with where the rule comes from."""
+    note = origin_note(indicator.decision_rule_origin)  # without the reason, which follows below
+    text = f"{indicator.code}: {indicator.text}\n\nBeslisregel{f' ({note})' if note else ''}: {indicator.decision_rule}"
+    if indicator.decision_rule_origin == "afgeleid" and indicator.decision_rule_reason:
+        text += f"\n\nWaarom afgeleid: {indicator.decision_rule_reason}"
+    return Comment(text, "Toezicht Dashboard", width=420, height=320)
 
 
 def build_template(fw: Framework, year: int = LAST_YEAR) -> Workbook:

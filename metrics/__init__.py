@@ -25,7 +25,7 @@ from metrics.findings import (
     search_recommendations,
     status_by_municipality,
 )
-from metrics.frameworks import framework_items, framework_overview, framework_studies
+from metrics.frameworks import framework_items, framework_overview, framework_provenance, framework_studies
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
 from metrics.overview import data_sources, data_version, default_demo, import_history, loaded_summary, studies_overview
@@ -75,6 +75,7 @@ __all__ = [
     "hertoets_status",
     "framework_overview",
     "framework_items",
+    "framework_provenance",
     "framework_studies",
     # Jaarbeeld (issue 9)
     "jaarbeeld_findings",

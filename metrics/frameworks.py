@@ -26,7 +26,11 @@ def framework_overview(con) -> pd.DataFrame:
 
 def framework_items(con, framework_id: str, query: str | None = None) -> pd.DataFrame:
     """Every indicator of a framework in the framework's order, with its theme and all its texts; with `query` only
-    those whose code, label, criterion, text, operationalisation or decision rule match (the Bevindingen search rule)."""
+    those whose code, label, criterion, text, operationalisation or decision rule match (the Bevindingen search rule).
+
+    With each text's provenance: `operationalisering_herkomst` and `beslisregel_herkomst` ('kader' for the published
+    framework's words, 'afgeleid' for text written for this product, '' when the file does not say), the reasons for
+    derived text, `lezing` (how an ambiguous table in the source was read) and `niveau_reden`."""
     text_sql, text_params = text_filter(
         "concat_ws(' ', i.indicator_code, i.label, i.criterion, i.text, i.operationalisation, i.decision_rule, t.name)",
         search_terms(query),
@@ -37,6 +41,11 @@ def framework_items(con, framework_id: str, query: str | None = None) -> pd.Data
             SELECT t.theme_code AS thema, t.name AS themanaam, i.criterion AS criterium, i.indicator_code AS indicator,
                    i.label, i.text AS tekst, i.operationalisation AS operationalisering, i.decision_rule AS beslisregel,
                    i.level AS niveau, coalesce(i.yearbook_theme, '') AS jaarbeeld_thema, i.norm,
+                   coalesce(i.operationalisation_origin, '') AS operationalisering_herkomst,
+                   coalesce(i.operationalisation_reason, '') AS operationalisering_reden,
+                   coalesce(i.decision_rule_origin, '') AS beslisregel_herkomst,
+                   coalesce(i.decision_rule_reason, '') AS beslisregel_reden,
+                   coalesce(i.reading, '') AS lezing, coalesce(i.level_reason, '') AS niveau_reden,
                    t.position AS theme_position, i.position AS indicator_position
             FROM indicator i JOIN theme t ON t.framework_id = i.framework_id AND t.theme_code = i.theme_code
             WHERE i.framework_id = ? {text_sql}
@@ -44,6 +53,28 @@ def framework_items(con, framework_id: str, query: str | None = None) -> pd.Data
         SELECT * EXCLUDE (theme_position, indicator_position) FROM final ORDER BY theme_position, indicator_position
         """,
         [framework_id] + text_params,
+    ).df()
+
+
+def framework_provenance(con) -> pd.DataFrame:
+    """Per framework how many operationalisations and decision rules are the published framework's words ('kader'),
+    how many were written for this product ('afgeleid') and how many files do not say ('onbekend')."""
+    return con.execute(
+        """
+        WITH texts AS (
+            SELECT framework_id, 'operationalisering' AS tekst, operationalisation_origin AS herkomst FROM indicator
+            UNION ALL
+            SELECT framework_id, 'beslisregel' AS tekst, decision_rule_origin AS herkomst FROM indicator
+        ),
+        final AS (
+            SELECT framework_id AS kader, tekst,
+                   count(*) FILTER (herkomst = 'kader') AS uit_kader,
+                   count(*) FILTER (herkomst = 'afgeleid') AS afgeleid,
+                   count(*) FILTER (herkomst IS NULL) AS onbekend
+            FROM texts GROUP BY ALL
+        )
+        SELECT * FROM final ORDER BY kader, tekst DESC
+        """
     ).df()
 
 

@@ -1,5 +1,7 @@
 """Kaders: browse each framework — themes, criteria, indicators with full text, operationalisation, decision rule,
-level, Jaarbeeld-thema and norm — which studies use it, and downloads of the framework and its blank template."""
+level, Jaarbeeld-thema and norm — which studies use it, and downloads of the framework and its blank template.
+Every operationalisation and decision rule says whether it is the published framework's text or derived for this
+product (with the reason), and where a table in the source had to be read, how it was read."""
 
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders import build_template
-from metrics import framework_items, framework_overview, framework_studies
+from metrics import framework_items, framework_overview, framework_provenance, framework_studies
 from pages.common import cached, download_buttons, showing_demo
 from pages.links import open_dossiers
 from pages.text import md_escape
-from reference.frameworks import shipped_frameworks
+from reference.frameworks import DERIVED_NOTE, FRAMEWORK_NOTE, shipped_frameworks
 
 LEVELS = {"dossier": "per dossier", "bezoek": "per bezoek", "team": "per team"}
 
@@ -26,6 +28,28 @@ def template_bytes(framework_id: str) -> bytes | None:
     buffer = io.BytesIO()
     build_template(framework).save(buffer)
     return buffer.getvalue()
+
+
+def origin_summary(counts: pd.DataFrame, framework: str, kind: str, plural: str) -> str:
+    """"Operationaliseringen: 12 uit het kader, 3 afgeleid" for one framework."""
+    if (framework, kind) not in counts.index:
+        return ""
+    c = counts.loc[(framework, kind)]
+    parts = [f"{c['uit_kader']} uit het kader", f"{c['afgeleid']} afgeleid"] + (
+        [f"{c['onbekend']} zonder herkomst"] if c["onbekend"] else [])
+    return f"{plural}: " + ", ".join(parts)
+
+
+def show_text(title: str, text: str, origin: str, reason: str) -> None:
+    """One operationalisation or decision rule, marked with where it comes from."""
+    if origin == "afgeleid":
+        st.markdown(f"**{title}** · *{md_escape(DERIVED_NOTE)}*  \n{md_escape(text or '—')}")
+        if reason:
+            st.caption(f"Waarom afgeleid: {md_escape(reason)}")
+    elif origin == "kader":
+        st.markdown(f"**{title}** · *{md_escape(FRAMEWORK_NOTE)}*  \n{md_escape(text or '—')}")
+    else:
+        st.markdown(f"**{title}.** {md_escape(text or '—')}")
 
 
 st.title("Kaders")
@@ -50,6 +74,12 @@ if row["bron"]:
     st.caption(f"Bron: {md_escape(row['bron'])}")
 if row["beschrijving"]:
     st.markdown(md_escape(row["beschrijving"]))
+counts = cached(framework_provenance, long=True).set_index(["kader", "tekst"])
+summary = " · ".join(t for t in (origin_summary(counts, framework, "operationalisering", "Operationaliseringen"),
+                                  origin_summary(counts, framework, "beslisregel", "Beslisregels")) if t)
+if summary:
+    st.caption(f"{summary}. Afgeleide tekst is voor dit product geschreven en staat niet in het gepubliceerde kader; "
+               "bij elke indicator staat waarom.")
 
 shown = cached(framework_items, framework, query or None, long=True) if query else all_items
 if indicator:
@@ -64,11 +94,16 @@ for (theme_code, theme_name), group in shown.groupby(["thema", "themanaam"], sor
         for item in per_criterion.itertuples():
             with st.expander(f"{item.indicator} — {item.label}", expanded=bool(indicator) or len(shown) <= 3):
                 st.markdown(f"**Indicator.** {md_escape(item.tekst or '—')}")
-                st.markdown(f"**Operationalisering.** {md_escape(item.operationalisering or '—')}")
-                st.markdown(f"**Beslisregel.** {md_escape(item.beslisregel or '—')}")
+                show_text("Operationalisering", item.operationalisering, item.operationalisering_herkomst,
+                          item.operationalisering_reden)
+                show_text("Beslisregel", item.beslisregel, item.beslisregel_herkomst, item.beslisregel_reden)
+                if item.lezing:
+                    st.caption(f"Lezing van de bron: {md_escape(item.lezing)}")
                 norm = "" if pd.isna(item.norm) else f" · norm {item.norm:g}%".replace(".", ",")
                 st.caption(f"Niveau: {LEVELS.get(item.niveau, item.niveau)} · Jaarbeeld-thema: "
                            f"{item.jaarbeeld_thema or 'geen'}{norm}")
+                if item.niveau_reden:
+                    st.caption(f"Waarom dit niveau: {md_escape(item.niveau_reden)}")
 
 st.subheader("Onderzoeken met dit kader")
 used = cached(framework_studies, framework, showing_demo())

@@ -1,7 +1,10 @@
-"""Methode: definitions of the metrics, data sources and what is demo data."""
+"""Methode: definitions of the metrics, data sources, where the framework texts come from, and what is demo data."""
 
 import streamlit as st
 
+from metrics import framework_provenance
+from pages.common import cached
+from reference.frameworks import DERIVED_NOTE, FRAMEWORK_NOTE
 from reference.vocab import SMALL_N
 
 st.title("Methode")
@@ -57,7 +60,27 @@ en verschijnen in trends.
   (Signaleren van onveiligheid, 2016; Toezicht wijkteams Goeree-Overflakkee, 2017; Het lokale netwerk na Veilig
   Thuis Nijmegen, 2019) en de RIGG-checklist Toegang jeugdhulp (Groningen, 2016).
 - Gemeenten: CBS-gemeentelijke indelingen 2015–2024.
+"""
+)
 
+st.markdown(
+    f"""
+### Herkomst van de kaderteksten
+Criteria en indicatorteksten staan letterlijk in de gepubliceerde kaders. Niet elk kader geeft ook een
+operationalisering en een beslisregel per indicator: waar die ontbreken, hebben wij ze voor dit product geschreven.
+Zo'n tekst heet op Kaders en in de opmerkingen van het scoringssjabloon
+*{DERIVED_NOTE}*, met de reden; tekst uit het kader is gemarkeerd als *{FRAMEWORK_NOTE}*. Waar een tabel in de bron
+niet eenduidig was (een cel over een paginagrens, een verschoven kolom), staat bij de indicator hoe wij hem hebben
+gelezen, en waar het niveau (per dossier of per bezoek) een keuze was, waarom.
+"""
+)
+counts = cached(framework_provenance, long=True)
+if not counts.empty:
+    st.dataframe(counts, hide_index=True, width="content",
+                 column_config={"uit_kader": "uit het kader", "afgeleid": "afgeleid", "onbekend": "herkomst onbekend"})
+
+st.markdown(
+    """
 ### Demodata
 De demo-omgeving is fictief. Alleen deze cijfers komen uit de rapporten: Goeree-Overflakkee (kg-2017, 14 dossiers)
 TT3 *veiligheidsrisico's ingeschat* 2 van 14 en TT1 *hulpvraag in dialoog met het gezin* 4 van 14; Nijmegen

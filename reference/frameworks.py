@@ -17,6 +17,18 @@ KADER_DIR = DATA_DIR / "kaders"
 EXTRA_KADER_DIRS_ENV = "TOEZICHT_KADERS"
 LEVELS = ("dossier", "bezoek", "team")
 SCALES = ("binair", "rag")
+# Where an operationalisation or decision rule comes from: the published framework's own words, or written for
+# this product (then the file gives the reason). Older or local framework files may leave it out (None).
+ORIGINS = ("kader", "afgeleid")
+FRAMEWORK_NOTE = "uit het kader"
+DERIVED_NOTE = "afgeleid — niet uit het gepubliceerde kader"
+
+
+def origin_note(origin: str | None, reason: str = "") -> str:
+    """How the UI, the template and the report label a text of this origin ("" when the file does not say)."""
+    if origin == "afgeleid":
+        return f"{DERIVED_NOTE}: {reason}" if reason else DERIVED_NOTE
+    return FRAMEWORK_NOTE if origin == "kader" else ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,20 @@ class Indicator:
     yearbook_theme: str | None
     norm: float | None
     position: int
+    operationalisation_origin: str | None = None
+    operationalisation_reason: str = ""
+    decision_rule_origin: str | None = None
+    decision_rule_reason: str = ""
+    reading: str = ""  # how an ambiguous table in the source was read
+    level_reason: str = ""
+
+    @property
+    def operationalisation_note(self) -> str:
+        return origin_note(self.operationalisation_origin, self.operationalisation_reason)
+
+    @property
+    def decision_rule_note(self) -> str:
+        return origin_note(self.decision_rule_origin, self.decision_rule_reason)
 
     @property
     def per_dossier(self) -> bool:
@@ -95,6 +121,16 @@ def read_framework(path: Path) -> Framework:
         yb = item.get("jaarbeeld") or None
         if yb is not None and yb not in YEARBOOK_THEMES:
             raise FrameworkFileError(f"{where}: indicator {code} heeft onbekend Jaarbeeld-thema '{yb}'.")
+        origins = {}
+        for field in ("operationalisatie", "beslisregel"):
+            origin = item.get(f"{field}_herkomst") or None
+            if origin is not None and origin not in ORIGINS:
+                raise FrameworkFileError(
+                    f"{where}: indicator {code} heeft {field}_herkomst '{origin}'; kies uit {', '.join(ORIGINS)}.")
+            reason = str(item.get(f"{field}_reden", "")).strip()
+            if origin == "afgeleid" and not reason:
+                raise FrameworkFileError(f"{where}: indicator {code} heeft een afgeleide {field} zonder {field}_reden.")
+            origins[field] = (origin, reason)
         indicators.append(
             Indicator(
                 code=code,
@@ -108,6 +144,12 @@ def read_framework(path: Path) -> Framework:
                 yearbook_theme=yb,
                 norm=float(item["norm"]) if item.get("norm") is not None else None,
                 position=n,
+                operationalisation_origin=origins["operationalisatie"][0],
+                operationalisation_reason=origins["operationalisatie"][1],
+                decision_rule_origin=origins["beslisregel"][0],
+                decision_rule_reason=origins["beslisregel"][1],
+                reading=str(item.get("lezing", "")).strip(),
+                level_reason=str(item.get("niveau_reden", "")).strip(),
             )
         )
     return Framework(

@@ -214,10 +214,32 @@ def install_municipalities(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def install_frameworks(con: duckdb.DuckDBPyConnection) -> None:
-    """Insert shipped frameworks the database does not have yet, each in its own transaction."""
+    """Insert shipped frameworks the database does not have yet, each in its own transaction. For those it has, bring
+    the texts and their provenance up to date; codes, themes, levels and positions stay as stored (scores hang on
+    them)."""
+    texts = ["criterion", "label", "text", "operationalisation", "decision_rule", "operationalisation_origin",
+             "operationalisation_reason", "decision_rule_origin", "decision_rule_reason", "reading", "level_reason"]
+
+    def text_values(i: reference_frameworks.Indicator) -> list:
+        return [i.criterion, i.label, i.text, i.operationalisation, i.decision_rule, i.operationalisation_origin,
+                i.operationalisation_reason, i.decision_rule_origin, i.decision_rule_reason, i.reading, i.level_reason]
+
     present = {r[0] for r in con.execute("SELECT framework_id FROM framework").fetchall()}
+    stored = {
+        (r[0], r[1]): list(r[2:])
+        for r in con.execute(f"SELECT framework_id, indicator_code, {', '.join(texts)} FROM indicator").fetchall()
+    }
     for fw in reference_frameworks.shipped_frameworks().values():
         if fw.id in present:
+            changed = [text_values(i) + [fw.id, i.code] for i in fw.indicators
+                       if (fw.id, i.code) in stored and stored[(fw.id, i.code)] != text_values(i)]
+            if changed:
+                with transaction(con):
+                    con.executemany(
+                        f"UPDATE indicator SET {', '.join(f'{quote_ident(c)} = ?' for c in texts)} "
+                        "WHERE framework_id = ? AND indicator_code = ?",
+                        changed,
+                    )
             continue
         with transaction(con):
             con.execute(
@@ -227,13 +249,11 @@ def install_frameworks(con: duckdb.DuckDBPyConnection) -> None:
             con.executemany(
                 "INSERT INTO theme VALUES (?, ?, ?, ?)", [[fw.id, t.code, t.name, t.position] for t in fw.themes]
             )
+            columns = ["framework_id", "indicator_code", "theme_code", "level", "yearbook_theme", "norm", "position"] + texts
             con.executemany(
-                "INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [fw.id, i.code, i.theme, i.criterion, i.label, i.text, i.operationalisation,
-                     i.decision_rule, i.level, i.yearbook_theme, i.norm, i.position]
-                    for i in fw.indicators
-                ],
+                f"INSERT INTO indicator ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [[fw.id, i.code, i.theme, i.level, i.yearbook_theme, i.norm, i.position] + text_values(i)
+                 for i in fw.indicators],
             )
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from exports import csv_bytes, xlsx_bytes
 from jaarbeeld.content import Yearbook
 from charts.print import PRESETS
-from metrics.jaarbeeld import month_year
+from reference.dutch import month_year
 
 Progress = Callable[[float, str], None]
 _KALEIDO_LOCK = threading.RLock()  # one process-wide kaleido server: one pack renders at a time

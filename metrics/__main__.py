@@ -112,7 +112,7 @@ def jaarbeeld_pack(con, args) -> int:
     return 0
 
 
-def compliance_frame(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None) -> pd.DataFrame:
+def compliance_table(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None) -> pd.DataFrame:
     """The CSV/table of `python -m metrics compliance`: the study-wide rows first (gemeente empty) unless one municipality is asked for."""
     scope = Scope(study=onderzoek, municipality=gemeente, kind=soort, demo=demo)
     fn = {"indicator": compliance_by_indicator, "theme": compliance_by_theme, "municipality": compliance_by_municipality}[by]
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         demo = data_source(con, getattr(args, "bron", None), getattr(args, "onderzoek", None))
         if args.command == "compliance":
-            emit(compliance_frame(con, args.onderzoek, args.gemeente, args.soort, args.by, demo), args.format)
+            emit(compliance_table(con, args.onderzoek, args.gemeente, args.soort, args.by, demo), args.format)
         elif args.command == "funnel":
             scope = Scope(study=args.onderzoek, kind=args.soort, demo=demo)
             frame = funnel_curves(con, scope) if args.curve else funnel_points(con, scope)

@@ -60,11 +60,6 @@ class PrintPreset:
     def font_px(self) -> float:
         return self.font_pt / 72 * CSS_DPI
 
-    def height_px(self, rows: int) -> int:
-        """Room for the title block, `rows` bars and the source line."""
-        row = self.font_px * 2.6
-        return round(self.font_px * 9 + max(rows, 2) * row + self.font_px * 3)
-
 
 PRESETS = {
     "een-kolom": PrintPreset("een-kolom", "één kolom (82 mm)", 82, 7.5, 26),

@@ -27,7 +27,6 @@ YEARBOOK_COLOURS = {
     "veiligheid": "#AA3377",  # purple
 }
 YEARBOOK_NAMES = YEARBOOK_THEMES
-RAG_COLOURS = {"groen": "#228833", "oranje": "#EE7733", "rood": "#CC3311"}
 NEUTRAL = "#4477AA"  # a single series without meaning attached
 BENCHMARK_COLOUR = "#222222"
 OUTSIDE_COLOUR = "#DDDDDD"  # municipalities outside the study on a map

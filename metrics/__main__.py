@@ -16,6 +16,7 @@ from store.database import connect
 from exports import escaped
 from metrics.overview import default_demo
 from reference.errors import ToezichtError
+from reference.vocab import VISIT_KINDS
 from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--onderzoek", default=None)
     c.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     c.add_argument("--gemeente", default=None)
-    c.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
+    c.add_argument("--soort", choices=list(VISIT_KINDS), default=VISIT_KINDS[0])
     c.add_argument("--by", choices=["indicator", "theme", "municipality"], default="indicator")
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
     f = sub.add_parser("funnel", help="funnelplot: controlegrenzen en positie per gemeente (CSV)")
@@ -45,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--onderzoek", default=None)
     f.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     f.add_argument("--indicator", default=None)
-    f.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
+    f.add_argument("--soort", choices=list(VISIT_KINDS), default=VISIT_KINDS[0])
     f.add_argument("--curve", action="store_true", help="de grenzen voor n = 1 … max in plaats van de gemeenten")
     t = sub.add_parser("trend", help="verandering tussen opeenvolgende bezoeken met Newcombe-interval (CSV)")
     t.add_argument("--db", type=Path, default=None)

@@ -18,7 +18,6 @@ from metrics.counting import count_sql, with_rates
 from metrics.scope import Scope
 from reference.vocab import SCORE_VALUES
 
-NOT_SCORED = "niet gescoord"
 
 
 def _visits_cte(scope: Scope, visit_date: dt.date | None) -> tuple[str, list]:

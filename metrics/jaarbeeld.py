@@ -17,8 +17,6 @@ from reference.vocab import SMALL_N, YEARBOOK_THEMES
 
 # How a finding's soort groups in the Jaarbeeld: risks ("Risico's en knelpunten") or what goes well.
 FINDING_GROUPS = {"zorgpunt": "risico", "kan beter": "risico", "gaat goed": "gaat goed"}
-# The dossier-level binary counts a Jaarbeeld figure pools (the rest of the filter is the Scope).
-YEARBOOK_COUNTS = "c.level = 'dossier' AND c.yearbook_theme IS NOT NULL"
 
 
 def _demo(con, demo: bool | None) -> bool:
@@ -31,6 +29,13 @@ def _year_scope(con, year: int | None, demo: bool | None, studies) -> Scope:
                  studies=tuple(str(s) for s in studies) if studies else None)
 
 
+def _scoped_counts(con, year: int | None, demo, studies) -> tuple[str, list]:
+    """The `scoped` CTE every Jaarbeeld figure pools: v_count's dossier-level binary counts tagged to a
+    Jaarbeeld-thema, of the visits `_year_scope` gives; and its parameters."""
+    where, params = _year_scope(con, year, demo, studies).where("c")
+    return f"scoped AS (SELECT * FROM v_count c WHERE c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where})", params
+
+
 def _theme_order(frame: pd.DataFrame, *more: str) -> pd.DataFrame:
     order = {k: i for i, k in enumerate(YEARBOOK_THEMES)}
     frame = frame.assign(_o=frame["jaarbeeld_thema"].map(order))
@@ -40,13 +45,10 @@ def _theme_order(frame: pd.DataFrame, *more: str) -> pd.DataFrame:
 def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
     """Per Jaarbeeld-thema: pooled k/n over dossier-level indicators of every study with fieldwork in `year`,
     with the number of studies, municipalities and dossiers."""
-    where, params = _year_scope(con, year, demo, studies).where("c")
+    scoped, params = _scoped_counts(con, year, demo, studies)
     frame = con.execute(
         f"""
-        WITH scoped AS (
-            SELECT * FROM v_count c
-            WHERE {YEARBOOK_COUNTS} AND {where}
-        ),
+        WITH {scoped},
         pooled AS (
             SELECT yearbook_theme, {count_sql("c", reported=True)},
                    count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten,
@@ -77,13 +79,10 @@ def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str
 def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = SMALL_N, demo: bool | None = None,
                       studies: list[str] | None = None) -> pd.DataFrame:
     """Per Jaarbeeld-thema the weakest indicators of `year` (pooled per study, n ≥ min_n) with k / n."""
-    where, params = _year_scope(con, year, demo, studies).where("c")
+    scoped, params = _scoped_counts(con, year, demo, studies)
     frame = con.execute(
         f"""
-        WITH scoped AS (
-            SELECT * FROM v_count c
-            WHERE {YEARBOOK_COUNTS} AND {where}
-        ),
+        WITH {scoped},
         final AS (
             SELECT yearbook_theme AS jaarbeeld_thema, study_id AS onderzoek, indicator_code AS indicator, label,
                    {count_sql("c")}, count(DISTINCT municipality_code) AS gemeenten
@@ -104,13 +103,10 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = SMALL_N, 
 
 def _pooled(con, year: int | None, demo, studies, keys: list[str], select: str) -> pd.DataFrame:
     """k/n (with rates) per Jaarbeeld-thema and `keys` over the dossier-level binary counts in scope."""
-    where, params = _year_scope(con, year, demo, studies).where("c")
+    scoped, params = _scoped_counts(con, year, demo, studies)
     frame = con.execute(
         f"""
-        WITH scoped AS (
-            SELECT * FROM v_count c
-            WHERE {YEARBOOK_COUNTS} AND {where}
-        ),
+        WITH {scoped},
         final AS (
             SELECT yearbook_theme AS jaarbeeld_thema, {select},
                    {count_sql("c", reported=True)}, count(DISTINCT visit_id) AS bezoeken

@@ -136,8 +136,17 @@ def dossier_list(
         """,
         pick_params + [codes[0] if len(codes) == 1 else None],
     ).df()
-    # The scores come long, as (row, column, value) numbers, and are spread into a grid with numpy: per cell far
-    # cheaper than one aggregate per indicator in SQL, and than a pandas pivot of 340,000 text rows (a whole study).
+    _spread_scores(con, frame, picked, pick_params, codes)
+    columns = ["bezoek", "onderzoek", "gemeente", "soort", "datum", "dossier", "team"] + codes
+    columns += (["toelichting"] if len(codes) == 1 else []) + ["opmerkingen"]
+    return frame[columns]
+
+
+def _spread_scores(con, frame: pd.DataFrame, picked: str, pick_params: list, codes: list[str]) -> None:
+    """Add one column per code to `frame` (the picked dossiers, in list order) with each dossier's score ('' when
+    not scored). The scores come long, as (row, column, value) numbers, and are spread into a grid with numpy: per
+    cell far cheaper than one aggregate per indicator in SQL, and than a pandas pivot of 340,000 text rows (a whole
+    study)."""
     long = con.execute(
         picked + """,
         final AS (
@@ -155,9 +164,6 @@ def dossier_list(
     texts = np.array([""] + list(SCORE_VALUES), dtype=object)
     for j, code in enumerate(codes):
         frame[code] = pd.Series(texts[grid[:, j]], index=frame.index, dtype=object)
-    columns = ["bezoek", "onderzoek", "gemeente", "soort", "datum", "dossier", "team"] + codes
-    columns += (["toelichting"] if len(codes) == 1 else []) + ["opmerkingen"]
-    return frame[columns]
 
 
 def visit_level_scores(con, scope: Scope, indicators: Sequence[str], visit_date: dt.date | None = None) -> pd.DataFrame:

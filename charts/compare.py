@@ -23,14 +23,14 @@ from charts.style import (
     dutch_date,
     dutch_number,
     dutch_percent,
-    k_of_n,
 )
+from reference.vocab import NO_JUDGEMENT, SMALL_N_MARK, VISIT_KINDS
 
 COMPARISONS = ("slechter", "vergelijkbaar", "beter")
 COMPARISON_TEXT = {"slechter": "slechter dan benchmark", "vergelijkbaar": "vergelijkbaar met benchmark",
-                   "beter": "beter dan benchmark", "": "geen oordeel"}
+                   "beter": "beter dan benchmark", "": NO_JUDGEMENT}
 LIMIT_STYLE = {"95": dict(color="#555555", width=1, dash="dash"), "998": dict(color="#555555", width=1, dash="dot")}
-KIND_SYMBOLS = {"onderzoek": "circle", "hertoets": "diamond"}
+KIND_SYMBOLS = dict(zip(VISIT_KINDS, ("circle", "diamond")))  # onderzoek, hertoets
 
 
 def interval_text(low, high) -> str:
@@ -38,12 +38,6 @@ def interval_text(low, high) -> str:
     if pd.isna(low) or pd.isna(high):
         return "–"
     return f"{dutch_percent(low, 1)}–{dutch_percent(high, 1)}"
-
-
-def oordeel(k, n) -> str:
-    """'k van n', with the small-number mark when n < 5."""
-    text = k_of_n(k, n)
-    return text + " (klein aantal)" if 0 < int(n) < 5 else text
 
 
 def percent_texts(values, decimals: int = 1) -> list[str]:
@@ -61,17 +55,18 @@ def interval_texts(low, high) -> list[str]:
     return [a + "–" + b if a != "–" and b != "–" else "–" for a, b in zip(percent_texts(low), percent_texts(high))]
 
 
-def oordeel_texts(k, n) -> list[str]:
-    """oordeel for whole columns."""
-    return [(f"{int(a)} van {int(b)}" + (" (klein aantal)" if b < 5 else "")) if b and int(b) > 0 else "geen oordeel"
-            for a, b in zip(pd.Series(k).tolist(), pd.Series(n).tolist())]
+def judgement_labels(frame: pd.DataFrame) -> list[str]:
+    """The frame's 'oordeel' ('k van n' / 'geen oordeel'), with the small-number mark where it has `klein_aantal`."""
+    return [o + f" ({SMALL_N_MARK})" if small and n > 0 else o
+            for o, small, n in zip(frame["oordeel"].tolist(), frame["klein_aantal"].tolist(), frame["n"].tolist())]
 
 
 def hover_texts(frame: pd.DataFrame, names) -> list[str]:
-    """hover_lines for every row of `frame`, built column by column (the same text; thousands of cells at national scale)."""
+    """The hover every compliance point shares (who, k van n, percentage, interval, benchmark, comparison, norm) for
+    every row of `frame`, built column by column (thousands of cells at national scale)."""
     rows = len(frame)
     first = [f"<b>{name}</b><br>" for name in list(names)]
-    lines = [o + " — " + p for o, p in zip(oordeel_texts(frame["k"], frame["n"]), percent_texts(frame["percentage"]))]
+    lines = [o + " — " + p for o, p in zip(judgement_labels(frame), percent_texts(frame["percentage"]))]
     text = [a + b + "<br>95%-interval " + c for a, b, c in zip(first, lines, interval_texts(frame["ondergrens"], frame["bovengrens"]))]
     if "benchmark" in frame:
         verdicts = frame["vergelijking"].tolist() if "vergelijking" in frame else [""] * rows
@@ -82,23 +77,6 @@ def hover_texts(frame: pd.DataFrame, names) -> list[str]:
         known = frame["norm"].notna().tolist()
         text = [t + f"<br>norm {v}" if ok else t for t, v, ok in zip(text, percent_texts(frame["norm"], 0), known)]
     return text
-
-
-def hover_lines(row, name: str) -> str:
-    """The hover every compliance point shares: who, k van n, percentage, interval, benchmark, comparison."""
-    lines = [f"<b>{name}</b>", f"{oordeel(row['k'], row['n'])} — {dutch_percent(row['percentage'], 1)}",
-             f"95%-interval {interval_text(row['ondergrens'], row['bovengrens'])}"]
-    if "benchmark" in row and not pd.isna(row.get("benchmark")):
-        lines.append(f"benchmark {dutch_percent(row['benchmark'], 1)}: {COMPARISON_TEXT.get(row.get('vergelijking', ''), '')}")
-    if "norm" in row and not pd.isna(row.get("norm")):
-        lines.append(f"norm {dutch_percent(row['norm'], 0)}")
-    return "<br>".join(lines)
-
-
-def legend_below(fig: go.Figure, top: int = 90, bottom: int = 110) -> go.Figure:
-    """The legend under the x-axis title, anchored to the figure's bottom edge so it never covers the tick labels."""
-    fig.update_layout(**_legend_below(top, bottom))
-    return fig
 
 
 def _legend_below(top: int = 90, bottom: int = 110) -> dict:
@@ -170,10 +148,11 @@ def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> g
     text = np.full(z.shape, "", dtype=object)  # made a string array below
     row_of = {m: i for i, m in enumerate(municipalities)}
     col_of = {c: j for j, c in enumerate(indicators)}
-    for g, ind, verdict, k, n in zip(gemeente, indicator, frame["vergelijking"].tolist(), frame["k"].tolist(), frame["n"].tolist()):
+    for g, ind, verdict, k, n, small in zip(gemeente, indicator, frame["vergelijking"].tolist(), frame["k"].tolist(),
+                                            frame["n"].tolist(), frame["klein_aantal"].tolist()):
         i, j = row_of[g], col_of[ind]
         z[i, j] = code.get(verdict, np.nan)
-        text[i, j] = (f"{int(k)}/{int(n)}" + ("*" if n < 5 else "")) if n > 0 else "–"
+        text[i, j] = (f"{int(k)}/{int(n)}" + ("*" if small else "")) if n > 0 else "–"
     colours = [COMPARISON_COLOURS[c] for c in COMPARISONS]
     scale = [[0, colours[0]], [1 / 3, colours[0]], [1 / 3, colours[1]], [2 / 3, colours[1]], [2 / 3, colours[2]], [1, colours[2]]]
     names = [f"{g} — {i} {label}" for g, i, label in zip(gemeente, indicator, frame["label"].tolist())]
@@ -210,7 +189,7 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
         part = frame[verdicts == name]
         if part.empty:
             continue
-        small = part["n"] < 5
+        small = part["klein_aantal"].to_numpy(dtype=bool)
         traces.append(dict(
             type="bar", x=part["percentage"].fillna(0).to_numpy(), y=part["gemeente"].tolist(), orientation="h", name=COMPARISON_TEXT[name],
             marker=dict(color=COMPARISON_COLOURS[name], line=dict(color="#444444", width=1),
@@ -219,7 +198,7 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
             hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
     traces.append(dict(type="scatter", x=[103] * len(frame), y=frame["gemeente"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
-                       text=oordeel_texts(frame["k"], frame["n"]), textposition="middle right", cliponaxis=False))
+                       text=judgement_labels(frame), textposition="middle right", cliponaxis=False))
     updates = []
     benchmark = frame["benchmark"].dropna()
     if not benchmark.empty:
@@ -249,7 +228,7 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
         part = points[points["vergelijking"] == name]
         if part.empty:
             continue
-        small = (part["n"] < 5).to_numpy()
+        small = part["klein_aantal"].to_numpy(dtype=bool)
         funnel = part["funnel"].tolist() if "funnel" in part else [""] * len(part)
         traces.append(dict(
             type="scatter", x=part["n"].to_numpy(), y=part["percentage"].to_numpy(), mode="markers+text" if len(points) <= 30 else "markers",
@@ -350,7 +329,7 @@ def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
     """Gemeente: per indicator each visit's compliance with its interval (symbol = soort, colour = comparison)
     and the study benchmark as a black tick."""
     used = ("gemeente", "indicator", "label", "soort", "datum", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark",
-            "vergelijking", "norm")
+            "vergelijking", "norm", "oordeel", "klein_aantal")
     frame = frame[[c for c in used if c in frame.columns]]  # every row filter below copies every column: only these
     frame = frame.assign(as_label=frame["indicator"] + " " + frame["label"].str.slice(0, 45))
     indicators = list(dict.fromkeys(frame["as_label"].tolist()))
@@ -371,7 +350,7 @@ def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
         names = [f"{label} — {kind} {dutch_date(date)}" for label in (part["indicator"] + " " + part["label"]).tolist()]
         traces.append(dict(
             type="scatter", x=part["percentage"].to_numpy(), y=part["as_label"].tolist(), mode="markers", name=f"{kind} {dutch_date(date)}",
-            marker=dict(symbol=(KIND_SYMBOLS.get(kind, "circle") + np.where(part["n"] < 5, "-open", "").astype(object)).tolist(),
+            marker=dict(symbol=(KIND_SYMBOLS.get(kind, "circle") + np.where(part["klein_aantal"].to_numpy(dtype=bool), "-open", "").astype(object)).tolist(),
                         size=12, color=colours, line=dict(color="#222222", width=1)),
             error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, names)), hoverinfo="text",
@@ -422,8 +401,8 @@ def change_text(row) -> str:
 def change_hover(row) -> str:
     return "<br>".join([
         f"<b>{row['indicator']} {row['label']}</b>",
-        f"{row['van_soort']} {dutch_date(row['van_datum'])}: {k_of_n(row['van_k'], row['van_n'])} ({dutch_percent(row['van_percentage'], 1)})",
-        f"{row['naar_soort']} {dutch_date(row['naar_datum'])}: {k_of_n(row['naar_k'], row['naar_n'])} ({dutch_percent(row['naar_percentage'], 1)})",
+        f"{row['van_soort']} {dutch_date(row['van_datum'])}: {row['van_oordeel']} ({dutch_percent(row['van_percentage'], 1)})",
+        f"{row['naar_soort']} {dutch_date(row['naar_datum'])}: {row['naar_oordeel']} ({dutch_percent(row['naar_percentage'], 1)})",
         change_text(row),
     ])
 
@@ -433,7 +412,7 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
     traces = []
     spread = per_municipality[per_municipality["n"] > 0]
     if not spread.empty:
-        small = (spread["n"] < 5).to_numpy()
+        small = spread["klein_aantal"].to_numpy(dtype=bool)
         years = spread["jaar"].astype(str)
         traces.append(dict(
             type="scatter", x=years.tolist(), y=spread["percentage"].to_numpy(), mode="markers", name="gemeenten",
@@ -447,12 +426,11 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
         name="alle gemeenten samen", marker=dict(size=14, color=NEUTRAL, symbol="diamond"), line=dict(color=NEUTRAL, width=2),
         error_y=dict(type="data", symmetric=False, array=(pooled["bovengrens"] - pooled["percentage"]).to_numpy(),
                      arrayminus=(pooled["percentage"] - pooled["ondergrens"]).to_numpy(), color=NEUTRAL, thickness=1.5, width=6),
-        text=[k_of_n(k, n) for k, n in zip(pooled["k"], pooled["n"])], textposition="middle right",
+        text=pooled["oordeel"].tolist(), textposition="middle right",
         cliponaxis=False,
         hovertext=hover_texts(pooled, pooled["jaar"].astype(str) + ": " + pooled["gemeenten"].astype(int).astype(str) + " gemeenten"),
         hoverinfo="text",
     ))
-    # (a right margin of 90 set here before was always overridden by the house style's margin: left out, same figure)
     updates = (dict(xaxis=dict(type="category", title=dict(text="jaar van het veldwerk"))),
                dict(yaxis=dict(range=[-3, 103], ticksuffix="%", title=dict(text="naleving"))))
     return _figure(traces, title, subtitle or f"ruit: alle gemeenten samen (95%-Wilson-interval); grijs: per gemeente, open = {SMALL_N_NOTE}",
@@ -469,7 +447,7 @@ def weakest_chart(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
              hoverinfo="text", name="naleving"),
         # 'k van n' in a column right of the bars, where no error bar can run through it
         dict(type="scatter", x=[103] * len(frame), y=frame["as_label"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
-             text=oordeel_texts(frame["k"], frame["n"]), textposition="middle right", cliponaxis=False),
+             text=judgement_labels(frame), textposition="middle right", cliponaxis=False),
     ]
     axes = dict(xaxis=dict(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
                            title=dict(text="naleving over alle gemeenten (95%-Wilson-interval)")),

@@ -23,8 +23,11 @@ from charts.style import (
     YEARBOOK_NAMES,
     dutch_number,
     dutch_percent,
-    k_of_n,
 )
+from reference.dutch import period_text
+from reference.vocab import NO_JUDGEMENT, SMALL_N_MARK
+
+__all__ = ["period_text"]  # re-exported (reference.dutch) for the Jaarbeeld document
 
 PRINT_FONT_FAMILY = "Arial, Helvetica, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 CSS_DPI = 96
@@ -57,11 +60,6 @@ class PrintPreset:
     def font_px(self) -> float:
         return self.font_pt / 72 * CSS_DPI
 
-    def height_px(self, rows: int) -> int:
-        """Room for the title block, `rows` bars and the source line."""
-        row = self.font_px * 2.6
-        return round(self.font_px * 9 + max(rows, 2) * row + self.font_px * 3)
-
 
 PRESETS = {
     "een-kolom": PrintPreset("een-kolom", "één kolom (82 mm)", 82, 7.5, 26),
@@ -74,27 +72,13 @@ def wrap_label(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)) or str(text)
 
 
-def period_text(first, last) -> str:
-    """Fieldwork period in words: 'maart – oktober 2016', 'december 2015 – maart 2016' or 'maart 2016'."""
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-              "november", "december"]
-    if first is None or pd.isna(first):
-        return ""
-    a, b = pd.Timestamp(first), pd.Timestamp(last if last is not None and not pd.isna(last) else first)
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{months[a.month - 1]} {a.year}"
-    if a.year == b.year:
-        return f"{months[a.month - 1]}\u00a0–\u00a0{months[b.month - 1]} {a.year}"
-    return f"{months[a.month - 1]} {a.year}\u00a0–\u00a0{months[b.month - 1]} {b.year}"
-
-
 def subtitle_text(studies: list[str], first, last) -> str:
     """'Signaleren van onveiligheid, Toezicht wijkteams; veldwerk maart – oktober 2016'."""
     period = period_text(first, last)
     return ", ".join(studies) + (f"; veldwerk {period}" if period else "")
 
 
-def source_text(studies: list[str], year: int, n: int, dossiers: int | None = None) -> str:
+def source_line(studies: list[str], year: int, n: int, dossiers: int | None = None) -> str:
     """The source line under a figure: 'Bron: Toezicht Sociaal Domein, dossieronderzoek …; n = …'."""
     count = f"n = {dutch_number(n, 0)} beoordelingen" + (f" in {dutch_number(dossiers, 0)} dossiers" if dossiers else "")
     return f"Bron: Toezicht Sociaal Domein, dossieronderzoek {', '.join(studies)} ({year}); {count}"
@@ -105,7 +89,8 @@ def theme_colour(theme: str | None) -> str:
     return YEARBOOK_COLOURS.get(theme or "", NEUTRAL)
 
 
-def interval_text(low, high) -> str:
+def rounded_interval_text(low, high) -> str:
+    """'34–41%': a 95% interval in whole percents, as captions print it."""
     return f"{dutch_number(low, 0)}–{dutch_percent(high, 0)}"
 
 
@@ -167,14 +152,15 @@ def compliance_bars(frame: pd.DataFrame, label_column: str, number: int, title: 
                     preset: PrintPreset, colour: str | list[str], reference: float | None = None,
                     reference_label: str = "totaal") -> go.Figure:
     """Horizontal bars of compliance (percentage) per row of `frame` with the 95% Wilson interval and 'k van n'
-    beside it; rows with n < 5 lighter and marked; an optional dashed reference line (e.g. the pooled rate)."""
+    beside it (the frame's `oordeel`); rows marked `klein_aantal` lighter and marked; an optional dashed reference
+    line (e.g. the pooled rate)."""
     frame = frame.reset_index(drop=True)
     labels = [wrap_label(x, preset.wrap) for x in frame[label_column]]
     colours = colour if isinstance(colour, list) else [colour] * len(frame)
-    small = (frame["n"] < 5).tolist()
+    small = frame["klein_aantal"].astype(bool).tolist()
     texts = [
-        f"{dutch_percent(p, 0)} ({k_of_n(k, n)}{', klein aantal' if s else ''})" if n > 0 else "geen oordeel"
-        for p, k, n, s in zip(frame["percentage"], frame["k"], frame["n"], small)
+        f"{dutch_percent(p, 0)} ({o}{', ' + SMALL_N_MARK if s else ''})" if n > 0 else NO_JUDGEMENT
+        for p, o, n, s in zip(frame["percentage"], frame["oordeel"], frame["n"], small)
     ]
     upper = frame["bovengrens"].fillna(0)
     fig = go.Figure([
@@ -206,7 +192,7 @@ def trend_chart(frame: pd.DataFrame, number: int, title: str, subtitle: str, sou
     """Compliance per fieldwork year (column `jaar`) with the 95% interval and 'k van n' above each point."""
     frame = frame.reset_index(drop=True)
     years = frame["jaar"].astype(str)
-    texts = [f"{dutch_percent(p, 0)}<br>({k_of_n(k, n)})" for p, k, n in zip(frame["percentage"], frame["k"], frame["n"])]
+    texts = [f"{dutch_percent(p, 0)}<br>({o})" for p, o in zip(frame["percentage"], frame["oordeel"])]
     fig = go.Figure([
         go.Scatter(
             x=years, y=frame["percentage"], mode="lines+markers",

@@ -27,11 +27,10 @@ YEARBOOK_COLOURS = {
     "veiligheid": "#AA3377",  # purple
 }
 YEARBOOK_NAMES = YEARBOOK_THEMES
-RAG_COLOURS = {"groen": "#228833", "oranje": "#EE7733", "rood": "#CC3311"}
 NEUTRAL = "#4477AA"  # a single series without meaning attached
 BENCHMARK_COLOUR = "#222222"
 OUTSIDE_COLOUR = "#DDDDDD"  # municipalities outside the study on a map
-SMALL_N_SYMBOL = "circle-open"  # n < 5: hollow marker, and '(klein aantal)' in the label
+SMALL_N_SYMBOL = "circle-open"  # klein_aantal: hollow marker, and '(klein aantal)' in the label
 
 
 def apply_house_style(fig, title: str | None = None, subtitle: str | None = None, height: int | None = None):

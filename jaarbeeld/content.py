@@ -12,16 +12,16 @@ import plotly.graph_objects as go
 
 from charts.print import (
     PRESETS,
+    PrintPreset,
     compliance_bars,
-    interval_text,
-    period_text,
-    source_text,
+    rounded_interval_text,
+    source_line,
     subtitle_text,
     theme_colour,
     themes_chart,
     trend_chart,
 )
-from charts.style import YEARBOOK_NAMES, dutch_number, dutch_percent, k_of_n
+from charts.style import YEARBOOK_NAMES, dutch_number, dutch_percent
 from metrics.jaarbeeld import (
     jaarbeeld_findings,
     jaarbeeld_framework_items,
@@ -32,10 +32,11 @@ from metrics.jaarbeeld import (
     jaarbeeld_trend,
     jaarbeeld_visits,
     jaarbeeld_weakest,
-    month_year,
 )
 from metrics.overview import default_demo
 from metrics.stats import newcombe_difference
+from reference.dutch import month_year, period_text
+from reference.vocab import FINDING_SEVERITY, SMALL_N, SMALL_N_MARK
 
 THEMES = list(YEARBOOK_NAMES)  # the order of Jaarbeeld 2016: Vroegsignalering en preventie, Eigen kracht, Veiligheid
 FINDING_HEADINGS = {"risico": "Risico's en knelpunten in de praktijk", "gaat goed": "Wat goed gaat"}
@@ -96,7 +97,7 @@ class Yearbook:
 
 def pct(row) -> str:
     """'37% (95%-interval 34–41%)'."""
-    return f"{dutch_percent(row['percentage'], 0)}; 95%-interval {interval_text(row['ondergrens'], row['bovengrens'])}"
+    return f"{dutch_percent(row['percentage'], 0)}; 95%-interval {rounded_interval_text(row['ondergrens'], row['bovengrens'])}"
 
 
 def grouped_findings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,8 +123,7 @@ def grouped_findings(frame: pd.DataFrame) -> pd.DataFrame:
             "onderzoeksnaam": part["onderzoeksnaam"].iloc[0], "koppeling": part["koppeling"].iloc[0],
             "gemeenten": ", ".join(part["gemeente"]), "bronnen": sources})
     out = pd.DataFrame(rows)
-    order = {"zorgpunt": 0, "kan beter": 1, "gaat goed": 2}
-    return out.sort_values(["soort", "onderzoek"], key=lambda s: s.map(order) if s.name == "soort" else s,
+    return out.sort_values(["soort", "onderzoek"], key=lambda s: s.map(FINDING_SEVERITY) if s.name == "soort" else s,
                            kind="stable").reset_index(drop=True)
 
 
@@ -143,150 +143,193 @@ def _studies_label(names: list[str]) -> list[str]:
     return [n.removesuffix(" (demo)") for n in names]
 
 
+@dataclass
+class _Inputs:
+    """The metrics frames of one year and what every figure step shares (the running figure number)."""
+
+    year: int
+    preset: PrintPreset
+    studies: pd.DataFrame
+    themes: pd.DataFrame
+    weakest: pd.DataFrame
+    per_study: pd.DataFrame
+    per_municipality: pd.DataFrame
+    trend: pd.DataFrame
+    names: dict
+    number: int = 0
+
+    def next_number(self) -> int:
+        self.number += 1
+        return self.number
+
+    def context(self, study_ids) -> tuple[str, list[str]]:
+        """The subtitle (study names and fieldwork period) and the study names of `study_ids`, in the year's order."""
+        ids = [s for s in self.studies["onderzoek"] if s in set(study_ids)]
+        part = self.studies[self.studies["onderzoek"].isin(ids)]
+        labels = [self.names[s] for s in ids]
+        return subtitle_text(labels, part["eerste_bezoek"].min(), part["laatste_bezoek"].max()), labels
+
+    def dossiers_of(self, study_ids) -> int:
+        return int(self.studies.loc[self.studies["onderzoek"].isin(set(study_ids)), "dossiers"].sum())
+
+
+def _overview_figure(inp: _Inputs) -> FigureSpec | None:
+    """Figure 1: the year's compliance per Jaarbeeld-thema."""
+    themes, year = inp.themes, inp.year
+    if themes.empty:
+        return None
+    number = inp.next_number()
+    ids = inp.per_study["onderzoek"].unique().tolist()
+    subtitle, labels = inp.context(ids)
+    source = source_line(labels, year, int(themes["n"].sum()), inp.dossiers_of(ids))
+    parts = [f"bij {YEARBOOK_NAMES[r.jaarbeeld_thema]} {r.oordeel} beoordelingen ({pct(r._asdict())})"
+             for r in themes.itertuples()]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+    caption = (f"In {year} voldeed {listed} aan de indicatoren van het thema, in "
+               f"{dutch_number(inp.dossiers_of(ids), 0)} dossiers uit {len(inp.per_municipality['gemeentecode'].unique())} gemeenten.")
+    data = themes[["jaar", "jaarbeeld_thema", "themanaam", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
+                   "bovengrens", "oordeel", "onderzoeken", "gemeenten", "dossiers", "indicatoren"]]
+    title = f"Naleving per Jaarbeeld-thema, {year}"
+    return FigureSpec(number, f"figuur{number:02d}_themas", None, title, subtitle, caption, source, data,
+                      themes_chart(themes, number, title, subtitle, source, inp.preset), inp.preset.key)
+
+
+def _studies_figure(inp: _Inputs, section: ThemeSection, total: pd.DataFrame, t_studies: pd.DataFrame) -> FigureSpec:
+    """A theme's pooled compliance per study and over all studies."""
+    theme, name, tot, year = section.theme, section.name, section.totals, inp.year
+    number = inp.next_number()
+    subtitle, labels = inp.context(t_studies["onderzoek"].tolist())
+    dossiers = int(tot["dossiers"])
+    rows = pd.concat([t_studies.assign(naam=[inp.names[s] for s in t_studies["onderzoek"]]),
+                      total.assign(naam="Alle onderzoeken", onderzoek="")], ignore_index=True)
+    per = "; ".join(f"{inp.names[r.onderzoek]} {r.oordeel} ({dutch_percent(r.percentage, 0)})" for r in t_studies.itertuples())
+    caption = (f"In {year} voldeed bij {name} {tot['oordeel']} beoordelingen ({pct(tot)}) aan de "
+               f"indicatoren van dit thema, in {dutch_number(dossiers, 0)} dossiers uit "
+               f"{int(tot['gemeenten'])} gemeenten. Per onderzoek: {per}.")
+    title = f"{name}: naleving per onderzoek, {year}"
+    source = source_line(labels, year, int(tot["n"]), dossiers)
+    data = rows[["jaar", "jaarbeeld_thema", "onderzoek", "naam", "k", "n", "nvt", "onbekend", "percentage",
+                 "ondergrens", "bovengrens", "oordeel", "gemeenten"]]
+    return FigureSpec(number, f"figuur{number:02d}_{theme}_naleving", theme, title, subtitle, caption, source, data,
+                      compliance_bars(rows, "naam", number, title, subtitle, source, inp.preset,
+                                      [section.colour] * len(t_studies) + ["#555555"]), inp.preset.key)
+
+
+def _weakest_figure(inp: _Inputs, section: ThemeSection) -> FigureSpec | None:
+    """A theme's weakest indicators, against the theme's pooled rate."""
+    theme, name, tot, year = section.theme, section.name, section.totals, inp.year
+    weak = inp.weakest[inp.weakest["jaarbeeld_thema"] == theme].copy()
+    if weak.empty:
+        return None
+    number = inp.next_number()
+    weak["naam"] = [f"{i} {lab} ({o})" for i, lab, o in zip(weak["indicator"], weak["label"], weak["onderzoek"])]
+    first = weak.iloc[0]
+    rest = "; ".join(f"{r.indicator} {r.oordeel} ({dutch_percent(r.percentage, 0)})" for r in weak.iloc[1:].itertuples())
+    caption = (f"Zwakste indicator bij {name} in {year}: {first['indicator']} '{first['label']}' "
+               f"({inp.names.get(first['onderzoek'], first['onderzoek'])}): in {int(first['k'])} van de "
+               f"{int(first['n'])} beoordeelde dossiers ({pct(first)}) voldeed het dossier hieraan."
+               + (f" Daarna: {rest}." if rest else ""))
+    title = f"{name}: zwakste indicatoren, {year}"
+    subtitle, labels = inp.context(weak["onderzoek"].unique())
+    source = source_line(labels, year, int(weak["n"].sum()))
+    data = weak[["jaar", "jaarbeeld_thema", "onderzoek", "indicator", "label", "k", "n", "percentage",
+                 "ondergrens", "bovengrens", "oordeel", "gemeenten"]]
+    return FigureSpec(number, f"figuur{number:02d}_{theme}_zwakste", theme, title, subtitle, caption, source, data,
+                      compliance_bars(weak, "naam", number, title, subtitle, source, inp.preset, section.colour,
+                                      reference=tot["percentage"], reference_label="thema"), inp.preset.key)
+
+
+def _municipalities_figure(inp: _Inputs, section: ThemeSection, t_studies: pd.DataFrame) -> FigureSpec | None:
+    """A theme's compliance per municipality (only when at least two municipalities have a judgement)."""
+    theme, name, tot, year = section.theme, section.name, section.totals, inp.year
+    munis = inp.per_municipality[inp.per_municipality["jaarbeeld_thema"] == theme].copy()
+    judged = munis[munis["n"] > 0]
+    if len(judged) <= 1:
+        return None
+    number = inp.next_number()
+    subtitle, labels = inp.context(t_studies["onderzoek"].tolist())
+    lo, hi = judged.loc[judged["percentage"].idxmin()], judged.loc[judged["percentage"].idxmax()]
+    small = int(judged["klein_aantal"].sum())
+    caption = (f"Bij {name} liep de naleving in {year} per gemeente uiteen van "
+               f"{dutch_percent(lo['percentage'], 0)} in {lo['gemeente']} ({lo['oordeel']}) tot "
+               f"{dutch_percent(hi['percentage'], 0)} in {hi['gemeente']} ({hi['oordeel']}); "
+               f"over alle {len(judged)} gemeenten {tot['oordeel']} ({dutch_percent(tot['percentage'], 0)})."
+               + (f" {small} gemeente(n) met minder dan {SMALL_N} beoordelingen ({SMALL_N_MARK})." if small else ""))
+    title = f"{name}: naleving per gemeente, {year}"
+    source = source_line(labels, year, int(tot["n"]), int(tot["dossiers"]))
+    data = munis[["jaar", "jaarbeeld_thema", "gemeentecode", "gemeente", "onderzoeken", "k", "n", "nvt",
+                  "onbekend", "percentage", "ondergrens", "bovengrens", "oordeel"]]
+    return FigureSpec(number, f"figuur{number:02d}_{theme}_gemeenten", theme, title, subtitle, caption, source, data,
+                      compliance_bars(munis, "gemeente", number, title, subtitle, source, inp.preset, section.colour,
+                                      reference=tot["percentage"], reference_label="alle gemeenten"), inp.preset.key)
+
+
+def _trend_figure(inp: _Inputs, section: ThemeSection) -> FigureSpec | None:
+    """A theme's compliance per fieldwork year, with Newcombe's interval for the last change (two years or more)."""
+    theme, name, year = section.theme, section.name, inp.year
+    years = inp.trend[(inp.trend["jaarbeeld_thema"] == theme) & (inp.trend["n"] > 0)]
+    if len(years) <= 1:
+        return None
+    number = inp.next_number()
+    prev, cur = years.iloc[-2], years.iloc[-1]
+    d, dlo, dhi = newcombe_difference(prev["k"], prev["n"], cur["k"], cur["n"])
+    d, dlo, dhi = float(d) * 100, float(dlo) * 100, float(dhi) * 100
+    change = "hoger" if d > 0 else "lager"
+    signif = "een verschil buiten toeval" if dlo > 0 or dhi < 0 else "een verschil dat binnen de toevalsmarge valt"
+    caption = (f"Bij {name} voldeed in {int(prev['jaar'])} {prev['oordeel']} beoordelingen "
+               f"({dutch_percent(prev['percentage'], 0)}), in {int(cur['jaar'])} {cur['oordeel']} "
+               f"({dutch_percent(cur['percentage'], 0)}): {dutch_number(abs(d), 0)} procentpunt {change} "
+               f"(95%-interval {dutch_number(dlo, 0)} tot {dutch_number(dhi, 0)} procentpunt), {signif}. "
+               "Elk jaar telt de onderzoeken met veldwerk in dat jaar; dat zijn niet steeds dezelfde gemeenten.")
+    title = f"{name}: naleving per jaar"
+    subtitle = f"Alle onderzoeken met veldwerk in {int(years['jaar'].min())}–{year}"
+    source = (f"Bron: Toezicht Sociaal Domein, dossieronderzoek {int(years['jaar'].min())}–{year}; "
+              f"n = {dutch_number(int(years['n'].sum()), 0)} beoordelingen")
+    data = years[["jaar", "jaarbeeld_thema", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
+                  "bovengrens", "oordeel", "onderzoeken", "gemeenten"]]
+    return FigureSpec(number, f"figuur{number:02d}_{theme}_trend", theme, title, subtitle, caption, source, data,
+                      trend_chart(years, number, title, subtitle, source, inp.preset, section.colour), inp.preset.key)
+
+
+def _theme_section(inp: _Inputs, theme: str, findings: pd.DataFrame, items: pd.DataFrame) -> ThemeSection:
+    """One Jaarbeeld-thema: its figures (when it has counts), findings as risks and what goes well, framework items."""
+    total = inp.themes[inp.themes["jaarbeeld_thema"] == theme]
+    section = ThemeSection(theme, YEARBOOK_NAMES[theme], theme_colour(theme),
+                           total.iloc[0].to_dict() if not total.empty else None)
+    if section.totals:
+        t_studies = inp.per_study[inp.per_study["jaarbeeld_thema"] == theme]
+        section.figures.append(_studies_figure(inp, section, total, t_studies))
+        for figure in (_weakest_figure(inp, section), _municipalities_figure(inp, section, t_studies),
+                       _trend_figure(inp, section)):
+            if figure is not None:
+                section.figures.append(figure)
+    theme_findings = grouped_findings(findings[findings["jaarbeeld_thema"] == theme])
+    if not theme_findings.empty:
+        section.risks = theme_findings[theme_findings["groep"] == "risico"].reset_index(drop=True)
+        section.goes_well = theme_findings[theme_findings["groep"] == "gaat goed"].reset_index(drop=True)
+    section.framework_items = items[items["jaarbeeld_thema"] == theme].reset_index(drop=True)
+    return section
+
+
 def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
                    preset: str = "twee-kolommen") -> Yearbook:
     """Everything the Jaarbeeld of `year` shows, for one data source (demo or real, never both); figures sized for
-    `preset` (een-kolom: 82 mm, twee-kolommen: 170 mm)."""
+    `preset` (een-kolom: 82 mm, twee-kolommen: 170 mm), numbered in the order they appear."""
     demo = default_demo(con) if demo is None else bool(demo)
     studies = list(studies) if studies else None
     study_frame = jaarbeeld_studies(con, year, demo, studies)
-    themes = jaarbeeld_themes(con, year, demo, studies)
-    weakest = jaarbeeld_weakest(con, year, per_theme=5, demo=demo, studies=studies)
-    per_study = jaarbeeld_theme_studies(con, year, demo, studies)
-    per_municipality = jaarbeeld_municipalities(con, year, demo, studies)
-    trend = jaarbeeld_trend(con, year, demo, studies)
+    inp = _Inputs(
+        year=year, preset=PRESETS[preset], studies=study_frame,
+        themes=jaarbeeld_themes(con, year, demo, studies),
+        weakest=jaarbeeld_weakest(con, year, per_theme=5, demo=demo, studies=studies),
+        per_study=jaarbeeld_theme_studies(con, year, demo, studies),
+        per_municipality=jaarbeeld_municipalities(con, year, demo, studies),
+        trend=jaarbeeld_trend(con, year, demo, studies),
+        names=dict(zip(study_frame["onderzoek"], _studies_label(study_frame["onderzoeksnaam"].tolist()))),
+    )
     findings = jaarbeeld_findings(con, year, demo, studies)
     items = jaarbeeld_framework_items(con, year, demo, studies)
     visits = jaarbeeld_visits(con, year, demo, studies)
-    names = dict(zip(study_frame["onderzoek"], _studies_label(study_frame["onderzoeksnaam"].tolist())))
-    preset = PRESETS[preset]
-    number = 0
-
-    def context(study_ids) -> tuple[str, str, list[str]]:
-        ids = [s for s in study_frame["onderzoek"] if s in set(study_ids)]
-        part = study_frame[study_frame["onderzoek"].isin(ids)]
-        labels = [names[s] for s in ids]
-        return subtitle_text(labels, part["eerste_bezoek"].min(), part["laatste_bezoek"].max()), ", ".join(labels), labels
-
-    def dossiers_of(study_ids) -> int:
-        return int(study_frame.loc[study_frame["onderzoek"].isin(set(study_ids)), "dossiers"].sum())
-
-    overview = None
-    if not themes.empty:
-        number += 1
-        ids = per_study["onderzoek"].unique().tolist()
-        subtitle, _, labels = context(ids)
-        total_n = int(themes["n"].sum())
-        source = source_text(labels, year, total_n, dossiers_of(ids))
-        parts = [f"bij {YEARBOOK_NAMES[r.jaarbeeld_thema]} {k_of_n(r.k, r.n)} beoordelingen ({pct(r._asdict())})"
-                 for r in themes.itertuples()]
-        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
-        caption = (f"In {year} voldeed {listed} aan de indicatoren van het thema, in "
-                   f"{dutch_number(dossiers_of(ids), 0)} dossiers uit {len(per_municipality['gemeentecode'].unique())} gemeenten.")
-        data = themes[["jaar", "jaarbeeld_thema", "themanaam", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
-                       "bovengrens", "oordeel", "onderzoeken", "gemeenten", "dossiers", "indicatoren"]]
-        overview = FigureSpec(number, f"figuur{number:02d}_themas", None, f"Naleving per Jaarbeeld-thema, {year}",
-                              subtitle, caption, source, data,
-                              themes_chart(themes, number, f"Naleving per Jaarbeeld-thema, {year}", subtitle, source, preset),
-                              preset.key)
-
-    sections = []
-    for theme in THEMES:
-        name = YEARBOOK_NAMES[theme]
-        colour = theme_colour(theme)
-        total = themes[themes["jaarbeeld_thema"] == theme]
-        section = ThemeSection(theme, name, colour, total.iloc[0].to_dict() if not total.empty else None)
-        t_studies = per_study[per_study["jaarbeeld_thema"] == theme]
-        if section.totals:
-            tot = section.totals
-            ids = t_studies["onderzoek"].tolist()
-            subtitle, _, labels = context(ids)
-            dossiers = int(tot["dossiers"])
-            # 1. pooled compliance per study and in total
-            number += 1
-            rows = pd.concat([t_studies.assign(naam=[names[s] for s in t_studies["onderzoek"]]),
-                              total.assign(naam="Alle onderzoeken", onderzoek="")], ignore_index=True)
-            per = "; ".join(f"{names[r.onderzoek]} {k_of_n(r.k, r.n)} ({dutch_percent(r.percentage, 0)})"
-                            for r in t_studies.itertuples())
-            caption = (f"In {year} voldeed bij {name} {k_of_n(tot['k'], tot['n'])} beoordelingen ({pct(tot)}) aan de "
-                       f"indicatoren van dit thema, in {dutch_number(dossiers, 0)} dossiers uit "
-                       f"{int(tot['gemeenten'])} gemeenten. Per onderzoek: {per}.")
-            title = f"{name}: naleving per onderzoek, {year}"
-            source = source_text(labels, year, int(tot["n"]), dossiers)
-            data = rows[["jaar", "jaarbeeld_thema", "onderzoek", "naam", "k", "n", "nvt", "onbekend", "percentage",
-                         "ondergrens", "bovengrens", "oordeel", "gemeenten"]]
-            section.figures.append(FigureSpec(
-                number, f"figuur{number:02d}_{theme}_naleving", theme, title, subtitle, caption, source, data,
-                compliance_bars(rows, "naam", number, title, subtitle, source, preset,
-                                [colour] * len(t_studies) + ["#555555"]), preset.key))
-            # 2. weakest indicators
-            weak = weakest[weakest["jaarbeeld_thema"] == theme].copy()
-            if not weak.empty:
-                number += 1
-                weak["naam"] = [f"{i} {lab} ({o})" for i, lab, o in zip(weak["indicator"], weak["label"], weak["onderzoek"])]
-                first = weak.iloc[0]
-                rest = "; ".join(f"{r.indicator} {k_of_n(r.k, r.n)} ({dutch_percent(r.percentage, 0)})"
-                                 for r in weak.iloc[1:].itertuples())
-                caption = (f"Zwakste indicator bij {name} in {year}: {first['indicator']} '{first['label']}' "
-                           f"({names.get(first['onderzoek'], first['onderzoek'])}): in {int(first['k'])} van de "
-                           f"{int(first['n'])} beoordeelde dossiers ({pct(first)}) voldeed het dossier hieraan."
-                           + (f" Daarna: {rest}." if rest else ""))
-                title = f"{name}: zwakste indicatoren, {year}"
-                w_sub, _, w_labels = context(weak["onderzoek"].unique())
-                source = source_text(w_labels, year, int(weak["n"].sum()))
-                data = weak[["jaar", "jaarbeeld_thema", "onderzoek", "indicator", "label", "k", "n", "percentage",
-                             "ondergrens", "bovengrens", "oordeel", "gemeenten"]]
-                section.figures.append(FigureSpec(
-                    number, f"figuur{number:02d}_{theme}_zwakste", theme, title, w_sub, caption, source, data,
-                    compliance_bars(weak, "naam", number, title, w_sub, source, preset, colour,
-                                    reference=tot["percentage"], reference_label="thema"), preset.key))
-            # 3. municipalities
-            munis = per_municipality[per_municipality["jaarbeeld_thema"] == theme].copy()
-            judged = munis[munis["n"] > 0]
-            if len(judged) > 1:  # a comparison needs at least two municipalities
-                number += 1
-                lo, hi = judged.loc[judged["percentage"].idxmin()], judged.loc[judged["percentage"].idxmax()]
-                small = int((judged["n"] < 5).sum())
-                caption = (f"Bij {name} liep de naleving in {year} per gemeente uiteen van "
-                           f"{dutch_percent(lo['percentage'], 0)} in {lo['gemeente']} ({k_of_n(lo['k'], lo['n'])}) tot "
-                           f"{dutch_percent(hi['percentage'], 0)} in {hi['gemeente']} ({k_of_n(hi['k'], hi['n'])}); "
-                           f"over alle {len(judged)} gemeenten {k_of_n(tot['k'], tot['n'])} ({dutch_percent(tot['percentage'], 0)})."
-                           + (f" {small} gemeente(n) met minder dan 5 beoordelingen (klein aantal)." if small else ""))
-                title = f"{name}: naleving per gemeente, {year}"
-                source = source_text(labels, year, int(tot["n"]), dossiers)
-                data = munis[["jaar", "jaarbeeld_thema", "gemeentecode", "gemeente", "onderzoeken", "k", "n", "nvt",
-                              "onbekend", "percentage", "ondergrens", "bovengrens", "oordeel"]]
-                section.figures.append(FigureSpec(
-                    number, f"figuur{number:02d}_{theme}_gemeenten", theme, title, subtitle, caption, source, data,
-                    compliance_bars(munis, "gemeente", number, title, subtitle, source, preset, colour,
-                                    reference=tot["percentage"], reference_label="alle gemeenten"), preset.key))
-            # 4. trend over the years that have data
-            years = trend[(trend["jaarbeeld_thema"] == theme) & (trend["n"] > 0)]
-            if len(years) > 1:
-                number += 1
-                prev, cur = years.iloc[-2], years.iloc[-1]
-                d, dlo, dhi = newcombe_difference(prev["k"], prev["n"], cur["k"], cur["n"])
-                d, dlo, dhi = float(d) * 100, float(dlo) * 100, float(dhi) * 100
-                change = "hoger" if d > 0 else "lager"
-                signif = "een verschil buiten toeval" if dlo > 0 or dhi < 0 else "een verschil dat binnen de toevalsmarge valt"
-                caption = (f"Bij {name} voldeed in {int(prev['jaar'])} {k_of_n(prev['k'], prev['n'])} beoordelingen "
-                           f"({dutch_percent(prev['percentage'], 0)}), in {int(cur['jaar'])} {k_of_n(cur['k'], cur['n'])} "
-                           f"({dutch_percent(cur['percentage'], 0)}): {dutch_number(abs(d), 0)} procentpunt {change} "
-                           f"(95%-interval {dutch_number(dlo, 0)} tot {dutch_number(dhi, 0)} procentpunt), {signif}. "
-                           "Elk jaar telt de onderzoeken met veldwerk in dat jaar; dat zijn niet steeds dezelfde gemeenten.")
-                title = f"{name}: naleving per jaar"
-                t_sub = f"Alle onderzoeken met veldwerk in {int(years['jaar'].min())}–{year}"
-                source = (f"Bron: Toezicht Sociaal Domein, dossieronderzoek {int(years['jaar'].min())}–{year}; "
-                          f"n = {dutch_number(int(years['n'].sum()), 0)} beoordelingen")
-                data = years[["jaar", "jaarbeeld_thema", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
-                              "bovengrens", "oordeel", "onderzoeken", "gemeenten"]]
-                section.figures.append(FigureSpec(
-                    number, f"figuur{number:02d}_{theme}_trend", theme, title, t_sub, caption, source, data,
-                    trend_chart(years, number, title, t_sub, source, preset, colour), preset.key))
-        theme_findings = grouped_findings(findings[findings["jaarbeeld_thema"] == theme])
-        if not theme_findings.empty:
-            section.risks = theme_findings[theme_findings["groep"] == "risico"].reset_index(drop=True)
-            section.goes_well = theme_findings[theme_findings["groep"] == "gaat goed"].reset_index(drop=True)
-        section.framework_items = items[items["jaarbeeld_thema"] == theme].reset_index(drop=True)
-        sections.append(section)
+    overview = _overview_figure(inp)
+    sections = [_theme_section(inp, theme, findings, items) for theme in THEMES]
     return Yearbook(int(year), demo, study_frame, overview, sections, findings, items, visits)

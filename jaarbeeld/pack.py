@@ -23,7 +23,8 @@ import pandas as pd
 from exports import csv_bytes, xlsx_bytes
 from jaarbeeld.content import Yearbook
 from charts.print import PRESETS
-from metrics.jaarbeeld import month_year
+from reference.dutch import month_year
+from reference.vocab import SMALL_N, SMALL_N_MARK
 
 Progress = Callable[[float, str], None]
 _KALEIDO_LOCK = threading.RLock()  # one process-wide kaleido server: one pack renders at a time
@@ -201,7 +202,7 @@ def readme_text(yearbook: Yearbook, pack: Pack) -> str:
         f"Jaarbeeld {yearbook.year} — Toezicht Sociaal Domein", "",
         f"Gegevens: {data}.",
         "Naleving = k van n: k dossiers met 'ja', n = 'ja' + 'nee' (nvt en onbekend tellen niet mee), met een "
-        "95%-Wilson-interval. Minder dan 5 beoordelingen: klein aantal. Jaar = jaar van het veldwerk.", "",
+        f"95%-Wilson-interval. Minder dan {SMALL_N} beoordelingen: {SMALL_N_MARK}. Jaar = jaar van het veldwerk.", "",
         "Inhoud:",
         f"- figuren/: elke figuur als PNG (300 dpi op {_width_mm(yearbook)} mm breed) en SVG"
         + ("" if pack.images else " — ONTBREEKT: " + pack.message),

@@ -1,5 +1,7 @@
 """Honest numbers from the DuckDB store: pure functions (connection in, DataFrame out)."""
 
+from metrics.counting import count_sql, with_rates
+from metrics.scope import Clause
 from metrics.compliance import (
     Scope,
     compliance_by_indicator,
@@ -61,7 +63,6 @@ __all__ = [
     "studies_overview",
     "trend_by_indicator",
     "weakest_indicators",
-    # drill-down (issue 8)
     "dossier_detail",
     "dossier_list",
     "outcome_counts",
@@ -77,7 +78,6 @@ __all__ = [
     "framework_items",
     "framework_provenance",
     "framework_studies",
-    # Jaarbeeld (issue 9)
     "jaarbeeld_findings",
     "jaarbeeld_framework_items",
     "jaarbeeld_municipalities",
@@ -92,6 +92,9 @@ __all__ = [
     "ranked_municipalities",
     "theme_compliance",
     "theme_options",
+    "Clause",
+    "count_sql",
+    "with_rates",
 ]
 from metrics.jaarbeeld import (  # noqa: E402
     jaarbeeld_findings,

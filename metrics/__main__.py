@@ -16,6 +16,7 @@ from store.database import connect
 from exports import escaped
 from metrics.overview import default_demo
 from reference.errors import ToezichtError
+from reference.vocab import VISIT_KINDS
 from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--onderzoek", default=None)
     c.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     c.add_argument("--gemeente", default=None)
-    c.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
+    c.add_argument("--soort", choices=list(VISIT_KINDS), default=VISIT_KINDS[0])
     c.add_argument("--by", choices=["indicator", "theme", "municipality"], default="indicator")
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
     f = sub.add_parser("funnel", help="funnelplot: controlegrenzen en positie per gemeente (CSV)")
@@ -45,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--onderzoek", default=None)
     f.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
     f.add_argument("--indicator", default=None)
-    f.add_argument("--soort", choices=["onderzoek", "hertoets"], default="onderzoek")
+    f.add_argument("--soort", choices=list(VISIT_KINDS), default=VISIT_KINDS[0])
     f.add_argument("--curve", action="store_true", help="de grenzen voor n = 1 … max in plaats van de gemeenten")
     t = sub.add_parser("trend", help="verandering tussen opeenvolgende bezoeken met Newcombe-interval (CSV)")
     t.add_argument("--db", type=Path, default=None)
@@ -112,7 +113,7 @@ def jaarbeeld_pack(con, args) -> int:
     return 0
 
 
-def compliance_frame(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None) -> pd.DataFrame:
+def compliance_table(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None) -> pd.DataFrame:
     """The CSV/table of `python -m metrics compliance`: the study-wide rows first (gemeente empty) unless one municipality is asked for."""
     scope = Scope(study=onderzoek, municipality=gemeente, kind=soort, demo=demo)
     fn = {"indicator": compliance_by_indicator, "theme": compliance_by_theme, "municipality": compliance_by_municipality}[by]
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         demo = data_source(con, getattr(args, "bron", None), getattr(args, "onderzoek", None))
         if args.command == "compliance":
-            emit(compliance_frame(con, args.onderzoek, args.gemeente, args.soort, args.by, demo), args.format)
+            emit(compliance_table(con, args.onderzoek, args.gemeente, args.soort, args.by, demo), args.format)
         elif args.command == "funnel":
             scope = Scope(study=args.onderzoek, kind=args.soort, demo=demo)
             frame = funnel_curves(con, scope) if args.curve else funnel_points(con, scope)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.compliance import Scope, with_rates
-from metrics.stats import SMALL_N
+from metrics.counting import count_sql, with_rates
+from metrics.findings import severity_order
+from metrics.scope import Scope
+from reference.vocab import SMALL_N
 
 
 def municipality_visits(con, scope: Scope) -> pd.DataFrame:
@@ -33,6 +35,7 @@ def municipality_visits(con, scope: Scope) -> pd.DataFrame:
 def municipality_findings(con, scope: Scope) -> pd.DataFrame:
     """Qualitative findings of the visits in `scope`, with the visit's study, soort and date and the theme's name."""
     where, params = scope.where("v")
+    severity, severity_params = severity_order("bevinding")
     return con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
@@ -45,9 +48,9 @@ def municipality_findings(con, scope: Scope) -> pd.DataFrame:
             LEFT JOIN theme t ON t.framework_id = v.framework_id AND t.theme_code = coalesce(f.theme_code, i.theme_code)
         )
         SELECT * FROM final
-        ORDER BY datum, onderzoek, CASE bevinding WHEN 'zorgpunt' THEN 0 WHEN 'kan beter' THEN 1 ELSE 2 END, thema, indicator
+        ORDER BY datum, onderzoek, {severity}, thema, indicator
         """,
-        params,
+        params + severity_params,
     ).df()
 
 
@@ -117,8 +120,7 @@ def theme_compliance(con, scope: Scope, theme: str | None = None, framework: str
         f"""
         WITH scoped AS (SELECT * FROM v_count c WHERE {where} AND {" AND ".join(clauses)}),
         final AS (
-            SELECT {keys.replace("c.", "")}, sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n,
-                   sum(nvt)::BIGINT AS nvt, sum(onbekend)::BIGINT AS onbekend,
+            SELECT {keys.replace("c.", "")}, {count_sql("c", reported=True)},
                    count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten
             FROM scoped c GROUP BY ALL
         )

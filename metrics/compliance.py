@@ -9,51 +9,20 @@ hertoets is compared with the same reference as the first inspection.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.stats import SMALL_N, compare_to_benchmark, rate_percent, wilson_interval
+from metrics.counting import count_sql, with_rates
+from metrics.scope import Scope
+from metrics.stats import compare_to_benchmark, rate_percent
+from reference.vocab import SMALL_N
 
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
-
-@dataclass(frozen=True)
-class Scope:
-    """Which visits count: SQL plus parameters for a WHERE clause over v_visit/v_count. None means no restriction,
-    except for `demo`: pages and the command line always set it, so demo and real visits are never pooled."""
-
-    study: str | None = None
-    municipality: str | None = None  # name as stored (CBS spelling of the visit's year) or GM-code
-    kind: str | None = "onderzoek"
-    year: int | None = None
-    scale: str = "binair"
-    demo: bool | None = None  # True: demo visits only; False: real visits only
-
-    def where(self, alias: str = "c") -> tuple[str, list]:
-        clauses, params = [f"{alias}.scale = ?"], [self.scale]
-        if self.demo is not None:
-            clauses.append(f"{alias}.is_demo = ?")
-            params.append(bool(self.demo))
-        if self.study:
-            clauses.append(f"{alias}.study_id = ?")
-            params.append(self.study)
-        if self.municipality:
-            clauses.append(f"(lower({alias}.municipality_name) = lower(?) OR {alias}.municipality_code = upper(?))")
-            params += [self.municipality, self.municipality]
-        if self.kind:
-            clauses.append(f"{alias}.kind = ?")
-            params.append(self.kind)
-        if self.year:
-            clauses.append(f"{alias}.year = ?")
-            params.append(int(self.year))
-        return " AND ".join(clauses), params
-
-    def benchmark(self) -> "Scope":
-        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year."""
-        return replace(self, municipality=None, kind="onderzoek", year=None)
+__all__ = ["Scope", "with_rates"]  # re-exported: pages and tests take them from here and from `metrics`
 
 
 # Output column names are Dutch: they are what CSV users and the UI see.
@@ -87,6 +56,49 @@ INDICATORS_SQL = """
 """
 
 
+def _visits_sql(scope: Scope, repeated_only: bool) -> tuple[str, list]:
+    """The `visits` CTE: v_visit rows in scope; with repeated_only only a municipality and team's visits when it has
+    more than one in scope on the same framework (all a trend can use)."""
+    where, params = scope.where("v")
+    repeated = "QUALIFY count(*) OVER (PARTITION BY v.framework_id, v.municipality_code, v.team) > 1" if repeated_only else ""
+    return f"visits AS (SELECT * FROM v_visit v WHERE {where} {repeated})", params
+
+
+def _per_indicator_parts(keys: list[str], visit_keys: list[str], visit_counts: bool, dossier_level_only: bool) -> dict:
+    """Grouping with the indicator among the keys: counts per visit key × indicator, metadata joined afterwards.
+    visit_indicator_count has one row per visit × indicator, so each group counts a visit once: count(*) =
+    count(DISTINCT visit_id)."""
+    municipalities = "1::BIGINT" if "municipality_code" in keys else "count(DISTINCT v.municipality_code)"
+    return dict(
+        keys=[f"v.{k}" for k in visit_keys] + ["c.indicator_code"],
+        counted=f", count(*) AS bezoeken, {municipalities} AS gemeenten" if visit_counts else "",
+        source="visit_indicator_count c JOIN visits v USING (visit_id)",
+        filter="",
+        attach="JOIN indicators USING (framework_id, indicator_code)",
+        post_filter="WHERE level = 'dossier'" if dossier_level_only else "",
+    )
+
+
+def _per_visit_or_theme_parts(keys: list[str], visit_keys: list[str], visit_counts: bool, dossier_level_only: bool) -> dict:
+    """Grouping without the indicator: counts per visit key (× theme code), the theme's name and position joined
+    afterwards when asked for."""
+    if any(k in INDICATOR_META and k not in ("theme_code",) + THEME_META for k in keys):
+        raise ValueError(f"grouping by indicator metadata needs indicator_code: {keys}")
+    municipalities = "1::BIGINT" if "municipality_code" in keys else "count(DISTINCT v.municipality_code)"
+    by_theme = any(k in keys for k in ("theme_code",) + THEME_META)
+    theme_meta = ("JOIN (SELECT framework_id, theme_code, name AS theme_name, position AS theme_position FROM theme) t "
+                  "USING (framework_id, theme_code)")
+    return dict(
+        keys=[f"v.{k}" for k in visit_keys] + (["i.theme_code"] if by_theme else []),
+        counted=f", count(DISTINCT c.visit_id) AS bezoeken, {municipalities} AS gemeenten" if visit_counts else "",
+        source=("visit_indicator_count c JOIN visits v USING (visit_id) "
+                "JOIN indicators i ON i.framework_id = v.framework_id AND i.indicator_code = c.indicator_code"),
+        filter="WHERE i.level = 'dossier'" if dossier_level_only else "",
+        attach=theme_meta if any(k in keys for k in THEME_META) else "",
+        post_filter="",
+    )
+
+
 def grouped_counts(
     con: duckdb.DuckDBPyConnection,
     keys: list[str],
@@ -97,55 +109,27 @@ def grouped_counts(
     repeated_only: bool = False,
 ) -> pd.DataFrame:
     """k, n, nvt, onbekend (and, with visit_counts, the number of visits and municipalities) per `keys`,
-    over v_count's rows in `scope` (optionally only the given studies; with repeated_only only the visits
-    of a municipality and team that has more than one visit in scope on the same framework, which is all
-    a trend can use), ordered by `keys` (so rows that
-    tie on the callers' sort columns keep a fixed order). Same rows as `SELECT keys, sums,
-    count(DISTINCT visit_id), count(DISTINCT municipality_code) FROM v_count WHERE … GROUP BY ALL`."""
-    where, params = scope.where("v")
+    over v_count's rows in `scope` (optionally only the given studies; with repeated_only see `_visits_sql`),
+    ordered by `keys` (so rows that tie on the callers' sort columns keep a fixed order). Same rows as
+    `SELECT keys, sums, count(DISTINCT visit_id), count(DISTINCT municipality_code) FROM v_count WHERE … GROUP BY ALL`."""
     if studies is not None:
-        where += " AND v.study_id IN (SELECT unnest(?::VARCHAR[]))"
-        params.append(list(studies))
+        scope = replace(scope, studies=tuple(studies))
+    visits, params = _visits_sql(scope, repeated_only)
     visit_keys = [k for k in keys if k not in INDICATOR_META and k != "indicator_code"]
-    sums = "sum(c.ja)::BIGINT AS k, sum(c.ja + c.nee)::BIGINT AS n, sum(c.nvt)::BIGINT AS nvt, sum(c.onbekend)::BIGINT AS onbekend"
-    # With municipality_code among the keys every group has exactly one municipality.
-    gemeenten = "1::BIGINT" if "municipality_code" in keys else "count(DISTINCT v.municipality_code)"
-    if "indicator_code" in keys:
-        # visit_indicator_count has one row per visit × indicator, so a group with the indicator
-        # among its keys counts each of its visits once: count(*) = count(DISTINCT visit_id).
-        counted = f", count(*) AS bezoeken, {gemeenten} AS gemeenten" if visit_counts else ""
-        pre_keys = [f"v.{k}" for k in visit_keys] + ["c.indicator_code"]
-        source = "visit_indicator_count c JOIN visits v USING (visit_id)"
-        filter_ = ""
-        attach = "JOIN indicators USING (framework_id, indicator_code)"
-        post_filter = "WHERE level = 'dossier'" if dossier_level_only else ""
-    else:
-        if any(k in INDICATOR_META and k not in ("theme_code",) + THEME_META for k in keys):
-            raise ValueError(f"grouping by indicator metadata needs indicator_code: {keys}")
-        counted = f", count(DISTINCT c.visit_id) AS bezoeken, {gemeenten} AS gemeenten" if visit_counts else ""
-        by_theme = any(k in keys for k in ("theme_code",) + THEME_META)
-        pre_keys = [f"v.{k}" for k in visit_keys] + (["i.theme_code"] if by_theme else [])
-        source = ("visit_indicator_count c JOIN visits v USING (visit_id) "
-                  "JOIN indicators i ON i.framework_id = v.framework_id AND i.indicator_code = c.indicator_code")
-        filter_ = "WHERE i.level = 'dossier'" if dossier_level_only else ""
-        attach = ("JOIN (SELECT framework_id, theme_code, name AS theme_name, position AS theme_position FROM theme) t "
-                  "USING (framework_id, theme_code)") if any(k in keys for k in THEME_META) else ""
-        post_filter = ""
+    parts = (_per_indicator_parts if "indicator_code" in keys else _per_visit_or_theme_parts)(
+        keys, visit_keys, visit_counts, dossier_level_only)
     out = ", ".join(keys) + ", k, n, nvt, onbekend" + (", bezoeken, gemeenten" if visit_counts else "")
     sql = f"""
-        WITH visits AS (
-            SELECT * FROM v_visit v WHERE {where}
-            {"QUALIFY count(*) OVER (PARTITION BY v.framework_id, v.municipality_code, v.team) > 1" if repeated_only else ""}
-        ),
+        WITH {visits},
         indicators AS ({INDICATORS_SQL}),
         grouped AS (
-            SELECT {", ".join(pre_keys)}, {sums}{counted}
-            FROM {source}
-            {filter_}
+            SELECT {", ".join(parts["keys"])}, {count_sql("c", reported=True)}{parts["counted"]}
+            FROM {parts["source"]}
+            {parts["filter"]}
             GROUP BY ALL
         ),
         final AS (
-            SELECT {out} FROM grouped {attach} {post_filter}
+            SELECT {out} FROM grouped {parts["attach"]} {parts["post_filter"]}
         )
         SELECT * FROM final ORDER BY {", ".join(keys)}
     """
@@ -155,26 +139,6 @@ def grouped_counts(
     # frame as .df(), ~40% faster for a study's 17,000 rows). DuckDB warns that this copies the rows once more and
     # suggests con.sql(…): measured here, con.sql is the slower of the two (filter at the top of this module).
     return con.execute(sql, params).to_arrow_table().to_pandas()
-
-
-def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add percentage, Wilson bounds, small-number flag and the 'k van n' text."""
-    k = frame["k"].to_numpy(dtype=float)
-    n = frame["n"].to_numpy(dtype=float)
-    low, high = wilson_interval(k, n)
-    frame["percentage"] = rate_percent(k, n)
-    frame["ondergrens"] = low * 100
-    frame["bovengrens"] = high * 100
-    frame["klein_aantal"] = n < SMALL_N
-    if len(frame) and frame["k"].dtype == np.int64 and frame["n"].dtype == np.int64:
-        # Column-wise (Arrow string kernels): the same texts and str dtype as the per-row version below, which took
-        # 12 ms for a study's 17,000 rows.
-        frame["oordeel"] = (frame["k"].astype(str) + " van " + frame["n"].astype(str)).where(frame["n"] > 0, "geen oordeel")
-    else:
-        frame["oordeel"] = np.array(
-            [f"{a} van {b}" if b > 0 else "geen oordeel" for a, b in zip(frame["k"].tolist(), frame["n"].tolist())], dtype=object
-        )
-    return frame
 
 
 def benchmark_rates(con, keys: list[str], scope: Scope, dossier_level_only: bool, studies: list[str] | None = None) -> pd.DataFrame:
@@ -193,9 +157,11 @@ def _pooled_rate(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return rate_percent(sums["k"], sums["n"])
 
 
-def compliance_frame(
+def grouped_compliance(
     con, grouping: str, scope: Scope, pooled: bool = False, benchmark: bool = True, repeated_only: bool = False
 ) -> pd.DataFrame:
+    """The compliance frame of one GROUPINGS grain (pooled: over all municipalities), with rates, the study
+    benchmark and the comparison against it, norm check, Dutch column names."""
     keys = list(GROUPINGS[grouping])
     if pooled:
         keys = [k for k in keys if k not in ("municipality_code", "municipality_name", "visit_id", "kind", "visit_date", "team")]
@@ -233,12 +199,12 @@ def compliance_frame(
 
 def compliance_by_indicator(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
     """Per study × municipality × indicator (pooled=True: × indicator over all municipalities)."""
-    return compliance_frame(con, "indicator", scope, pooled)
+    return grouped_compliance(con, "indicator", scope, pooled)
 
 
 def compliance_by_theme(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
     """Per study × municipality × theme, pooled Σk/Σn over dossier-level indicators, with the range of indicator rates."""
-    frame = compliance_frame(con, "theme", scope, pooled)
+    frame = grouped_compliance(con, "theme", scope, pooled)
     # The indicator rates of compliance_by_indicator(con, scope, pooled), from its counts only.
     keys = ["study_id", "framework_id", "municipality_code", "municipality_name", "theme_code", "indicator_code"]
     if pooled:
@@ -262,22 +228,22 @@ def compliance_by_theme(con, scope: Scope = Scope(), pooled: bool = False) -> pd
 
 def compliance_by_municipality(con, scope: Scope = Scope(), pooled: bool = False) -> pd.DataFrame:
     """Per study × municipality, pooled over all dossier-level indicators."""
-    return compliance_frame(con, "municipality", scope, pooled)
+    return grouped_compliance(con, "municipality", scope, pooled)
 
 
 def compliance_by_visit(con, scope: Scope = Scope(kind=None)) -> pd.DataFrame:
     """Per visit × indicator: every onderzoek and hertoets separately, for trends and the Gemeente page."""
-    return compliance_frame(con, "visit", scope)
+    return grouped_compliance(con, "visit", scope)
 
 
 def compliance_by_study(con, scope: Scope = Scope()) -> pd.DataFrame:
     """Per study, pooled over all municipalities and dossier-level indicators."""
-    return compliance_frame(con, "study", scope, benchmark=False)
+    return grouped_compliance(con, "study", scope, benchmark=False)
 
 
 def compliance_by_year(con, scope: Scope = Scope()) -> pd.DataFrame:
     """Per fieldwork year, pooled over all studies and dossier-level indicators."""
-    return compliance_frame(con, "year", scope, benchmark=False)
+    return grouped_compliance(con, "year", scope, benchmark=False)
 
 
 def weakest_indicators(con, scope: Scope = Scope(), limit: int = 10, min_n: int = SMALL_N) -> pd.DataFrame:

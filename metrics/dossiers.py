@@ -14,18 +14,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from metrics.compliance import Scope
+from metrics.counting import count_sql, with_rates
+from metrics.scope import Scope
+from reference.vocab import SCORE_VALUES
 
-OUTCOMES = ("ja", "nee", "nvt", "onbekend")
-SCORE_VALUES = ("ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood")  # every value score.value may hold (schema CHECK)
-NOT_SCORED = "niet gescoord"
 
 
 def _visits_cte(scope: Scope, visit_date: dt.date | None) -> tuple[str, list]:
     """SQL for the visits of a selection (scale is not a filter here: a study fixes its scale)."""
-    where, params = scope.where("v")
-    # The scale clause comes first; drop it so rag and binary studies drill down alike.
-    where, params = where.split(" AND ", 1)[1] if " AND " in where else "TRUE", params[1:]
+    where, params = scope.where("v", omit=("scale",))
     if visit_date is not None:
         where += " AND v.visit_date = ?"
         params.append(pd.Timestamp(visit_date).date())
@@ -53,15 +50,16 @@ def selection_visits(con, scope: Scope, visit_date: dt.date | None = None) -> pd
 
 def outcome_counts(con, scope: Scope, indicators: Sequence[str], visit_date: dt.date | None = None) -> pd.DataFrame:
     """Per chosen indicator over the selection: ja, nee, nvt, onbekend, k (= ja), n (= ja + nee), and — for
-    dossier-level indicators — how many dossiers were not scored on it. Same counting as compliance."""
+    dossier-level indicators — how many dossiers were not scored on it; with the rate columns of `with_rates`.
+    Same counting as compliance."""
     visits, params = _visits_cte(scope, visit_date)
-    return con.execute(
+    return with_rates(con.execute(
         f"""
         WITH {visits},
         chosen AS (SELECT unnest(?::VARCHAR[]) AS indicator_code),
         counted AS (
             -- the loader's per visit × indicator counts: the same numbers as counting `score`, far fewer rows
-            SELECT c.indicator_code, sum(c.ja) AS ja, sum(c.nee) AS nee, sum(c.nvt) AS nvt, sum(c.onbekend) AS onbekend,
+            SELECT c.indicator_code, {count_sql("c")}, sum(c.ja) AS ja, sum(c.nee) AS nee, sum(c.nvt) AS nvt, sum(c.onbekend) AS onbekend,
                    sum(c.groen) AS groen, sum(c.oranje) AS oranje, sum(c.rood) AS rood,
                    sum(c.ja + c.nee + c.nvt + c.onbekend + c.groen + c.oranje + c.rood) AS gescoord
             FROM visit_indicator_count c
@@ -78,7 +76,7 @@ def outcome_counts(con, scope: Scope, indicators: Sequence[str], visit_date: dt.
                    coalesce(n.ja, 0)::BIGINT AS ja, coalesce(n.nee, 0)::BIGINT AS nee, coalesce(n.nvt, 0)::BIGINT AS nvt,
                    coalesce(n.onbekend, 0)::BIGINT AS onbekend, coalesce(n.groen, 0)::BIGINT AS groen,
                    coalesce(n.oranje, 0)::BIGINT AS oranje, coalesce(n.rood, 0)::BIGINT AS rood,
-                   coalesce(n.ja, 0)::BIGINT AS k, (coalesce(n.ja, 0) + coalesce(n.nee, 0))::BIGINT AS n,
+                   coalesce(n.k, 0)::BIGINT AS k, coalesce(n.n, 0)::BIGINT AS n,
                    CASE WHEN l.level = 'dossier' THEN (SELECT dossiers FROM dossiers) - coalesce(n.gescoord, 0) END::BIGINT
                        AS niet_gescoord
             FROM chosen c LEFT JOIN counted n USING (indicator_code) LEFT JOIN levels l USING (indicator_code)
@@ -86,7 +84,7 @@ def outcome_counts(con, scope: Scope, indicators: Sequence[str], visit_date: dt.
         SELECT * FROM final
         """,
         params + [list(indicators)],
-    ).df()
+    ).df())
 
 
 def dossier_list(
@@ -138,8 +136,17 @@ def dossier_list(
         """,
         pick_params + [codes[0] if len(codes) == 1 else None],
     ).df()
-    # The scores come long, as (row, column, value) numbers, and are spread into a grid with numpy: per cell far
-    # cheaper than one aggregate per indicator in SQL, and than a pandas pivot of 340,000 text rows (a whole study).
+    _spread_scores(con, frame, picked, pick_params, codes)
+    columns = ["bezoek", "onderzoek", "gemeente", "soort", "datum", "dossier", "team"] + codes
+    columns += (["toelichting"] if len(codes) == 1 else []) + ["opmerkingen"]
+    return frame[columns]
+
+
+def _spread_scores(con, frame: pd.DataFrame, picked: str, pick_params: list, codes: list[str]) -> None:
+    """Add one column per code to `frame` (the picked dossiers, in list order) with each dossier's score ('' when
+    not scored). The scores come long, as (row, column, value) numbers, and are spread into a grid with numpy: per
+    cell far cheaper than one aggregate per indicator in SQL, and than a pandas pivot of 340,000 text rows (a whole
+    study)."""
     long = con.execute(
         picked + """,
         final AS (
@@ -157,9 +164,6 @@ def dossier_list(
     texts = np.array([""] + list(SCORE_VALUES), dtype=object)
     for j, code in enumerate(codes):
         frame[code] = pd.Series(texts[grid[:, j]], index=frame.index, dtype=object)
-    columns = ["bezoek", "onderzoek", "gemeente", "soort", "datum", "dossier", "team"] + codes
-    columns += (["toelichting"] if len(codes) == 1 else []) + ["opmerkingen"]
-    return frame[columns]
 
 
 def visit_level_scores(con, scope: Scope, indicators: Sequence[str], visit_date: dt.date | None = None) -> pd.DataFrame:

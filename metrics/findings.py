@@ -16,15 +16,23 @@ import unicodedata
 
 import pandas as pd
 
-from metrics.compliance import Scope
-from metrics.stats import rate_percent, wilson_interval
+from metrics.counting import count_sql, with_rates
+from metrics.scope import Scope
+from reference.vocab import FINDING_KINDS, FINDING_SEVERITY, OVERDUE_MONTHS, RECOMMENDATION_STATUSES, VISIT_KINDS
 
-FINDING_KINDS = ("gaat goed", "kan beter", "zorgpunt")
-STATUSES = ("open", "in uitvoering", "afgerond")
-OVERDUE_MONTHS = 12
+STATUSES = RECOMMENDATION_STATUSES  # the name pages use
+OPEN, IN_PROGRESS, DONE = RECOMMENDATION_STATUSES
+FIRST_VISIT, RETEST = VISIT_KINDS
+__all__ = ["FINDING_KINDS", "OVERDUE_MONTHS", "STATUSES"]  # re-exported vocabulary (reference.vocab) for pages
 _APOSTROPHES = "'’‘`´"
 # The same normalisation in SQL as `normalise` does in Python: lower case, no accents, no apostrophes.
 _NORMALISED_SQL = "translate(strip_accents(lower({col})), '" + _APOSTROPHES.replace("'", "''") + "', '')"
+
+
+def severity_order(column: str) -> tuple[str, list]:
+    """SQL sorting findings most serious first (reference.vocab.FINDING_SEVERITY), and its one parameter."""
+    kinds = sorted(FINDING_SEVERITY, key=FINDING_SEVERITY.get)
+    return f"coalesce(list_position(?::VARCHAR[], {column}), {len(kinds) + 1})", [kinds]
 
 
 def normalise(text: str) -> str:
@@ -62,11 +70,8 @@ def text_filter(column: str, terms: list[str]) -> tuple[str, list]:
 
 
 def _visit_filter(scope: Scope) -> tuple[str, list]:
-    """Scope over v_visit without its scale clause: findings exist for every scale."""
-    where, params = scope.where("v")
-    if " AND " in where:
-        return where.split(" AND ", 1)[1], params[1:]
-    return "TRUE", []
+    """Scope over v_visit without its scale clause: findings and recommendations exist for every scale."""
+    return scope.where("v", omit=("scale",))
 
 
 def search_findings(
@@ -93,15 +98,17 @@ def search_findings(
             WHERE (?::VARCHAR IS NULL OR theme_of = ?) AND (?::VARCHAR IS NULL OR indicator_code = ?)
         ),
         theme_counts AS (
-            SELECT c.visit_id, i.theme_code, sum(c.ja)::BIGINT AS k, sum(c.ja + c.nee)::BIGINT AS n
+            SELECT c.visit_id, i.theme_code, {count_sql("c")}
             FROM visit_indicator_count c JOIN visits v USING (visit_id)
             JOIN indicator i ON i.framework_id = v.framework_id AND i.indicator_code = c.indicator_code
             WHERE i.level = 'dossier' AND c.visit_id IN (SELECT visit_id FROM picked)
             GROUP BY ALL
         ),
         indicator_counts AS (
-            SELECT c.visit_id, c.indicator_code, c.ja::BIGINT AS k, (c.ja + c.nee)::BIGINT AS n
+            -- one row per visit × indicator: the sums add up a single row
+            SELECT c.visit_id, c.indicator_code, {count_sql("c")}
             FROM visit_indicator_count c WHERE c.visit_id IN (SELECT visit_id FROM picked)
+            GROUP BY ALL
         ),
         final AS (
             SELECT v.visit_id AS bezoek, v.study_id AS onderzoek, v.municipality_name AS gemeente, v.kind AS bezoeksoort,
@@ -119,11 +126,7 @@ def search_findings(
     frame = con.execute(sql, params + [kind, kind] + text_params + [theme, theme, indicator, indicator]).df()
     frame["k"] = frame["k"].fillna(0).astype("int64")
     frame["n"] = frame["n"].fillna(0).astype("int64")
-    low, high = wilson_interval(frame["k"], frame["n"])
-    frame["percentage"] = rate_percent(frame["k"], frame["n"])
-    frame["ondergrens"], frame["bovengrens"] = low * 100, high * 100
-    frame["oordeel"] = [f"{k} van {n}" if n > 0 else "geen oordeel" for k, n in zip(frame["k"], frame["n"])]
-    return frame
+    return with_rates(frame)
 
 
 def search_recommendations(con, scope: Scope, query: str | None = None, status: str | None = None) -> pd.DataFrame:
@@ -156,7 +159,7 @@ def recommendation_followup(con, scope: Scope, today: dt.date) -> pd.DataFrame:
     not afgerond more than OVERDUE_MONTHS months after the visit."""
     frame = search_recommendations(con, scope)
     frame["leeftijd_maanden"] = [months_between(d, today) for d in frame["datum"]] if len(frame) else pd.Series(dtype="int64")
-    frame["te_lang_open"] = (frame["status"] != "afgerond") & (frame["leeftijd_maanden"] > OVERDUE_MONTHS)
+    frame["te_lang_open"] = (frame["status"] != DONE) & (frame["leeftijd_maanden"] > OVERDUE_MONTHS)
     return frame
 
 
@@ -168,26 +171,26 @@ def status_by_municipality(con, scope: Scope) -> pd.DataFrame:
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
         final AS (
             SELECT v.study_id AS onderzoek, v.municipality_name AS gemeente,
-                   count(*) FILTER (r.status = 'open') AS open, count(*) FILTER (r.status = 'in uitvoering') AS in_uitvoering,
-                   count(*) FILTER (r.status = 'afgerond') AS afgerond, count(*) AS totaal
+                   count(*) FILTER (r.status = ?) AS open, count(*) FILTER (r.status = ?) AS in_uitvoering,
+                   count(*) FILTER (r.status = ?) AS afgerond, count(*) AS totaal
             FROM recommendation r JOIN visits v USING (visit_id)
             GROUP BY ALL
         )
         SELECT * FROM final ORDER BY onderzoek, gemeente
         """,
-        params,
+        params + [OPEN, IN_PROGRESS, DONE],
     ).df()
 
 
 def overdue_visits(con, scope: Scope, today: dt.date, months: int = OVERDUE_MONTHS) -> pd.DataFrame:
     """Visits with recommendations not yet afgerond more than `months` months after the visit, oldest first."""
     frame = recommendation_followup(con, scope, today)
-    late = frame[(frame["status"] != "afgerond") & (frame["leeftijd_maanden"] > months)]
+    late = frame[(frame["status"] != DONE) & (frame["leeftijd_maanden"] > months)]
     columns = ["bezoek", "onderzoek", "gemeente", "bezoeksoort", "datum", "leeftijd_maanden", "open", "in_uitvoering"]
     if late.empty:
         return pd.DataFrame(columns=columns)
     grouped = late.groupby(["bezoek", "onderzoek", "gemeente", "bezoeksoort", "datum", "leeftijd_maanden"], as_index=False).agg(
-        open=("status", lambda s: int((s == "open").sum())), in_uitvoering=("status", lambda s: int((s == "in uitvoering").sum()))
+        open=("status", lambda s: int((s == OPEN).sum())), in_uitvoering=("status", lambda s: int((s == IN_PROGRESS).sum()))
     )
     return grouped.sort_values(["datum", "onderzoek", "gemeente"], kind="stable", ignore_index=True)[columns]
 
@@ -199,8 +202,8 @@ def hertoets_status(con, scope: Scope) -> pd.DataFrame:
     frame = con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
-        firsts AS (SELECT * FROM visits WHERE kind = 'onderzoek'),
-        retests AS (SELECT * FROM visits WHERE kind = 'hertoets'),
+        firsts AS (SELECT * FROM visits WHERE kind = ?),
+        retests AS (SELECT * FROM visits WHERE kind = ?),
         final AS (
             SELECT f.visit_id AS bezoek, f.study_id AS onderzoek, f.municipality_name AS gemeente, f.team,
                    f.visit_date AS datum, min(r.visit_date) AS hertoets_datum
@@ -211,7 +214,7 @@ def hertoets_status(con, scope: Scope) -> pd.DataFrame:
         )
         SELECT * FROM final ORDER BY onderzoek, gemeente, team, datum
         """,
-        params,
+        params + [FIRST_VISIT, RETEST],
     ).df()
     frame["hertoets"] = frame["hertoets_datum"].notna()
     frame["maanden_tot_hertoets"] = [

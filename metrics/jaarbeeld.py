@@ -7,20 +7,14 @@ The year of a figure is the fieldwork year (visit date); the year of a report is
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
-from metrics.compliance import with_rates
+from metrics.counting import count_sql, with_rates
 from metrics.overview import default_demo
+from metrics.scope import Scope
+from reference.dutch import month_year
+from reference.vocab import SMALL_N, YEARBOOK_THEMES
 
-THEME_NAMES = {
-    "vroegsignalering": "Vroegsignalering en preventie",
-    "eigen-kracht": "Eigen kracht",
-    "veiligheid": "Veiligheid",
-}
-MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-             "november", "december"]
 # How a finding's soort groups in the Jaarbeeld: risks ("Risico's en knelpunten") or what goes well.
 FINDING_GROUPS = {"zorgpunt": "risico", "kan beter": "risico", "gaat goed": "gaat goed"}
 
@@ -29,49 +23,37 @@ def _demo(con, demo: bool | None) -> bool:
     return default_demo(con) if demo is None else bool(demo)
 
 
-def _visit_filter(con, year: int | None, demo: bool | None, studies, alias: str = "v") -> tuple[str, dict]:
-    """WHERE clause and named parameters for v_visit/v_count rows of one data source, year and (optionally) studies."""
-    clauses = [f"{alias}.is_demo = $demo"]
-    params: dict = {"demo": _demo(con, demo)}
-    if year is not None:
-        clauses.append(f"{alias}.year = $year")
-        params["year"] = int(year)
-    if studies:
-        clauses.append(f"{alias}.study_id IN (SELECT unnest($studies::VARCHAR[]))")
-        params["studies"] = [str(s) for s in studies]
-    return " AND ".join(clauses), params
+def _year_scope(con, year: int | None, demo: bool | None, studies) -> Scope:
+    """The visits of one data source with fieldwork in `year` (every year when None), optionally only `studies`."""
+    return Scope(kind=None, scale="binair", year=year, demo=_demo(con, demo),
+                 studies=tuple(str(s) for s in studies) if studies else None)
+
+
+def _scoped_counts(con, year: int | None, demo, studies) -> tuple[str, list]:
+    """The `scoped` CTE every Jaarbeeld figure pools: v_count's dossier-level binary counts tagged to a
+    Jaarbeeld-thema, of the visits `_year_scope` gives; and its parameters."""
+    where, params = _year_scope(con, year, demo, studies).where("c")
+    return f"scoped AS (SELECT * FROM v_count c WHERE c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where})", params
 
 
 def _theme_order(frame: pd.DataFrame, *more: str) -> pd.DataFrame:
-    order = {k: i for i, k in enumerate(THEME_NAMES)}
+    order = {k: i for i, k in enumerate(YEARBOOK_THEMES)}
     frame = frame.assign(_o=frame["jaarbeeld_thema"].map(order))
     return frame.sort_values(["_o", *more], kind="stable").drop(columns="_o").reset_index(drop=True)
-
-
-def month_year(value) -> str:
-    """A date as 'juli 2016' ('' when missing)."""
-    if value is None or pd.isna(value):
-        return ""
-    stamp = pd.Timestamp(value)
-    return f"{MONTHS_NL[stamp.month - 1]} {stamp.year}"
 
 
 def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
     """Per Jaarbeeld-thema: pooled k/n over dossier-level indicators of every study with fieldwork in `year`,
     with the number of studies, municipalities and dossiers."""
-    where, params = _visit_filter(con, year, demo, studies, "c")
+    scoped, params = _scoped_counts(con, year, demo, studies)
     frame = con.execute(
         f"""
-        WITH scoped AS (
-            SELECT * FROM v_count c
-            WHERE c.scale = 'binair' AND c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where}
-        ),
+        WITH {scoped},
         pooled AS (
-            SELECT yearbook_theme, sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n,
-                   sum(nvt)::BIGINT AS nvt, sum(onbekend)::BIGINT AS onbekend,
+            SELECT yearbook_theme, {count_sql("c", reported=True)},
                    count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten,
                    count(DISTINCT indicator_code || '@' || framework_id) AS indicatoren
-            FROM scoped GROUP BY yearbook_theme
+            FROM scoped c GROUP BY yearbook_theme
         ),
         theme_visits AS (SELECT DISTINCT yearbook_theme, visit_id FROM scoped),
         dossiers AS (
@@ -90,24 +72,21 @@ def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str
     ).df()
     frame = with_rates(frame)
     frame.insert(0, "jaar", int(year))
-    frame.insert(2, "themanaam", frame["jaarbeeld_thema"].map(THEME_NAMES))
+    frame.insert(2, "themanaam", frame["jaarbeeld_thema"].map(YEARBOOK_THEMES))
     return _theme_order(frame)
 
 
-def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5, demo: bool | None = None,
+def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = SMALL_N, demo: bool | None = None,
                       studies: list[str] | None = None) -> pd.DataFrame:
     """Per Jaarbeeld-thema the weakest indicators of `year` (pooled per study, n ≥ min_n) with k / n."""
-    where, params = _visit_filter(con, year, demo, studies, "c")
+    scoped, params = _scoped_counts(con, year, demo, studies)
     frame = con.execute(
         f"""
-        WITH scoped AS (
-            SELECT * FROM v_count c
-            WHERE c.scale = 'binair' AND c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where}
-        ),
+        WITH {scoped},
         final AS (
             SELECT yearbook_theme AS jaarbeeld_thema, study_id AS onderzoek, indicator_code AS indicator, label,
-                   sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n, count(DISTINCT municipality_code) AS gemeenten
-            FROM scoped GROUP BY ALL
+                   {count_sql("c")}, count(DISTINCT municipality_code) AS gemeenten
+            FROM scoped c GROUP BY ALL
         )
         SELECT * FROM final
         """,
@@ -124,18 +103,14 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = 5, demo: 
 
 def _pooled(con, year: int | None, demo, studies, keys: list[str], select: str) -> pd.DataFrame:
     """k/n (with rates) per Jaarbeeld-thema and `keys` over the dossier-level binary counts in scope."""
-    where, params = _visit_filter(con, year, demo, studies, "c")
+    scoped, params = _scoped_counts(con, year, demo, studies)
     frame = con.execute(
         f"""
-        WITH scoped AS (
-            SELECT * FROM v_count c
-            WHERE c.scale = 'binair' AND c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where}
-        ),
+        WITH {scoped},
         final AS (
             SELECT yearbook_theme AS jaarbeeld_thema, {select},
-                   sum(ja)::BIGINT AS k, sum(ja + nee)::BIGINT AS n, sum(nvt)::BIGINT AS nvt,
-                   sum(onbekend)::BIGINT AS onbekend, count(DISTINCT visit_id) AS bezoeken
-            FROM scoped GROUP BY ALL
+                   {count_sql("c", reported=True)}, count(DISTINCT visit_id) AS bezoeken
+            FROM scoped c GROUP BY ALL
         )
         SELECT * FROM final ORDER BY ALL
         """,
@@ -173,7 +148,7 @@ def jaarbeeld_trend(con, year: int, demo: bool | None = None, studies: list[str]
 
 def jaarbeeld_studies(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
     """The studies with fieldwork in `year`: name, framework, municipalities, visits, dossiers and fieldwork period."""
-    where, params = _visit_filter(con, year, demo, studies, "v")
+    where, params = _year_scope(con, year, demo, studies).where("v", omit=("scale",))
     return con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
@@ -199,7 +174,7 @@ def jaarbeeld_years(con, demo: bool | None = None) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def source_text(report_title, study_name: str, municipality: str, published_on, visit_date) -> str:
+def finding_reference(report_title, study_name: str, municipality: str, published_on, visit_date) -> str:
     """'Zie: <report or study>, <municipality> (<month year>)': the month of publication, else of the fieldwork;
     the municipality is left out when the report title already names it."""
     title = report_title if isinstance(report_title, str) and report_title.strip() else study_name
@@ -211,7 +186,7 @@ def source_text(report_title, study_name: str, municipality: str, published_on, 
 def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
     """The findings of visits with fieldwork in `year`, one row per finding and Jaarbeeld-thema it is tagged to:
     through its indicator's tag, or (linked to a framework theme) every tag among that theme's indicators."""
-    where, params = _visit_filter(con, year, demo, studies, "v")
+    where, params = _year_scope(con, year, demo, studies).where("v", omit=("scale",))
     frame = con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
@@ -244,7 +219,7 @@ def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[s
     ).df()
     frame.insert(2, "groep", frame["soort"].map(FINDING_GROUPS))
     frame["bron"] = [
-        source_text(r, s, m, p, d)
+        finding_reference(r, s, m, p, d)
         for r, s, m, p, d in zip(frame["rapport"], frame["onderzoeksnaam"], frame["gemeente"],
                                  frame["publicatiedatum"], frame["bezoekdatum"])
     ]
@@ -254,7 +229,7 @@ def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[s
 
 def jaarbeeld_framework_items(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
     """Per Jaarbeeld-thema the framework items (indicators) tagged to it, of the frameworks used in `year`."""
-    where, params = _visit_filter(con, year, demo, studies, "v")
+    where, params = _year_scope(con, year, demo, studies).where("v", omit=("scale",))
     frame = con.execute(
         f"""
         WITH frameworks AS (SELECT DISTINCT framework_id FROM v_visit v WHERE {where}),
@@ -279,8 +254,7 @@ def jaarbeeld_framework_items(con, year: int, demo: bool | None = None, studies:
 def jaarbeeld_visits(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
     """The year's visits and reports: every visit with fieldwork in `year` or a report published in `year`,
     with its report title (the study name where none is recorded) and publication date."""
-    where, params = _visit_filter(con, None, demo, studies, "v")
-    params["year"] = int(year)
+    where, params = _year_scope(con, None, demo, studies).where("v", omit=("scale",))
     return con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
@@ -289,11 +263,11 @@ def jaarbeeld_visits(con, year: int, demo: bool | None = None, studies: list[str
                    v.kind AS soort, v.team, v.visit_date AS datum, vr.report_title AS rapport,
                    coalesce(vr.report_title, coalesce(s.name, v.study_id) || ', ' || v.municipality_name) AS titel,
                    vr.published_on AS publicatiedatum,
-                   v.year = $year AS veldwerk_dit_jaar, coalesce(year(vr.published_on) = $year, false) AS rapport_dit_jaar
+                   v.year = ? AS veldwerk_dit_jaar, coalesce(year(vr.published_on) = ?, false) AS rapport_dit_jaar
             FROM visits v JOIN study s USING (study_id) JOIN visit vr ON vr.visit_id = v.visit_id
-            WHERE v.year = $year OR year(vr.published_on) = $year
+            WHERE v.year = ? OR year(vr.published_on) = ?
         )
         SELECT * FROM final ORDER BY onderzoek, datum, gemeente, team
         """,
-        params,
+        params + [int(year)] * 4,
     ).df()

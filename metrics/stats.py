@@ -12,7 +12,6 @@ from statsmodels.stats.proportion import proportion_confint
 
 from reference.vocab import SMALL_N  # noqa: F401  (re-exported for metrics modules)
 
-Z95 = stats.norm.ppf(0.975)
 
 
 def rate_percent(k, n) -> np.ndarray:

@@ -23,13 +23,23 @@ from charts.geo import boundaries, map_year
 from charts.style import COMPARISON_COLOURS, FONT_FAMILY, OUTSIDE_COLOUR
 
 
+def judged(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
+    """The columns metrics.with_rates gives every k/n frame, written out by the rule (DESIGN §7): 'k van n' or
+    'geen oordeel' when n = 0, and klein_aantal when n < 5. Charts read these columns, never recompute them."""
+    k, n = frame[prefix + "k"].tolist(), frame[prefix + "n"].tolist()
+    frame[prefix + "oordeel"] = [f"{a} van {b}" if b > 0 else "geen oordeel" for a, b in zip(k, n)]
+    if not prefix:
+        frame["klein_aantal"] = [b < 5 for b in n]
+    return frame
+
+
 def rows(*items) -> pd.DataFrame:
     """(gemeente, code, indicator, k, n, low, high, benchmark, vergelijking) → a compliance-like frame."""
     frame = pd.DataFrame(items, columns=["gemeente", "gemeentecode", "indicator", "k", "n", "ondergrens", "bovengrens", "benchmark", "vergelijking"])
     frame["percentage"] = np.where(frame["n"] > 0, frame["k"] / frame["n"].where(frame["n"] > 0, 1) * 100, np.nan)
     frame["label"] = "Veiligheid ingeschat"
     frame["funnel"] = "binnen"
-    return frame
+    return judged(frame)
 
 
 SAMPLE = rows(
@@ -135,6 +145,7 @@ def test_change_chart_does_not_draw_a_non_significant_improvement_as_one():
         "naar_k": [8, 6], "naar_n": [14, 14], "naar_percentage": [800 / 14, 600 / 14],
         "verschil_pp": [42.857, 14.286], "ondergrens_pp": [7.3, -20.1], "bovengrens_pp": [66.7, 44.0], "significant": [True, False],
     })
+    trend = judged(judged(trend, "van_"), "naar_")
     fig = change_chart(trend, "Verandering")
     by_name = {t.name: t for t in fig.data}
     assert set(by_name) == {"verbeterd (significant)", "niet significant"}
@@ -165,9 +176,9 @@ def test_visit_profile_marks_visits_by_soort_and_the_benchmark():
 
 def test_theme_years_pool_per_year_with_intervals_and_show_the_spread():
     pooled = pd.DataFrame({"jaar": [2016, 2017], "k": [30, 45], "n": [100, 90], "percentage": [30.0, 50.0],
-                           "ondergrens": [22.0, 40.0], "bovengrens": [39.5, 60.0], "gemeenten": [3, 2]})
+                           "ondergrens": [22.0, 40.0], "bovengrens": [39.5, 60.0], "gemeenten": [3, 2]}).pipe(judged)
     spread = pd.DataFrame({"jaar": [2016, 2016, 2017], "gemeente": ["A", "B", "C"], "k": [1, 20, 3], "n": [4, 50, 6],
-                           "percentage": [25.0, 40.0, 50.0], "ondergrens": [4.6, 27.6, 18.8], "bovengrens": [69.9, 53.5, 81.2]})
+                           "percentage": [25.0, 40.0, 50.0], "ondergrens": [4.6, 27.6, 18.8], "bovengrens": [69.9, 53.5, 81.2]}).pipe(judged)
     fig = theme_years(pooled, spread, "Naleving per jaar — Veiligheid")
     dots, line = fig.data
     assert list(line.x) == ["2016", "2017"] and list(line.text) == ["30 van 100", "45 van 90"]
@@ -178,9 +189,20 @@ def test_theme_years_pool_per_year_with_intervals_and_show_the_spread():
 
 def test_weakest_chart_links_bars_to_study_and_indicator():
     frame = pd.DataFrame({"onderzoek": ["kg-2017"], "indicator": ["TT3"], "label": ["Veiligheid"], "k": [2], "n": [14],
-                          "percentage": [200 / 14], "ondergrens": [4.0], "bovengrens": [39.9]})
+                          "percentage": [200 / 14], "ondergrens": [4.0], "bovengrens": [39.9]}).pipe(judged)
     fig = weakest_chart(frame, "Zwakste")
     bar = fig.data[0]
     assert list(bar.customdata[0]) == ["kg-2017", "TT3"] and list(fig.data[1].text) == ["2 van 14"]
     assert fig.data[1].x[0] > 100  # beside the bars, clear of the error bar
     assert list(bar.y) == ["kg-2017 · TT3 Veiligheid"]
+
+
+def test_charts_mark_small_numbers_from_the_frames_klein_aantal_column():
+    # A frame whose rule says otherwise than n < 5 (as a future SMALL_N would): the charts follow the column.
+    frame = SAMPLE.copy()
+    frame["klein_aantal"] = [False, True, False, False]  # Brielle (n = 9) marked, Westvoorne (n = 4) not
+    heat = np.array(comparison_heatmap(frame, "t").data[0].text)
+    assert list(heat[:, 0]) == ["2/14", "7/9*", "3/4", "12/12"]
+    bars = municipality_bars(frame, "t")
+    labels = dict(zip(bars.data[-1].y, bars.data[-1].text))
+    assert labels["Brielle"] == "7 van 9 (klein aantal)" and labels["Westvoorne"] == "3 van 4"

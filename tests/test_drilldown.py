@@ -151,7 +151,11 @@ def test_outcome_counts_are_k_and_n_by_hand(con):
 
 def test_soort_and_visit_date_pick_the_visit(con):
     retest = Scope(study="kg-2017", municipality=GO, kind="hertoets", demo=False)
-    assert outcome_counts(con, retest, ["TT3"])[["k", "n"]].values.tolist() == [[2, 3]]
+    counted = outcome_counts(con, retest, ["TT3"])
+    assert counted[["k", "n"]].values.tolist() == [[2, 3]]
+    # the columns every k/n figure carries, so the Dossiers page shows them without recomputing
+    assert (counted["oordeel"].iloc[0], bool(counted["klein_aantal"].iloc[0])) == ("2 van 3", True)
+    assert counted["percentage"].iloc[0] == pytest.approx(200 / 3)
     both = Scope(study="kg-2017", municipality=GO, kind=None, demo=False)
     assert outcome_counts(con, both, ["TT3"])[["k", "n"]].values.tolist() == [[3, 7]]  # 1 of 4 plus 2 of 3
     assert outcome_counts(con, both, ["TT3"], RETEST)[["k", "n"]].values.tolist() == [[2, 3]]

@@ -128,40 +128,60 @@ def test_pack_holds_every_figure_as_png_and_svg(pack_dir, scores, demo_db):
         assert f"figuren/{stem}.png" in readme and f"cijfers/{stem}.csv" in readme
 
 
-def test_xlsx_and_csv_numbers_equal_the_metrics(pack_dir, demo_db):
-    from metrics.jaarbeeld import jaarbeeld_municipalities, jaarbeeld_theme_studies, jaarbeeld_themes, jaarbeeld_weakest
+RAW_WEAKEST = """
+    SELECT i.yearbook_theme AS theme, c.indicator_code AS indicator, v.study_id AS onderzoek,
+           sum(c.ja)::BIGINT AS k, sum(c.ja + c.nee)::BIGINT AS n
+    FROM visit_indicator_count c JOIN visit v USING (visit_id) JOIN study s USING (study_id)
+    JOIN framework f ON f.framework_id = s.framework_id
+    JOIN indicator i ON i.framework_id = s.framework_id AND i.indicator_code = c.indicator_code
+    WHERE s.is_demo AND year(v.visit_date) = ? AND f.scale = 'binair' AND i.level = 'dossier' AND i.yearbook_theme IS NOT NULL
+    GROUP BY ALL HAVING sum(c.ja + c.nee) >= 5
+"""
 
-    con = connect(demo_db, read_only=True)
-    try:
-        themes = jaarbeeld_themes(con, YEAR, demo=True)
-        per_study = jaarbeeld_theme_studies(con, YEAR, demo=True)
-        munis = jaarbeeld_municipalities(con, YEAR, demo=True)
-        weakest = jaarbeeld_weakest(con, YEAR, per_theme=5, demo=True)
-    finally:
-        con.close()
+
+def test_xlsx_and_csv_numbers_equal_counts_from_raw_rows(pack_dir, scores, demo_db):
+    """Every figure's sheet and CSV against k (ja) and n (ja + nee) counted here from `score` and the loader's counts."""
     book = pd.read_excel(pack_dir / "jaarbeeld-2016-cijfers.xlsx", sheet_name=None, engine="openpyxl")
     assert {"Bevindingen", "Toezichtkader", "Bronnen", "Figuren"} <= set(book)
+    per_theme = scores.groupby("theme")["ja"].agg(["sum", "count"])
+    expected = [[t, int(per_theme.loc[t, "sum"]), int(per_theme.loc[t, "count"])] for t in THEME_ORDER]
     overview = book["Figuur 1"]
-    assert overview[["jaarbeeld_thema", "k", "n"]].values.tolist() == themes[["jaarbeeld_thema", "k", "n"]].values.tolist()
-    assert overview["percentage"].round(6).tolist() == themes["percentage"].round(6).tolist()
+    assert overview[["jaarbeeld_thema", "k", "n"]].values.tolist() == expected
+    assert overview["percentage"].tolist() == pytest.approx([100 * k / n for _, k, n in expected])
     csv = pd.read_csv(pack_dir / "cijfers" / "figuur01_themas.csv", encoding="utf-8-sig")
-    assert csv[["k", "n"]].values.tolist() == themes[["k", "n"]].values.tolist()
+    assert csv[["jaarbeeld_thema", "k", "n"]].values.tolist() == expected
+    weakest = raw(demo_db, RAW_WEAKEST, [YEAR])
+    weakest["rate"] = weakest["k"] / weakest["n"]
     figures = book["Figuren"]
+    assert len(figures) == len(expected_stems(scores, demo_db))
     for row in figures.itertuples():
         sheet = book[f"Figuur {row.figuur}"]
         csv = pd.read_csv(pack_dir / "cijfers" / f"{row.bestand}.csv", encoding="utf-8-sig")
         assert csv[["k", "n"]].values.tolist() == sheet[["k", "n"]].values.tolist()
         theme = row.bestand.split("_")[1]
+        part = scores[scores["theme"] == theme]
         if row.bestand.endswith("_gemeenten"):
-            expected = munis[munis["jaarbeeld_thema"] == theme]
-            assert sheet[["gemeente", "k", "n"]].values.tolist() == expected[["gemeente", "k", "n"]].values.tolist()
+            counted = part.groupby("gemeente")["ja"].agg(["sum", "count"]).sort_index()
+            assert sheet[["gemeente", "k", "n"]].values.tolist() == [[g, int(r["sum"]), int(r["count"])] for g, r in counted.iterrows()]
         elif row.bestand.endswith("_zwakste"):
-            expected = weakest[weakest["jaarbeeld_thema"] == theme]
-            assert sheet[["indicator", "k", "n"]].values.tolist() == expected[["indicator", "k", "n"]].values.tolist()
+            low = weakest[weakest["theme"] == theme].sort_values(["rate", "n", "onderzoek", "indicator"],
+                                                                  ascending=[True, False, True, True]).head(5)
+            assert sheet[["indicator", "k", "n"]].values.tolist() == low[["indicator", "k", "n"]].values.tolist()
         elif row.bestand.endswith("_naleving"):
-            expected = per_study[per_study["jaarbeeld_thema"] == theme]
-            total = themes[themes["jaarbeeld_thema"] == theme]
-            assert sheet[["k", "n"]].values.tolist() == expected[["k", "n"]].values.tolist() + total[["k", "n"]].values.tolist()
+            counted = part.groupby("study_id")["ja"].agg(["sum", "count"]).sort_index()
+            rows = [[int(r["sum"]), int(r["count"])] for _, r in counted.iterrows()]
+            assert sheet[["k", "n"]].values.tolist() == rows + [[int(part["ja"].sum()), len(part)]]
+
+
+def test_published_goeree_figures_appear_exactly_in_the_weakest_captions(pack_dir):
+    """Seed 002: Goeree-Overflakkee (kg-2017, the only kg-2017 visit with fieldwork in 2016) assessed safety in 2 of
+    14 dossiers (TT3, Veiligheid) and formulated the need for help with the family in 4 of 14 (TT1, Eigen kracht)."""
+    figures = pd.read_excel(pack_dir / "jaarbeeld-2016-cijfers.xlsx", sheet_name="Figuren", engine="openpyxl")
+    caption = dict(zip(figures["bestand"], figures["bijschrift"]))
+    safety = caption[next(s for s in caption if s.endswith("veiligheid_zwakste"))]
+    own = caption[next(s for s in caption if s.endswith("eigen-kracht_zwakste"))]
+    assert "; TT3 2 van 14 (14%);" in safety
+    assert "; TT1 4 van 14 (29%);" in own
 
 
 def test_captions_carry_k_of_n_counted_from_raw_rows(pack_dir, scores, demo_db):
@@ -196,13 +216,6 @@ def test_captions_carry_k_of_n_counted_from_raw_rows(pack_dir, scores, demo_db):
         assert f"in {hi} ({per_muni.loc[hi, 'sum']} van {per_muni.loc[hi, 'count']})" in text
     for text in caption.values():
         assert text.replace("\u00a0", " ") in readme
-
-
-def test_the_published_goeree_figure_reaches_the_weakest_safety_caption(pack_dir):
-    """Seed 002: a safety assessment in 2 of 14 Goeree-Overflakkee dossiers (TT3), the only kg-2017 visit of 2016."""
-    figures = pd.read_excel(pack_dir / "jaarbeeld-2016-cijfers.xlsx", sheet_name="Figuren", engine="openpyxl")
-    safety = figures[figures["bestand"].str.endswith("veiligheid_zwakste")].iloc[0]
-    assert "TT3 2 van 14" in safety["bijschrift"] or "in 2 van de 14 beoordeelde dossiers" in safety["bijschrift"]
 
 
 def test_document_opens_and_holds_every_figure_and_caption(pack_dir, scores, demo_db):
@@ -322,9 +335,6 @@ def test_a_formula_finding_stays_text_and_demo_and_real_never_pool(demo_db, tmp_
         demo_after = jaarbeeld_themes(con, YEAR, demo=True)
         real = jaarbeeld_themes(con, YEAR)  # default: real data as soon as there is any
         book = build_yearbook(con, YEAR)
-        # Until the loader reads Rapport/Publicatiedatum the source falls back to the study name and fieldwork month.
-        title, name = con.execute("SELECT v.report_title, coalesce(s.name, s.study_id) FROM visit v JOIN study s USING (study_id) "
-                                  "WHERE s.study_id = 'echt-2016'").fetchall()[0]
     finally:
         con.close()
     assert demo_after[["k", "n"]].values.tolist() == demo_before[["k", "n"]].values.tolist()
@@ -339,10 +349,9 @@ def test_a_formula_finding_stays_text_and_demo_and_real_never_pool(demo_db, tmp_
     assert [c.value for c in cells] == ["'" + evil]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     bron = [row[header.index("bron")].value for row in sheet.iter_rows(min_row=2)]
-    expected = "Zie: Eigen rapport Assen (november 2016)" if title else f"Zie: {name}, Assen (juni 2016)"
-    assert bron == [expected]
+    assert bron == ["Zie: Eigen rapport Assen (november 2016)"]  # the workbook's Rapport and Publicatiedatum
     csv = pack.files["cijfers/bevindingen.csv"].decode("utf-8-sig")
-    assert ",'=HYPERLINK(" in csv or "\"'=HYPERLINK(" in csv
+    assert '"\'=HYPERLINK(""http://voorbeeld.invalid"",""klik"")"' in csv  # one quoted CSV field, apostrophe first
     assert not pack.images and "niet gevraagd" in pack.message
     assert not any(name.startswith("figuren/") for name in pack.files)
 

@@ -49,3 +49,38 @@ def test_scopes_are_derived_with_replace_and_stay_hashable_for_caching():
     base = Scope(demo=True)
     derived = replace(base, study="vt-2019")
     assert derived.demo is True and {base: 1, derived: 2}[derived] == 2
+
+
+# Scope.clauses: input, alias, omit → exact (name, SQL, params) list; where() joins what is left ('TRUE' when nothing).
+CLAUSE_CASES = [
+    (Scope(kind=None), "c", (), [("scale", "c.scale = ?", ("binair",))]),
+    (Scope(kind=None), "v", ("scale",), []),
+    (Scope(study="kg-2017", demo=True), "v", ("scale",),
+     [("demo", "v.is_demo = ?", (True,)), ("study", "v.study_id = ?", ("kg-2017",)), ("kind", "v.kind = ?", ("onderzoek",))]),
+    (Scope(study="kg-2017", demo=False, year=2017), "c", ("scale", "kind"),
+     [("demo", "c.is_demo = ?", (False,)), ("study", "c.study_id = ?", ("kg-2017",)), ("year", "c.year = ?", (2017,))]),
+    (Scope(municipality="GM1924", kind="hertoets"), "v", ("scale", "kind"),
+     [("municipality", "(lower(v.municipality_name) = lower(?) OR v.municipality_code = upper(?))", ("GM1924", "GM1924"))]),
+    (Scope(studies=("so-2016", "kg-2017"), kind=None, demo=True), "c", ("demo",),
+     [("scale", "c.scale = ?", ("binair",)),
+      ("studies", "c.study_id IN (SELECT unnest(?::VARCHAR[]))", (["so-2016", "kg-2017"],))]),
+]
+
+
+@pytest.mark.parametrize("scope, alias, omit, expected", CLAUSE_CASES)
+def test_clauses_can_leave_any_clause_out_by_name(scope, alias, omit, expected):
+    assert [tuple(c) for c in scope.clauses(alias, omit=omit)] == expected
+    sql, params = scope.where(alias, omit=omit)
+    assert sql == (" AND ".join(c[1] for c in expected) or "TRUE")
+    assert params == [p for c in expected for p in c[2]]
+
+
+def test_omitting_the_scale_does_not_depend_on_clause_order():
+    # The drill-down and findings leave the scale out; the old string cut dropped whatever clause came first.
+    assert Scope(kind="hertoets", demo=True).where("v", omit=("scale",)) == ("v.is_demo = ? AND v.kind = ?", [True, "hertoets"])
+    assert Scope(kind=None).where("v", omit=("scale",)) == ("TRUE", [])
+
+
+def test_an_unknown_clause_name_is_refused():
+    with pytest.raises(ValueError):
+        Scope().clauses(omit=("gemeente",))

@@ -116,3 +116,24 @@ def test_newcombe_difference_matches_the_published_worked_examples(k1, n1, k2, n
     assert float(d) == pytest.approx(diff, abs=1e-4)
     assert float(lo) == pytest.approx(low, abs=1e-4)
     assert float(hi) == pytest.approx(high, abs=1e-4)
+
+
+@pytest.mark.parametrize("k, n", [(2, 14), (4, 14), (5, 10), (0, 5), (5, 5), (37, 100), (1, 1)])
+def test_wilson_interval_equals_statsmodels_computed_here(k, n):
+    from statsmodels.stats.proportion import proportion_confint
+
+    expected = proportion_confint(k, n, alpha=0.05, method="wilson")
+    lo, hi = wilson_interval(k, n)
+    assert (float(lo), float(hi)) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("k1, n1, k2, n2", [(2, 14, 8, 14), (4, 14, 6, 14), (5, 10, 9, 10), (0, 20, 0, 10), (7, 7, 1, 9)])
+def test_newcombe_difference_follows_its_formula_from_hand_wilson_bounds(k1, n1, k2, n2):
+    # Newcombe (1998) method 10: d − sqrt((p2 − l2)² + (u1 − p1)²), d + sqrt((u2 − p2)² + (p1 − l1)²).
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, u1), (l2, u2) = wilson_by_hand(k1, n1), wilson_by_hand(k2, n2)
+    d = p2 - p1
+    d_, lo, hi = newcombe_difference(k1, n1, k2, n2)
+    assert float(d_) == pytest.approx(d, abs=1e-12)
+    assert float(lo) == pytest.approx(d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), abs=1e-9)
+    assert float(hi) == pytest.approx(d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2), abs=1e-9)

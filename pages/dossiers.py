@@ -21,6 +21,7 @@ from metrics import (
     visit_level_scores,
 )
 from metrics.stats import SMALL_N, wilson_interval
+from pages.auth import record_dossier_view
 from pages.common import base_scope, chosen_study, cursor, date_nl, demo_banner, download_buttons, percent, showing_demo, studies
 from pages.links import OUTCOMES, dossiers_url
 from pages.text import md_escape
@@ -238,6 +239,7 @@ if dossier is None:
     st.stop()
 
 scoring = detail(scope, dossier, visit_date)
+record_dossier_view(study, dossier, scoring[["gemeente", "datum"]])
 for (visit_id, gemeente, soort, datum), one in scoring.groupby(["bezoek", "gemeente", "soort", "datum"], sort=False):
     st.markdown(f"#### Dossier {md_escape(dossier)} — {md_escape(gemeente)}, {soort} {date_nl(datum)}")
     general = one[one["indicator"] == ""]

@@ -15,6 +15,7 @@ from loaders.problems import Problem
 from loaders.validate import Options
 from loaders.template import build_template
 from metrics import data_sources, import_history
+from pages.auth import who
 from pages.common import cursor, date_nl, download_buttons, timestamp_nl
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
@@ -37,17 +38,8 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def current_user() -> str:
-    """Who imports through the app: the login a reverse proxy passes on, else the Streamlit login, else unknown."""
-    headers = st.context.headers
-    for header in ("X-Forwarded-User", "X-Remote-User", "X-Forwarded-Email"):
-        if headers.get(header):
-            return f"{headers[header]} (app)"
-    try:
-        if st.user.is_logged_in and st.user.get("email"):
-            return f"{st.user['email']} (app)"
-    except Exception:  # no authentication configured
-        pass
-    return "onbekende gebruiker (app)"
+    """Who imports through the app: the signed-in e-mail address, or the local user without sign-in."""
+    return who()
 
 
 @st.cache_data(show_spinner=False, max_entries=40)

@@ -57,10 +57,14 @@ def listens_on_loopback() -> bool:
         return False
 
 
+def signed_in() -> bool:
+    return bool(st.user.get("is_logged_in"))  # .get: a user mapping without the key (AppTest) is not signed in
+
+
 def signed_in_email() -> str | None:
     """The signed-in person's e-mail address: the `email` claim, else an address-shaped `preferred_username`
     (Microsoft Entra ID sends the latter when the account has no mail attribute)."""
-    if not st.user.is_logged_in:
+    if not signed_in():
         return None
     for claim in ("email", "preferred_username"):
         value = st.user.get(claim)
@@ -90,7 +94,7 @@ def gate() -> Viewer:
             st.stop()
         st.sidebar.markdown(f":material/person: **{LOCAL_NOTE}**")
         return LOCAL_VIEWER
-    if not st.user.is_logged_in:
+    if not signed_in():
         st.title("Toezicht Dashboard")
         st.markdown("Meld u aan om de gegevens te zien.")
         st.button("Aanmelden", on_click=st.login, type="primary", icon=":material/login:")

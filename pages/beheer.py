@@ -98,7 +98,7 @@ else:
     st.button("Status zetten", on_click=save_status, icon=":material/publish:")
     shown = of_study.copy()
     for column in ("datum", "gepubliceerd_op", "rapport_publicatiedatum"):
-        shown[column] = shown[column].map(date_nl)
+        shown[column] = shown[column].map(date_nl, na_action="ignore").fillna("")
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "gepubliceerd_op": st.column_config.TextColumn("gepubliceerd op", help="vrijgegeven in het dashboard"),
         "rapport_publicatiedatum": st.column_config.TextColumn("publicatiedatum rapport", help="uit de werkmap"),

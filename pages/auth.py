@@ -2,12 +2,13 @@
 
 With `[auth]` in `.streamlit/secrets.toml` nobody sees data before signing in with Streamlit's OpenID Connect
 (`st.login`), and the role comes from the users table by e-mail address. Without `[auth]` the app is one local user
-with every right, but only while the server listens on the loopback address: on any other address it shows no
-data, only how to configure sign-in."""
+with every right, but only while the server listens on the loopback address and the request comes from this machine
+(not through a reverse proxy): otherwise it shows no data, only how to configure sign-in."""
 
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -19,8 +20,8 @@ LOCAL_NOTE = "lokaal, zonder aanmelding"
 NO_ACCESS = "Geen toegang"
 LOGGED_KEY = "_access_logged"  # per session: what has been logged already (a rerun is no second view)
 SIGN_IN_HELP = """
-Deze server is bereikbaar vanaf andere computers, maar aanmelden is niet ingesteld. Daarom worden hier geen
-gegevens getoond.
+Deze server is bereikbaar vanaf andere computers (of via een reverse proxy), maar aanmelden is niet ingesteld.
+Daarom worden hier geen gegevens getoond.
 
 Zet de aanmelding aan in `.streamlit/secrets.toml` (zie README, *Aanmelden*):
 
@@ -46,15 +47,33 @@ def sign_in_configured() -> bool:
         return False
 
 
-def listens_on_loopback() -> bool:
-    """Whether the server only accepts connections from this machine (an empty address means every interface)."""
-    address = (st.get_option("server.address") or "").strip().strip("[]")
-    if address == "localhost":
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-Ip")
+
+
+def is_loopback(name: str | None) -> bool:
+    name = (name or "").strip().strip("[]").lower()
+    if name == "localhost":
         return True
     try:
-        return ipaddress.ip_address(address).is_loopback
+        return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def local_use_only(address: str | None, headers) -> bool:
+    """Whether the app may run without sign-in: the server listens on the loopback address only (an empty address
+    means every interface) and this request came straight from this machine, not through a reverse proxy (which
+    would make the local user's rights everyone's)."""
+    if not is_loopback(address):
+        return False
+    if any(headers.get(h) for h in PROXY_HEADERS):
+        return False
+    host = headers.get("Host")
+    return host is None or is_loopback(urlsplit(f"//{host}").hostname)  # no Host header: AppTest, not a browser
+
+
+def local_use_allowed() -> bool:
+    return local_use_only(st.get_option("server.address"), st.context.headers)
 
 
 def signed_in() -> bool:
@@ -77,7 +96,7 @@ def current_viewer() -> Viewer | None:
     """The viewer of this session, without drawing anything: None when not signed in, without a role, or when the
     local mode is refused (server not on loopback)."""
     if not sign_in_configured():
-        return LOCAL_VIEWER if listens_on_loopback() else None
+        return LOCAL_VIEWER if local_use_allowed() else None
     from pages.common import cursor
 
     return viewer_for(cursor(), signed_in_email())
@@ -87,7 +106,7 @@ def gate() -> Viewer:
     """Before any data: sign in (when configured), find the role, and put who is signed in and the sign-out button
     in the sidebar. Stops the run when this person may see nothing."""
     if not sign_in_configured():
-        if not listens_on_loopback():
+        if not local_use_allowed():
             st.title("Toezicht Dashboard")
             st.error("Aanmelden is niet ingesteld: er worden geen gegevens getoond.", icon=":material/lock:")
             st.markdown(SIGN_IN_HELP)

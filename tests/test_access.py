@@ -290,3 +290,22 @@ def test_reachable_from_other_machines_without_sign_in_shows_no_data(app_db):
     assert at.error[0].value == "Aanmelden is niet ingesteld: er worden geen gegevens getoond."
     assert "[auth]" in at.markdown[0].value and "gebruiker toevoegen" in at.markdown[0].value
     assert len(at.dataframe) == 0 and len(at.metric) == 0 and len(at.sidebar) == 0
+
+
+@pytest.mark.parametrize("address, headers, allowed", [
+    ("127.0.0.1", {"Host": "127.0.0.1:8501"}, True),
+    ("localhost", {"Host": "localhost:8501"}, True),
+    ("::1", {"Host": "[::1]:8501"}, True),
+    ("127.0.0.1", {}, True),  # AppTest sends no headers
+    ("", {"Host": "127.0.0.1:8501"}, False),  # every interface
+    (None, {"Host": "127.0.0.1:8501"}, False),
+    ("0.0.0.0", {"Host": "127.0.0.1:8501"}, False),
+    ("192.168.1.20", {"Host": "192.168.1.20:8501"}, False),
+    ("127.0.0.1", {"Host": "dashboard.example.nl"}, False),  # a reverse proxy passing the public name on
+    ("127.0.0.1", {"Host": "127.0.0.1:8501", "X-Forwarded-For": "10.0.0.7"}, False),  # a proxy rewriting Host
+    ("127.0.0.1", {"Host": "127.0.0.1:8501", "Forwarded": "for=10.0.0.7"}, False),
+])
+def test_local_use_without_sign_in_only_from_this_machine(address, headers, allowed):
+    from pages.auth import local_use_only
+
+    assert local_use_only(address, headers) is allowed

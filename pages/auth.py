@@ -130,6 +130,12 @@ def gate() -> Viewer:
     return viewer
 
 
+def viewer_may(right: str) -> bool:
+    """Whether this session's viewer has `right` (a Viewer predicate such as "may_manage_users")."""
+    viewer = current_viewer()
+    return viewer is not None and bool(getattr(viewer, right))
+
+
 def require(allowed: bool) -> None:
     """On a page only some viewers may open (also when a page is run on its own, without app.py)."""
     if not allowed:

@@ -15,7 +15,7 @@ from loaders.problems import Problem
 from loaders.validate import Options
 from loaders.template import build_template
 from metrics import data_sources, import_history
-from pages.auth import who
+from pages.auth import viewer_may, who
 from pages.common import cursor, date_nl, download_buttons, timestamp_nl
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
@@ -152,7 +152,8 @@ with tab_demo:
         st.write(f"Deze database bevat {sources['demo']} demo-onderzoeken (fictief, behalve de gepubliceerde cijfers). "
                  "Demodata en eigen gegevens worden nooit samen geteld. Een eigen bestand voor een demo-onderzoek "
                  "(zelfde onderzoekscode) wordt geweigerd zolang de demo er staat.")
-        if st.button("Demodata verwijderen", type="secondary", help="Eigen gegevens blijven staan."):
+        if st.button("Demodata verwijderen", type="secondary", help="Eigen gegevens blijven staan. Alleen voor een beheerder.",
+                     disabled=not viewer_may("may_manage_users")):
             removed = remove_demo_studies(cursor())
             st.cache_data.clear()
             st.session_state.pop("bron", None)

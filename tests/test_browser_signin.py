@@ -118,21 +118,20 @@ def dossier_url(setup) -> str:
     return f"{setup['url']}/dossiers?onderzoek={STUDY}&gemeente={MUNICIPALITY}&dossier={setup['dossier']}"
 
 
-def dossier_views(db) -> dict[str, int]:
+def logged(db, action: str) -> list[tuple[str, str]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute("SELECT who, count(*) FROM access_log WHERE action = 'dossier' GROUP BY who").fetchall()
+        return con.execute("SELECT who, what FROM access_log WHERE action = ? ORDER BY access_id", [action]).fetchall()
     finally:
         con.close()
-    return dict(rows)
 
 
-def read_views(db, deadline: float = 30) -> dict[str, int]:
+def read_log(db, action: str, deadline: float = 30) -> list[tuple[str, str]]:
     """The server lets go of the database file 1.5 s after its last query; until then the file is locked."""
     end = time.time() + deadline
     while True:
         try:
-            return dossier_views(db)
+            return logged(db, action)
         except duckdb.Error:
             assert time.time() < end
             time.sleep(0.5)
@@ -182,6 +181,10 @@ def test_inspecteur_sees_dossiers_and_import_but_not_beheer(setup, context):
     page.goto(dossier_url(setup))
     expect(page.get_by_text(f"Dossier {setup['dossier']} — {MUNICIPALITY}")).to_be_visible(timeout=60_000)
     settle(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download lijst (CSV)").click()
+    assert download.value.suggested_filename == f"dossiers-{STUDY}.csv"
+    settle(page)
 
 
 def test_gemeente_user_has_no_dossiers_import_or_beheer(setup, context):
@@ -210,7 +213,10 @@ def test_a_person_without_a_role_sees_geen_toegang_and_nothing_else(setup, conte
         assert setup["dossier"] not in page.locator("body").inner_text()
 
 
-def test_the_access_log_holds_the_dossier_views(setup):
-    """After the sign-in tests: one view each for beheerder and inspecteur, none for the others."""
-    views = read_views(setup["db"])
-    assert views == {BEHEERDER: 1, INSPECTEUR: 1}
+def test_the_access_log_holds_the_dossier_views_and_the_download(setup):
+    """After the sign-in tests: one view each for beheerder and inspecteur (a rerun is no second view), none for
+    the others, and the inspecteur's download."""
+    opened = f"{STUDY}: dossier {setup['dossier']} ({MUNICIPALITY} "
+    views = read_log(setup["db"], "dossier")
+    assert [who for who, _ in views] == [BEHEERDER, INSPECTEUR] and all(what.startswith(opened) for _, what in views)
+    assert read_log(setup["db"], "download") == [(INSPECTEUR, f"dossiers-{STUDY}.csv")]

@@ -63,6 +63,14 @@ def municipality_codes(names: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+def _keep_a_beheerder(con: duckdb.DuckDBPyConnection, email: str) -> None:
+    """Refuse a change that leaves no beheerder while there was one: nobody could then manage access in the app."""
+    others = con.execute("SELECT count(*) FILTER (WHERE email <> ?), count(*) FROM app_user WHERE role = 'beheerder'",
+                         [email]).fetchall()[0]
+    if others[1] > 0 and others[0] == 0:
+        raise AccessError(f"{email} is de laatste beheerder; voeg eerst een andere beheerder toe.")
+
+
 def set_user(con: duckdb.DuckDBPyConnection, email: str, role: str, municipalities: list[str] | None, by: str) -> str:
     """Add a user or change their role and municipalities (names). Returns the Dutch line for the log and the UI."""
     email = normalise_email(email)
@@ -76,6 +84,8 @@ def set_user(con: duckdb.DuckDBPyConnection, email: str, role: str, municipaliti
     codes = municipality_codes(municipalities)
     with transaction(con):
         existed = con.execute("SELECT count(*) FROM app_user WHERE email = ?", [email]).fetchall()[0][0] > 0
+        if role != "beheerder":
+            _keep_a_beheerder(con, email)
         con.execute("DELETE FROM app_user WHERE email = ?", [email])
         con.execute("INSERT INTO app_user VALUES (?, ?, ?, ?, ?)",
                     [email, role, [c for c, _ in codes], dt.datetime.now(), by])
@@ -90,6 +100,7 @@ def remove_user(con: duckdb.DuckDBPyConnection, email: str, by: str) -> str:
     with transaction(con):
         if con.execute("SELECT count(*) FROM app_user WHERE email = ?", [email]).fetchall()[0][0] == 0:
             raise AccessError(f"gebruiker {email} bestaat niet.")
+        _keep_a_beheerder(con, email)
         con.execute("DELETE FROM app_user WHERE email = ?", [email])
         line = f"{email} verwijderd"
         record(con, by, "gebruiker", line)

@@ -139,6 +139,8 @@ def test_gebruiker_adds_changes_lists_and_removes_users_with_log_rows(db_path):
         (run("toevoegen", "x@y.example", "--rol", "gemeente", "--gemeente", "Atlantis"), 1, "onbekende gemeente(n): 'Atlantis'"),
         (run("verwijderen", "niemand@y.example"), 1, "gebruiker niemand@y.example bestaat niet"),
         (run("verwijderen"), 2, "gebruiker verwijderen vraagt om een e-mailadres"),
+        (run("verwijderen", "anna.beheer@inspectie.example"), 1, "anna.beheer@inspectie.example is de laatste beheerder"),
+        (run("toevoegen", "anna.beheer@inspectie.example", "--rol", "lezer"), 1, "is de laatste beheerder"),
     ]
     for done, code, message in refusals:
         assert done.returncode == code and message in done.stderr and "Traceback" not in done.stderr, done.stderr

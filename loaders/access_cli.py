@@ -3,7 +3,6 @@ the local beheerder: whoever can write the database file may; every change is lo
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import sys

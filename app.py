@@ -28,7 +28,10 @@ def ensure_database() -> None:
 
 ensure_database()
 
+from pages.auth import gate  # noqa: E402
 from pages.common import follow_requested_view, refresh_after_outside_imports, source_selector, study_selector  # noqa: E402
+
+viewer = gate()  # no page, and no sidebar filter, shows data before this
 
 refresh_after_outside_imports()
 
@@ -51,8 +54,11 @@ pages = {
         st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),
         st.Page("pages/kaders.py", title="Kaders", icon=":material/menu_book:"),
         st.Page("pages/methode.py", title="Methode", icon=":material/functions:"),
+        st.Page("pages/beheer.py", title="Beheer", icon=":material/admin_panel_settings:"),
     ],
 }
+hidden = {"dossiers": not viewer.sees_dossiers, "importeren": not viewer.may_import, "beheer": not viewer.may_manage_users}
+pages = {section: [p for p in listed if not hidden.get(p.url_path)] for section, listed in pages.items()}
 navigation = st.navigation(pages)
 follow_requested_view()  # a chart click asked for another page: switch before any widget is drawn
 # Shared filters are bound here, before the page runs, so they survive page switches.

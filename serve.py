@@ -31,8 +31,12 @@ def main(argv: list[str]) -> int:
     import charts.style  # noqa: F401
     import metrics  # noqa: F401  (pandas, duckdb, scipy, statsmodels)
     import plotly.graph_objects  # noqa: F401
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    # Until st.navigation has run once in the process, Streamlit treats `pages/` as a legacy multipage folder and
+    # runs a deep link such as /dossiers without app.py, so without its sign-in gate: every request goes through app.py.
+    PagesManager.uses_pages_directory = False
     warm_up()
 
     sys.argv = ["streamlit", "run", "app.py", *argv]

@@ -82,13 +82,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """The real server as `make run` starts it (serve.py), on a free port, on database `db`."""
+def start_server(db: Path, log: Path, extra_args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """The real server as `make run` starts it (serve.py), on a free port, on database `db`; `extra_args` are
+    further Streamlit options (e.g. `--secrets.files`)."""
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *extra_args],
             cwd=REPO, env=dict(os.environ, TOEZICHT_DB=str(db)), stdout=out, stderr=subprocess.STDOUT,
         )
     deadline = time.time() + 120

@@ -187,3 +187,38 @@ FROM visit_indicator_count c
 JOIN v_visit vv USING (visit_id)
 JOIN indicator i ON i.framework_id = vv.framework_id AND i.indicator_code = c.indicator_code
 JOIN theme t ON t.framework_id = i.framework_id AND t.theme_code = i.theme_code;
+
+-- Access (DESIGN §12). Publication status of a visit: `concept` on import (a replaced visit starts again as
+-- concept), then `vastgesteld`, then `gepubliceerd` with the date it was released in the dashboard
+-- (`publication_date`). That date is the dashboard's own decision, kept apart from `published_on`: the date the
+-- workbook says the report was published (used for sources and the Jaarbeeld products list). Databases made before
+-- these columns existed get them here; their visits start as concept (demo visits always count as published).
+ALTER TABLE visit ADD COLUMN IF NOT EXISTS publication_status VARCHAR DEFAULT 'concept';
+ALTER TABLE visit ADD COLUMN IF NOT EXISTS publication_date DATE;
+
+-- The visits `lezer` and `gemeente` may see, and the only ones their benchmark pools count.
+CREATE OR REPLACE VIEW v_published_visit AS
+SELECT v.visit_id
+FROM visit v JOIN study s USING (study_id)
+WHERE s.is_demo OR v.publication_status = 'gepubliceerd';
+
+-- Who may sign in, and with which role. `email` lower case, unique (enforced by loaders.access: no unique index,
+-- see above). `municipalities`: CBS codes, only for role gemeente.
+CREATE TABLE IF NOT EXISTS app_user (
+    email          VARCHAR NOT NULL,
+    role           VARCHAR NOT NULL CHECK (role IN ('beheerder', 'inspecteur', 'programmaleider', 'lezer', 'gemeente')),
+    municipalities VARCHAR[] NOT NULL DEFAULT [],
+    changed_at     TIMESTAMP NOT NULL,
+    changed_by     VARCHAR NOT NULL
+);
+
+-- Who did what when: dossier views, downloads, imports, publication and user changes. Never remark text; `what` is
+-- BSN-masked before it is written.
+CREATE SEQUENCE IF NOT EXISTS seq_access_id START 1;
+CREATE TABLE IF NOT EXISTS access_log (
+    access_id INTEGER NOT NULL DEFAULT nextval('seq_access_id'),
+    logged_at TIMESTAMP NOT NULL,
+    who       VARCHAR NOT NULL,
+    action    VARCHAR NOT NULL CHECK (action IN ('dossier', 'download', 'import', 'publicatie', 'gebruiker')),
+    what      VARCHAR NOT NULL
+);

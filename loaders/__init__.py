@@ -4,6 +4,7 @@ The public API: pages and the command line import these names only, never a load
 database only through them.
 """
 
+from loaders.access import AccessError, log_access, remove_user, set_publication, set_user
 from loaders.demo import DEMO_DIR_NAME, build_demo, build_first_database, remove_demo
 from loaders.importer import ImportResult, Preview, commit, import_bytes, import_file, preview
 from loaders.problems import ImportRejected, LoaderError, Problem
@@ -11,6 +12,11 @@ from loaders.template import build_template, write_template
 from loaders.validate import Options
 
 __all__ = [
+    "AccessError",
+    "log_access",
+    "remove_user",
+    "set_publication",
+    "set_user",
     "DEMO_DIR_NAME",
     "ImportRejected",
     "ImportResult",

@@ -1,4 +1,4 @@
-"""Command line: python -m loaders import|template|demo (DESIGN §10)."""
+"""Command line: python -m loaders import|template|demo|gebruiker|publiceer (DESIGN §10)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--verwijder", action="store_true", help="de demodata verwijderen; eigen gegevens blijven")
     demo.add_argument("--als-nieuw", dest="if_missing", action="store_true",
                       help="alleen opbouwen als de database nog niet bestaat (eerste start van de app)")
+    from loaders.access_cli import add_parsers
+
+    add_parsers(sub)
     return p
 
 
@@ -87,6 +90,10 @@ def _run(args) -> int:
         results = build_demo(db, progress=lambda done, total, msg: print(f"[{done}/{total}] {msg}", flush=True))
         print(f"Demodatabase {db}: {len(results)} werkmappen geïmporteerd in {time.perf_counter() - started:.1f} s.")
         return 0
+    if args.command in ("gebruiker", "publiceer"):
+        from loaders.access_cli import run
+
+        return run(args)
     return 2
 
 

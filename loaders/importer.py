@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from loaders.access import record
 from loaders.problems import ImportRejected, LoaderError, Problem
 from loaders.read import check_size
 from loaders.validate import Options, Staged, stage_file
@@ -284,6 +285,7 @@ def write_staged(
                  result.visits, result.dossiers, result.scores, result.remarks, result.findings,
                  result.recommendations, len(staged.warnings), result.changes or None],
             )
+            record(con, user, "import", f"import #{import_id}: {staged.file} ({result.status}, {result.visits} bezoek(en))")
     finally:
         for view in registered:
             try:

@@ -141,3 +141,7 @@ __all__ += [
     "selection_level",
     "verdict_sentences",
 ]
+
+from metrics.access import access_log, users, viewer_for, visits_with_status
+
+__all__ += ["access_log", "users", "viewer_for", "visits_with_status"]

@@ -119,13 +119,15 @@ def download_buttons(frame: pd.DataFrame, stem: str, label: str = "Download", sh
 
     The files are made when clicked (deferred data): an XLSX of a national-scale table takes openpyxl tens of
     seconds, which no page render can afford."""
+    from pages.auth import record_download
+
     left, right = st.columns(2)
     left.download_button(f"{label} (CSV)", lambda: csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
-                         key=f"{key or stem}-csv", icon=":material/download:")
+                         key=f"{key or stem}-csv", icon=":material/download:", on_click=record_download, args=(f"{stem}.csv",))
     right.download_button(
         f"{label} (XLSX)", lambda: xlsx_bytes(sheets or {"Gegevens": frame}), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key or stem}-xlsx",
-        icon=":material/download:",
+        icon=":material/download:", on_click=record_download, args=(f"{stem}.xlsx",),
     )
 
 

@@ -25,6 +25,7 @@ from metrics import (
     selection_visits,
     visit_level_scores,
 )
+from pages.auth import record_dossier_view
 from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
 from pages.text import md_escape
 from reference.dutch import dutch_date
@@ -206,6 +207,7 @@ if dossier is None:
     st.stop()
 
 scoring = cached(dossier_detail, scope, dossier, visit_date)
+record_dossier_view(study, dossier, scoring[["gemeente", "datum"]])
 for (visit_id, gemeente, soort, datum), one in scoring.groupby(["bezoek", "gemeente", "soort", "datum"], sort=False):
     st.markdown(f"#### Dossier {md_escape(dossier)} — {md_escape(gemeente)}, {soort} {dutch_date(datum)}")
     general = one[one["indicator"] == ""]

@@ -12,6 +12,7 @@ import streamlit as st
 
 from loaders import Options, Preview, Problem, build_template, commit, preview, remove_demo
 from metrics import data_sources, import_history
+from pages.auth import viewer_may, who
 from pages.common import cursor, download_buttons
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.frameworks import shipped_frameworks
@@ -34,17 +35,8 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def current_user() -> str:
-    """Who imports through the app: the login a reverse proxy passes on, else the Streamlit login, else unknown."""
-    headers = st.context.headers
-    for header in ("X-Forwarded-User", "X-Remote-User", "X-Forwarded-Email"):
-        if headers.get(header):
-            return f"{headers[header]} (app)"
-    try:
-        if st.user.is_logged_in and st.user.get("email"):
-            return f"{st.user['email']} (app)"
-    except Exception:  # no authentication configured
-        pass
-    return "onbekende gebruiker (app)"
+    """Who imports through the app: the signed-in e-mail address, or the local user without sign-in."""
+    return who()
 
 
 @st.cache_data(show_spinner=False, max_entries=40)
@@ -157,7 +149,8 @@ with tab_demo:
         st.write(f"Deze database bevat {sources['demo']} demo-onderzoeken (fictief, behalve de gepubliceerde cijfers). "
                  "Demodata en eigen gegevens worden nooit samen geteld. Een eigen bestand voor een demo-onderzoek "
                  "(zelfde onderzoekscode) wordt geweigerd zolang de demo er staat.")
-        if st.button("Demodata verwijderen", type="secondary", help="Eigen gegevens blijven staan."):
+        if st.button("Demodata verwijderen", type="secondary", help="Eigen gegevens blijven staan. Alleen voor een beheerder.",
+                     disabled=not viewer_may("may_manage_users")):
             removed = remove_demo(cursor())
             st.cache_data.clear()
             st.session_state.pop("bron", None)

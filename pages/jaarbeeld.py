@@ -6,6 +6,7 @@ import streamlit as st
 from charts.print import PRESETS
 from jaarbeeld.content import build_yearbook
 from jaarbeeld.pack import build_pack, image_export_available
+from pages.auth import record_download
 from metrics import jaarbeeld_studies, jaarbeeld_years
 from pages.common import cached, cursor, demo_banner, download_buttons, showing_demo
 from reference.dutch import dutch_date, dutch_percent
@@ -133,16 +134,16 @@ if pack_key in st.session_state:
         st.warning(pack.message)
     cols = st.columns(2)
     cols[0].download_button("Download Jaarbeeld-pakket (ZIP)", archive, file_name=f"jaarbeeld-{year}.zip", mime=ZIP_MIME,
-                            icon=":material/download:", key="pack-zip")
+                            icon=":material/download:", key="pack-zip", on_click=record_download, args=(f"jaarbeeld-{year}.zip",))
     cols[1].download_button("Download concept-document (.docx)", pack.files[f"jaarbeeld-{year}-concept.docx"],
                             file_name=f"jaarbeeld-{year}-concept.docx", mime=DOCX_MIME, icon=":material/download:",
-                            key="pack-docx")
+                            key="pack-docx", on_click=record_download, args=(f"jaarbeeld-{year}-concept.docx",))
     if pack.images:
         with st.expander("Afzonderlijke figuren (PNG 300 dpi en SVG)"):
             for spec in book.figures:
                 c1, c2, c3 = st.columns([3, 1, 1])
                 c1.markdown(f"Figuur {spec.number}. {spec.title}")
                 c2.download_button("PNG", pack.files[f"figuren/{spec.stem}.png"], file_name=f"{spec.stem}.png",
-                                   mime="image/png", key=f"png-{spec.stem}")
+                                   mime="image/png", key=f"png-{spec.stem}", on_click=record_download, args=(f"{spec.stem}.png",))
                 c3.download_button("SVG", pack.files[f"figuren/{spec.stem}.svg"], file_name=f"{spec.stem}.svg",
-                                   mime="image/svg+xml", key=f"svg-{spec.stem}")
+                                   mime="image/svg+xml", key=f"svg-{spec.stem}", on_click=record_download, args=(f"{spec.stem}.svg",))

@@ -211,6 +211,7 @@ def python_of(code: Path) -> str:
 def run(code: Path, args: list[str], env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
     full_env = dict(os.environ)
     full_env.pop("TOEZICHT_DB", None)
+    full_env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave the checkout under test as it was
     full_env.update(env or {})
     return subprocess.run([python_of(code), *args], cwd=code, capture_output=True, text=True, timeout=timeout, env=full_env)
 

@@ -8,7 +8,7 @@
 The code in DIR is only reached through its stable interfaces, as subprocesses with cwd=DIR and DIR/.venv/bin/python:
 `python -m loaders demo`, `python -m metrics …`, `bench/run.py --generate-only`, and app.py under
 streamlit.testing.v1.AppTest (a small runner script written to a temporary file). So the same snapshot runs on
-code whose internal modules differ. Files whose name starts with `_` (run facts: commit, times) are never compared.
+code whose internal modules differ. OUT/_meta.json (commit, times, what was normalised) is never compared.
 
 What is normalised (and why) is listed in NORMALISED below and written to OUT/_meta.json.
 """
@@ -37,6 +37,8 @@ NORMALISED = [
     "the Jaarbeeld command's own run time ('in 21,2 s') -> 'in <S> s'",
     "Importeren's import history: the columns tijdstip (when the demo was built) and import id -> <…>",
     "element ids and widget ids are not dumped (they are Streamlit's hashes, not what a user sees)",
+    "download buttons: label, help and the rest of the element, but not the media url (a hash of the file's bytes; "
+    "the XLSX templates carry the time they were written, so the hash changes on every run)",
     "PNG/SVG files of the Jaarbeeld pack: only their presence and name (renderer output, SVG ids vary)",
     "the .docx: only paragraph and table texts and the number of pictures (the zip carries timestamps)",
 ]
@@ -111,6 +113,8 @@ def dump(at, run, folder):
         proto = getattr(node, "proto", None)
         if proto is not None:
             rec["proto"] = proto_dict(proto)
+            if node_type == "download_button":  # a hash of the bytes; XLSX bytes carry the time they were written
+                rec["proto"].pop("url", None)
         if isinstance(children, dict):  # a block: keep its label (expander, tab, …) and walk its children in order
             elements.append(rec)
             for key in sorted(children):
@@ -167,8 +171,9 @@ for run in spec["runs"]:
         for key, value in run["params"].items():
             at.query_params[key] = value
         at.run()
-        at.switch_page(run["page"])
-        at.run()
+        if run["page"] != "app.py":  # app.py itself (sidebar, first page) is dumped as the run "app…"
+            at.switch_page(run["page"])
+            at.run()
         for action in run.get("actions", []):
             kind, key, *value = action
             widget = at.get(kind)
@@ -381,7 +386,7 @@ def demo_page_runs(db: Path, studies: list[str]) -> list[dict]:
     go = "Goeree-Overflakkee"
     go_hertoets = query(db, """SELECT strftime(visit_date, '%d-%m-%Y') FROM visit
                                WHERE study_id = 'kg-2017' AND municipality_name = ? AND kind = 'hertoets' ORDER BY visit_date""", [go])
-    runs: list[tuple[str, dict, list]] = [
+    runs: list[tuple[str, dict, list]] = [("app", {}, [])] + [("app", {"onderzoek": s}, []) for s in studies] + [
         ("overzicht", {}, []),
         ("overzicht", {"onderzoek": "kg-2017"}, []),
     ]
@@ -435,8 +440,12 @@ def demo_page_runs(db: Path, studies: list[str]) -> list[dict]:
 
 
 def page_run(page: str, params: dict, actions: list) -> dict:
+    """One AppTest run: app.py with `params` in the URL, then (unless page is "app") a switch to pages/<page>.py.
+
+    Under AppTest a switched-to page runs without app.py (Streamlit's legacy pages/ folder), so the sidebar
+    that app.py draws is only in the "app" runs."""
     name = page + "".join(f"_{k}-{v}" for k, v in params.items()) + "".join("_" + "-".join(a) for a in actions)
-    return {"name": slug(name), "page": f"pages/{page}.py", "params": params, "actions": actions}
+    return {"name": slug(name), "page": "app.py" if page == "app" else f"pages/{page}.py", "params": params, "actions": actions}
 
 
 def commit_of(code: Path) -> str:
@@ -499,6 +508,17 @@ def snapshot_bench(code: Path, out: Path, bench_db: Path | None) -> dict:
         t = time.perf_counter()
         facts["cli_calls"] = compliance_calls(code, db, out, studies, gemeenten, kinds=("onderzoek",), formats=("csv",))
         facts["cli_calls"] += compliance_calls(code, db, out, ["bench-3"], {}, kinds=("hertoets",), formats=("csv",))
+        extra = [
+            ("cli/funnel/bench-3_onderzoek.csv", ["funnel", "--onderzoek", "bench-3"]),
+            ("cli/trend/bench-3_gm.csv", ["trend", "--onderzoek", "bench-3", "--gemeente", with_retest]),
+            ("cli/rag/bench-rag_municipality.csv", ["rag", "--onderzoek", "bench-rag", "--by", "municipality"]),
+            ("cli/rag/bench-rag_item.csv", ["rag", "--onderzoek", "bench-rag", "--by", "item"]),
+            ("cli/jaarbeeld-data/2023.csv", ["jaarbeeld-data", "--year", "2023"]),
+            ("cli/jaarbeeld-data/2023_zwakste.csv", ["jaarbeeld-data", "--year", "2023", "--zwakste"]),
+        ]
+        for name, args in extra:
+            write_cli(code, out, name, [args[0], "--db", str(db), *args[1:]], db)
+            facts["cli_calls"] += 1
         facts["cli_s"] = round(time.perf_counter() - t, 1)
         runs = [
             page_run("vergelijken", {"onderzoek": "bench-3"}, []),
@@ -506,6 +526,15 @@ def snapshot_bench(code: Path, out: Path, bench_db: Path | None) -> dict:
             page_run("gemeente", {"onderzoek": "bench-3", "gemeente": with_retest}, []),
             page_run("dossiers", {"onderzoek": "bench-3", "gemeente": with_retest, "indicator": "B03", "uitkomst": "nee"}, []),
             page_run("dossiers", {"onderzoek": "bench-3", "indicator": "B03", "uitkomst": "nee"}, []),
+            page_run("gemeente", {"onderzoek": "bench-3", "gemeente": with_retest, "indicator": "B03"}, []),
+            page_run("dossiers", {"onderzoek": "bench-3", "gemeente": with_retest, "soort": "hertoets", "indicator": "B03"}, []),
+            page_run("app", {"onderzoek": "bench-3"}, []),
+            page_run("overzicht", {}, []),
+            page_run("themas", {"onderzoek": "bench-3"}, []),
+            page_run("bevindingen", {"onderzoek": "bench-3"}, []),
+            page_run("opvolging", {"onderzoek": "bench-3"}, []),
+            page_run("jaarbeeld", {"jaar": "2023"}, []),
+            page_run("kaders", {"kader": "bench-3"}, []),
         ]
         t = time.perf_counter()
         facts["page_runs"], facts["page_log"] = run_pages(code, db, out, runs, timeout=600)
@@ -515,8 +544,7 @@ def snapshot_bench(code: Path, out: Path, bench_db: Path | None) -> dict:
 
 # ----------------------------------------------------------------------------------------------------------------
 def files_of(root: Path) -> dict[str, Path]:
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
-            if p.is_file() and not any(part.startswith("_") for part in p.relative_to(root).parts)}
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file() and p != root / "_meta.json"}
 
 
 def first_json_difference(a, b, path: str = "$") -> str | None:

@@ -586,11 +586,16 @@ def numbers_only(a: str, b: str) -> bool:
 
 
 def compare(a_root: Path, b_root: Path, lines: int = 3) -> int:
+    """Print identical/differs per file (first differing lines; for JSON the first differing path); 1 if any differ."""
     a_files, b_files = files_of(a_root), files_of(b_root)
     differs = 0
     same = 0
+    areas: dict[str, list[int]] = {}
     for rel in sorted(set(a_files) | set(b_files)):
+        area = areas.setdefault("/".join(rel.split("/")[:2]) if "/" in rel else rel, [0, 0])
+        area[1] += 1
         if rel not in b_files or rel not in a_files:
+            area[0] += 1
             print(f"ONLY IN {'A' if rel in a_files else 'B'}  {rel}")
             differs += 1
             continue
@@ -599,14 +604,22 @@ def compare(a_root: Path, b_root: Path, lines: int = 3) -> int:
             same += 1
             continue
         differs += 1
+        area[0] += 1
         a_text, b_text = a_bytes.decode("utf-8", "replace"), b_bytes.decode("utf-8", "replace")
         note = " (numbers within 1e-9 only)" if numbers_only(a_text, b_text) else ""
         print(f"DIFFERS  {rel}{note}")
         if rel.endswith(".json"):
             try:
-                print(f"    first differing path: {first_json_difference(json.loads(a_text), json.loads(b_text))}")
+                a_json, b_json = json.loads(a_text), json.loads(b_text)
             except ValueError:
-                pass
+                a_json = b_json = None
+            if a_json is not None:
+                where = first_json_difference(a_json, b_json)
+                print(f"    first differing path: {where}")
+                element = re.match(r"\$\.elements\[(\d+)\]", where or "")
+                if element and isinstance(a_json, dict) and int(element.group(1)) < len(a_json.get("elements", [])):
+                    shown_element = a_json["elements"][int(element.group(1))]
+                    print(f"    (in A that element is a {shown_element.get('type')} at tree path {shown_element.get('path')})")
         a_lines, b_lines = a_text.splitlines(), b_text.splitlines()
         shown = 0
         for i in range(max(len(a_lines), len(b_lines))):
@@ -619,6 +632,11 @@ def compare(a_root: Path, b_root: Path, lines: int = 3) -> int:
                     break
         if len(a_lines) != len(b_lines):
             print(f"    lines: {len(a_lines)} != {len(b_lines)}")
+    if differs:
+        print("per area (differing / files):")
+        for name, (bad, total) in sorted(areas.items()):
+            if bad:
+                print(f"    {name}: {bad} / {total}")
     print(f"{same} identical, {differs} differ ({len(a_files)} files in A, {len(b_files)} in B)")
     return 1 if differs else 0
 

@@ -492,8 +492,10 @@ def snapshot_demo(code: Path, out: Path, skip_jaarbeeld: bool) -> dict:
 def snapshot_bench(code: Path, out: Path, bench_db: Path | None) -> dict:
     facts = {}
     with tempfile.TemporaryDirectory(prefix="snapshot-bench-") as tmp:
-        db = bench_db or Path(tmp) / "bench.duckdb"
-        if not db.exists():
+        db = Path(tmp) / "bench.duckdb"
+        if bench_db:  # a copy: the code under test opens it for writing and may add what its schema lacks
+            shutil.copyfile(bench_db, db)
+        else:
             t = time.perf_counter()
             done = run(code, ["bench/run.py", "--generate-only", str(db)], timeout=3600)
             if done.returncode:

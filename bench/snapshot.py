@@ -38,7 +38,8 @@ NORMALISED = [
     "Importeren's import history: the columns tijdstip (when the demo was built) and import id -> <…>",
     "element ids and widget ids are not dumped (they are Streamlit's hashes, not what a user sees)",
     "download buttons: label, help and the rest of the element, but not the media url (a hash of the file's bytes; "
-    "the XLSX templates carry the time they were written, so the hash changes on every run)",
+    "the XLSX templates carry the time they were written, so the hash changes on every run); a download built on "
+    "click keeps 'deferredFileId' but its value (a random id per run) -> <deferred>",
     "PNG/SVG files of the Jaarbeeld pack: only their presence and name (renderer output, SVG ids vary)",
     "the .docx: only paragraph and table texts and the number of pictures (the zip carries timestamps)",
 ]
@@ -115,6 +116,8 @@ def dump(at, run, folder):
             rec["proto"] = proto_dict(proto)
             if node_type == "download_button":  # a hash of the bytes; XLSX bytes carry the time they were written
                 rec["proto"].pop("url", None)
+                if rec["proto"].get("deferredFileId"):  # a random id per run; that the file is built on click stays
+                    rec["proto"]["deferredFileId"] = "<deferred>"
         if isinstance(children, dict):  # a block: keep its label (expander, tab, …) and walk its children in order
             elements.append(rec)
             for key in sorted(children):

@@ -29,7 +29,6 @@ import tempfile
 import time
 from pathlib import Path
 
-DEMO_YEARS_FALLBACK = range(2010, 2031)
 NORMALISED = [
     "the database path and its folder (temporary) -> <DB>, <DBDIR>; the Jaarbeeld output folder -> <OUT>",
     "today's date (ISO, dd-mm-jjjj, jjjj/mm/dd, Dutch long form) in page dumps and Jaarbeeld texts -> <VANDAAG> "
@@ -327,7 +326,7 @@ def docx_text(path: Path) -> str:
             pictures = len(block.findall(".//{*}drawing"))
             lines.append(prefix + text + (f"  [picture x{pictures}]" if pictures else ""))
         elif tag == "tbl":
-            for row in block.iter("{*}tr") if False else block.findall(".//{*}tr"):
+            for row in block.findall(".//{*}tr"):
                 cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")) for cell in row.findall("{*}tc")]
                 lines.append("| " + " | ".join(cells) + " |")
     lines.append(f"# inline pictures: {len(document.inline_shapes)}")

@@ -453,6 +453,8 @@ def page_run(page: str, params: dict, actions: list) -> dict:
 def commit_of(code: Path) -> str:
     done = subprocess.run(["git", "-C", str(code), "rev-parse", "HEAD"], capture_output=True, text=True)
     dirty = subprocess.run(["git", "-C", str(code), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
+    if done.returncode:
+        return "(not a git checkout, e.g. a `git archive` export)"
     return done.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
 

@@ -91,6 +91,53 @@ class Framework:
         return tuple(i for i in self.indicators if not i.per_dossier)
 
 
+def _origins(item: dict, code: str, where: str) -> dict[str, tuple[str | None, str]]:
+    """Where the operationalisation and the decision rule come from: ("kader" | "afgeleid" | None, reason)."""
+    origins = {}
+    for field in ("operationalisatie", "beslisregel"):
+        origin = item.get(f"{field}_herkomst") or None
+        if origin is not None and origin not in ORIGINS:
+            raise FrameworkFileError(
+                f"{where}: indicator {code} heeft {field}_herkomst '{origin}'; kies uit {', '.join(ORIGINS)}.")
+        reason = str(item.get(f"{field}_reden", "")).strip()
+        if origin == "afgeleid" and not reason:
+            raise FrameworkFileError(f"{where}: indicator {code} heeft een afgeleide {field} zonder {field}_reden.")
+        origins[field] = (origin, reason)
+    return origins
+
+
+def _indicator(item: dict, position: int, theme_codes: set[str], where: str) -> Indicator:
+    """One `[[indicatoren]]` entry, checked; errors name the file and the indicator."""
+    code = str(item.get("code", "")).strip()
+    if item.get("thema") not in theme_codes:
+        raise FrameworkFileError(f"{where}: indicator {code} verwijst naar onbekend thema '{item.get('thema')}'.")
+    if item.get("niveau") not in LEVELS:
+        raise FrameworkFileError(f"{where}: indicator {code} heeft niveau '{item.get('niveau')}'; kies uit {', '.join(LEVELS)}.")
+    yb = item.get("jaarbeeld") or None
+    if yb is not None and yb not in YEARBOOK_THEMES:
+        raise FrameworkFileError(f"{where}: indicator {code} heeft onbekend Jaarbeeld-thema '{yb}'.")
+    origins = _origins(item, code, where)
+    return Indicator(
+        code=code,
+        theme=item["thema"],
+        criterion=item.get("criterium", ""),
+        label=item.get("label") or code,
+        text=item.get("tekst", ""),
+        operationalisation=item.get("operationalisatie", ""),
+        decision_rule=item.get("beslisregel", ""),
+        level=item["niveau"],
+        yearbook_theme=yb,
+        norm=float(item["norm"]) if item.get("norm") is not None else None,
+        position=position,
+        operationalisation_origin=origins["operationalisatie"][0],
+        operationalisation_reason=origins["operationalisatie"][1],
+        decision_rule_origin=origins["beslisregel"][0],
+        decision_rule_reason=origins["beslisregel"][1],
+        reading=str(item.get("lezing", "")).strip(),
+        level_reason=str(item.get("niveau_reden", "")).strip(),
+    )
+
+
 def read_framework(path: Path) -> Framework:
     """Parse and check one framework file; errors name the file and the indicator."""
     try:
@@ -114,44 +161,7 @@ def read_framework(path: Path) -> Framework:
         if not code or code in seen:
             raise FrameworkFileError(f"{where}: indicator {n} heeft een lege of dubbele code '{code}'.")
         seen.add(code)
-        if item.get("thema") not in theme_codes:
-            raise FrameworkFileError(f"{where}: indicator {code} verwijst naar onbekend thema '{item.get('thema')}'.")
-        if item.get("niveau") not in LEVELS:
-            raise FrameworkFileError(f"{where}: indicator {code} heeft niveau '{item.get('niveau')}'; kies uit {', '.join(LEVELS)}.")
-        yb = item.get("jaarbeeld") or None
-        if yb is not None and yb not in YEARBOOK_THEMES:
-            raise FrameworkFileError(f"{where}: indicator {code} heeft onbekend Jaarbeeld-thema '{yb}'.")
-        origins = {}
-        for field in ("operationalisatie", "beslisregel"):
-            origin = item.get(f"{field}_herkomst") or None
-            if origin is not None and origin not in ORIGINS:
-                raise FrameworkFileError(
-                    f"{where}: indicator {code} heeft {field}_herkomst '{origin}'; kies uit {', '.join(ORIGINS)}.")
-            reason = str(item.get(f"{field}_reden", "")).strip()
-            if origin == "afgeleid" and not reason:
-                raise FrameworkFileError(f"{where}: indicator {code} heeft een afgeleide {field} zonder {field}_reden.")
-            origins[field] = (origin, reason)
-        indicators.append(
-            Indicator(
-                code=code,
-                theme=item["thema"],
-                criterion=item.get("criterium", ""),
-                label=item.get("label") or code,
-                text=item.get("tekst", ""),
-                operationalisation=item.get("operationalisatie", ""),
-                decision_rule=item.get("beslisregel", ""),
-                level=item["niveau"],
-                yearbook_theme=yb,
-                norm=float(item["norm"]) if item.get("norm") is not None else None,
-                position=n,
-                operationalisation_origin=origins["operationalisatie"][0],
-                operationalisation_reason=origins["operationalisatie"][1],
-                decision_rule_origin=origins["beslisregel"][0],
-                decision_rule_reason=origins["beslisregel"][1],
-                reading=str(item.get("lezing", "")).strip(),
-                level_reason=str(item.get("niveau_reden", "")).strip(),
-            )
-        )
+        indicators.append(_indicator(item, n, theme_codes, where))
     return Framework(
         id=raw["id"],
         name=raw["naam"],

@@ -159,10 +159,98 @@ def report_template() -> Document:
     return doc
 
 
+def _bullet_with_label(doc, label: str, text: str) -> None:
+    p = doc.add_paragraph(style="List Bullet")
+    p.add_run(label).bold = True
+    p.add_run(text)
+
+
+def _findings_block(doc, items: str, empty: str) -> None:
+    _p(doc, f"{{%p for b in {items} %}}")
+    _bullet_with_label(doc, "{{ b.soort }}: ", "{{ b.tekst }}")
+    _p(doc, "{{ b.bron }}", italic=True, size=9, colour=GREY)
+    _p(doc, "{%p endfor %}")
+    _p(doc, f"{{%p if not {items} %}}")
+    _p(doc, "{{ " + empty + " }}", italic=True, size=9, colour=GREY)
+    _p(doc, "{%p endif %}")
+
+
+def _figure_block(doc, figure: str) -> None:
+    _p(doc, f"{{%p if {figure}.afbeelding %}}")
+    _p(doc, f"{{{{ {figure}.afbeelding }}}}")
+    _p(doc, "{%p else %}")
+    _p(doc, f"{{{{ {figure}.ontbreekt }}}}", italic=True, size=9, colour=GREY)
+    _p(doc, "{%p endif %}")
+    caption = doc.add_paragraph(style="Caption")
+    caption.add_run(f"{{{{ {figure}.kop }}}}").bold = True
+    _p(doc, f"{{{{ {figure}.bijschrift }}}}")
+    _p(doc, f"{{{{ {figure}.bron }}}}", italic=True, size=9, colour=GREY)
+
+
+def jaarbeeld_template() -> Document:
+    doc = _base()
+    doc.sections[0].left_margin = doc.sections[0].right_margin = Cm(2)  # 17 cm text width: two-column figures fit
+    _status_header(doc, "{{ titel }} — concept")
+    _p(doc, "{{ titel }}", style="Title")
+    _p(doc, "{{ toelichting }}", italic=True, colour=GREY)
+    doc.add_heading("Toezicht in {{ jaar }}", level=1)
+    _p(doc, "{%p for o in onderzoeken %}")
+    _p(doc, "{{ o }}", style="List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if not onderzoeken %}")
+    _p(doc, "Geen onderzoeken met veldwerk in {{ jaar }}.")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{{ methode }}")
+    _p(doc, "{%p if overzicht %}")
+    _figure_block(doc, "overzicht")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p for s in secties %}")
+    _page_break(doc)
+    doc.add_heading("{{r s.kop }}", level=1)
+    doc.add_heading("Risico's en knelpunten in de praktijk — bevindingen uit het toezicht", level=2)
+    _findings_block(doc, "s.risicos", "s.risicos_leeg")
+    doc.add_heading("In cijfers", level=2)
+    _p(doc, "{%p if not s.figuren %}")
+    _p(doc, "{{ s.figuren_leeg }}", italic=True, size=9, colour=GREY)
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p for f in s.figuren %}")
+    _figure_block(doc, "f")
+    _p(doc, "{%p endfor %}")
+    doc.add_heading("Toezichtkader", level=2)
+    _p(doc, "{%p if not s.kader %}")
+    _p(doc, "{{ s.kader_leeg }}", italic=True, size=9, colour=GREY)
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p for k in s.kader %}")
+    _p(doc, "{{ k.kadernaam }}", style="Heading 3")
+    _p(doc, "{%p for i in k.indicatoren %}")
+    _bullet_with_label(doc, "{{ i.code }} ", "{{ i.tekst }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endfor %}")
+    doc.add_heading("Kansen: hoe kan het anders?", level=2)
+    _p(doc, "[Door de auteur te schrijven. Aanknopingspunten uit wat goed gaat in het toezicht van dit jaar:]",
+       italic=True, size=9, colour=GREY)
+    _findings_block(doc, "s.goed", "s.goed_leeg")
+    _p(doc, "{%p endfor %}")
+    _page_break(doc)
+    doc.add_heading("Producten {{ jaar }}", level=1)
+    _p(doc, "{%p for r in producten %}")
+    _p(doc, "{{ r }}", style="List Number")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if not producten %}")
+    _p(doc, "{{ producten_leeg }}", italic=True, size=9, colour=GREY)
+    _p(doc, "{%p endif %}")
+    doc.add_heading("Bezoeken {{ jaar }}", level=2)
+    _table(doc, ["Onderzoek", "Gemeente", "Soort", "Datum", "Rapport"],
+           ["{{ r.onderzoek }}", "{{ r.gemeente }}", "{{ r.soort }}", "{{ r.datum }}", "{{ r.rapport }}"],
+           "bezoeken", [4.5, 3.5, 2.0, 2.2, 4.8])
+    return doc
+
+
 def main() -> None:
     TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
     report_template().save(TEMPLATE_DIR / "rapport.docx")
-    print(TEMPLATE_DIR / "rapport.docx")
+    jaarbeeld_template().save(TEMPLATE_DIR / "jaarbeeld.docx")
+    print(TEMPLATE_DIR / "rapport.docx", TEMPLATE_DIR / "jaarbeeld.docx")
 
 
 if __name__ == "__main__":

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from reference.errors import ToezichtError
 from reference.vocab import parse_date
 
 
+@contextmanager
+def _nothing():
+    yield
+
+
 def run(con, args, demo: bool) -> int:
     """Write the report; 0 written, 1 refused (a Dutch message on stderr), 2 usage error."""
     from documents.render import write_document
-    from documents.report import report_docx, template_bytes
+    from documents.report import image_server, report_docx, template_bytes
     from metrics.report import study_report, visit_report
 
     started = time.perf_counter()
@@ -30,11 +36,12 @@ def run(con, args, demo: bool) -> int:
         return 2
     try:
         template, name = template_bytes(args.sjabloon)
-        if args.gemeente:
-            report = visit_report(con, args.onderzoek, args.gemeente, date, args.soort, demo=demo)
-        else:
-            report = study_report(con, args.onderzoek, demo=demo)
-        docx = report_docx(report, template, name, images=not args.zonder_afbeeldingen)
+        with image_server() if not args.zonder_afbeeldingen else _nothing():  # the browser warms up meanwhile
+            if args.gemeente:
+                report = visit_report(con, args.onderzoek, args.gemeente, date, args.soort, demo=demo)
+            else:
+                report = study_report(con, args.onderzoek, demo=demo)
+            docx = report_docx(report, template, name, images=not args.zonder_afbeeldingen)
         write_document(docx, out)
     except ToezichtError as exc:
         print(f"FOUT: {exc}", file=sys.stderr)

@@ -75,9 +75,11 @@ def check_template(template: bytes, provided: set[str], required: set[str], name
 
 
 def render_docx(template: bytes, context: dict, images: dict[str, bytes] | None = None, *, required: set[str],
-                name: str = "sjabloon", image_width_mm: float = 170) -> bytes:
+                name: str = "sjabloon", image_width_mm: float = 170,
+                image_widths_mm: dict[str, float] | None = None) -> bytes:
     """The filled document as .docx bytes. `images`: context paths (e.g. "themas.0.figuur") → PNG; the placeholder
-    at that path becomes the picture. Raises TemplateError before rendering when the template does not fit."""
+    at that path becomes the picture, `image_width_mm` wide (or its own width in `image_widths_mm`). Raises
+    TemplateError before rendering when the template does not fit."""
     from docx.shared import Mm
     from docxtpl import InlineImage
     from jinja2 import TemplateError as JinjaError
@@ -86,11 +88,14 @@ def render_docx(template: bytes, context: dict, images: dict[str, bytes] | None 
     doc = _load(template, name)
     context = dict(context)
     for path, png in (images or {}).items():
-        _set_path(context, path, InlineImage(doc, io.BytesIO(png), width=Mm(image_width_mm)))
+        width = (image_widths_mm or {}).get(path, image_width_mm)
+        _set_path(context, path, InlineImage(doc, io.BytesIO(png), width=Mm(width)))
     try:
         doc.render(context, autoescape=True)
-    except JinjaError as exc:
-        raise TemplateError(f"Sjabloon {name}: kon niet worden ingevuld: {exc}.") from exc
+    except (JinjaError, TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+        # An organisation's template may use a placeholder in a way its value does not allow (a loop over a text).
+        raise TemplateError(f"Sjabloon {name}: kon niet worden ingevuld ({type(exc).__name__}: {exc}). Controleer "
+                            "de {% %}-regels tegen de lijst met plaatshouders.") from exc
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import threading
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from charts.print import PRESETS, compliance_bars
@@ -44,7 +45,8 @@ PLACEHOLDERS = {
     "tabel": "per indicator (en gemeente): gemeente, indicator, label, oordeel, percentage, interval, nvt, "
              "onbekend, benchmark, vergelijking, klein",
 }
-_KALEIDO_LOCK = threading.Lock()
+_KALEIDO_LOCK = threading.RLock()  # one kaleido server per process: one report renders its figures at a time
+_WARM = threading.Event()
 
 
 def template_bytes(path: str | Path | None = None) -> tuple[bytes, str]:
@@ -85,31 +87,64 @@ def figures(report: Report):
     return out
 
 
-def figure_pngs(figs) -> tuple[list[bytes | None], str]:
-    """PNG per figure through kaleido (print resolution), or Nones and a Dutch reason when no browser is available."""
+def _kaleido_available() -> str:
+    """'' when PNG export can work here, else a Dutch reason (checked first: a kaleido server without a browser
+    dies in its thread and later calls hang)."""
     try:
-        import kaleido
-        import plotly.io as pio
+        import kaleido  # noqa: F401
+        from choreographer.browsers.chromium import Chromium
     except ImportError:
-        return [None] * len(figs), "kaleido is niet geïnstalleerd"
+        return "kaleido is niet geïnstalleerd"
+    try:
+        found = Chromium.find_browser(skip_local=False)
+    except Exception:  # noqa: BLE001 — a broken lookup is the same as none found
+        found = None
+    return "" if found and os.access(found, os.X_OK) else "Chromium is niet gevonden op de server"
+
+
+@contextmanager
+def image_server():
+    """Keep kaleido's browser running for the block. It starts in the background, so it warms up while the caller
+    gathers the report's content; figure_pngs inside the block then uses it."""
+    if _kaleido_available():
+        yield
+        return
+    import kaleido
+
+    with _KALEIDO_LOCK:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        _WARM.set()
+        try:
+            yield
+        finally:
+            _WARM.clear()
+            try:
+                kaleido.stop_sync_server(silence_warnings=True)
+            except Exception:  # noqa: BLE001 — a server that never started has nothing to stop
+                pass
+
+
+def figure_pngs(figs) -> tuple[list[bytes | None], str]:
+    """PNG per figure through kaleido (200 dpi at print width), or Nones and a Dutch reason when it cannot."""
     if not figs:
         return [], ""
-    with _KALEIDO_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    reason = _kaleido_available()
+    if reason:
+        return [None] * len(figs), reason
+    import plotly.io as pio
+
+    if not _WARM.is_set():
+        with image_server():
+            return figure_pngs(figs)
+    scale = PRESETS["twee-kolommen"].png_scale / 1.5  # 200 dpi: sharp on paper, small in the file
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # plotly warns that per-call options go unused with a server running
         try:
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        except Exception:  # noqa: BLE001 — already running (another caller's server) is fine
-            pass
-        try:
-            scale = PRESETS["twee-kolommen"].png_scale / 1.5  # 200 dpi: sharp on paper, small in the file
             return [pio.to_image(fig, format="png", scale=scale) for _, fig, _ in figs], ""
         except Exception as exc:  # noqa: BLE001 — no images is a note in the document, never a failure
             return [None] * len(figs), f"de afbeeldingen konden niet worden gemaakt ({type(exc).__name__})"
-        finally:
-            try:
-                kaleido.stop_sync_server(silence_warnings=True)
-            except Exception:  # noqa: BLE001
-                pass
 
 
 def context(report: Report, figs=(), image_note: str = "") -> dict:

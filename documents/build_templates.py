@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 
 from reference.paths import DATA_DIR
@@ -61,10 +62,23 @@ def _status_header(doc, text: str) -> None:
         run.font.size, run.font.color.rgb = Pt(8), GREY
 
 
+def _row_flags(row, header: bool = False) -> None:
+    """Rows never split over two pages; the header row repeats on every page the table spans."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
 def _table(doc, headers: list[str], cells: list[str], loop: str, widths_cm: list[float]) -> None:
     """A table with a header row and one template row repeated by {%tr for … %}."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)  # the grid: what LibreOffice and Word lay out by
+    _row_flags(table.rows[0], header=True)
+    _row_flags(table.rows[2])
     for cell, text in zip(table.rows[0].cells, headers):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
@@ -134,9 +148,9 @@ def report_template() -> Document:
     doc.add_heading("5 Vervolg", level=1)
     _p(doc, "{{ vervolg_tekst }}")
     _p(doc, "{%p if vervolg_rijen %}")
-    _table(doc, ["Indicator", "Eerst", "Daarna", "Verschil", "95%-interval (pp)", "Uitspraak"],
+    _table(doc, ["Indicator", "Eerst", "Daarna", "Verschil (pp)", "95%-interval (pp)", "Uitspraak"],
            ["{{ r.indicator }} {{ r.label }}", "{{ r.van }}", "{{ r.naar }}", "{{ r.verschil }}", "{{ r.interval }}",
-            "{{ r.uitspraak }}"], "vervolg_rijen", [5.2, 1.8, 1.8, 2.2, 2.6, 3.0])
+            "{{ r.uitspraak }}"], "vervolg_rijen", [5.4, 1.8, 1.8, 1.8, 2.6, 3.2])
     _p(doc, "{%p endif %}")
     _page_break(doc)
     doc.add_heading("Bijlage 1 Toezichtkader", level=1)
@@ -153,9 +167,10 @@ def report_template() -> Document:
     doc.add_heading("Bijlage 2 Cijfers per indicator", level=1)
     _p(doc, "{{ tabel_toelichting }}", italic=True, size=9, colour=GREY)
     _table(doc, ["Indicator", "k van n", "%", "95%-interval", "nvt", "onbekend", "Onderzoek", "Vergelijking"],
-           ["{{ r.gemeente }} {{ r.indicator }} {{ r.label }}", "{{ r.oordeel }}", "{{ r.percentage }}",
-            "{{ r.interval }}", "{{ r.nvt }}", "{{ r.onbekend }}", "{{ r.benchmark }}", "{{ r.vergelijking }} {{ r.klein }}"],
-           "tabel", [5.0, 1.7, 1.2, 2.2, 1.0, 1.5, 1.7, 2.3])
+           ["{% if r.gemeente %}{{ r.gemeente }}: {% endif %}{{ r.indicator }} {{ r.label }}", "{{ r.oordeel }}",
+            "{{ r.percentage }}", "{{ r.interval }}", "{{ r.nvt }}", "{{ r.onbekend }}", "{{ r.benchmark }}",
+            "{{ r.vergelijking }}{% if r.klein %}, {{ r.klein }}{% endif %}"],
+           "tabel", [4.2, 1.6, 1.3, 2.3, 0.9, 1.9, 2.0, 2.4])
     return doc
 
 

@@ -19,7 +19,7 @@ from documents.render import render_docx
 from metrics.report import Report
 from reference.dutch import dutch_date
 from reference.paths import DATA_DIR
-from reference.vocab import SMALL_N_NOTE
+from reference.vocab import SMALL_N, SMALL_N_NOTE
 
 DEFAULT_TEMPLATE = DATA_DIR / "sjablonen" / "rapport.docx"
 TEMPLATE_ENV = "TOEZICHT_SJABLOON_RAPPORT"
@@ -78,11 +78,14 @@ def figures(report: Report):
             label = "naam"
         where = report.municipality or "alle gemeenten"
         title = f"Naleving per indicator, {theme.name}"
-        subtitle = f"{where}, {report.subtitle}"
+        if report.visit_date:
+            subtitle = f"{where}, {report.visit_kind} {dutch_date(report.visit_date)}"
+        else:
+            subtitle = f"{report.study_name}, {report.subtitle}"
         source = f"Bron: {report.study_name}; percentage met 95%-interval (Wilson), k van n beoordeelde dossiers"
         fig = compliance_bars(frame, label, number, title, subtitle, source, PRESETS["twee-kolommen"], "#1F4E79")
-        caption = (f"Figuur {number}. {title} ({where}). Balk: aandeel dossiers dat voldoet; streep: 95%-interval; "
-                   f"lichte balk: {SMALL_N_NOTE}.")
+        caption = f"Figuur {number}. {title} ({where}). Balk: aandeel dossiers dat voldoet; streep: 95%-interval"
+        caption += f"; lichte balk: {SMALL_N_NOTE}." if (frame["n"] < SMALL_N).any() else "."
         out.append((index, fig, caption))
     return out
 

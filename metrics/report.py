@@ -270,10 +270,18 @@ def _table_row(r: IndicatorResult, municipality: str = "") -> dict:
             "klein": SMALL_N_MARK if r.small else ""}
 
 
+def _signed(x: float) -> str:
+    """+21, −13, 0: a change in percentage points as a reader expects it."""
+    value = round(float(x))
+    return ("+" if value > 0 else "−" if value < 0 else "") + dutch_number(abs(value), 0)
+
+
 def _follow_up(con, scope: Scope, visit_kind: str, visit_date: dt.date, team: str, order: list[str]) -> FollowUp | None:
+    """The change per dossier-level indicator (visit-level judgements are one ja or nee: no interval to speak of)."""
     trend = trend_by_indicator(con, replace(scope, kind=None))
     if trend.empty:
         return None
+    trend = trend[trend["indicator"].isin(order)]
     trend = trend[trend["team"].fillna("") == team]
     date = pd.Timestamp(visit_date)
     if visit_kind == "hertoets":
@@ -298,8 +306,8 @@ def _follow_up(con, scope: Scope, visit_kind: str, visit_date: dt.date, team: st
             statement = "geen aantoonbare verandering"
         rows.append({"indicator": r.indicator, "label": r.label, "van": k_of_n(r.van_k, r.van_n),
                      "naar": k_of_n(r.naar_k, r.naar_n),
-                     "verschil": f"{dutch_number(r.verschil_pp, 0)} procentpunt" if r.van_n and r.naar_n else "",
-                     "interval": (f"{dutch_number(r.ondergrens_pp, 0)} tot {dutch_number(r.bovengrens_pp, 0)}"
+                     "verschil": _signed(r.verschil_pp) if r.van_n and r.naar_n else "",
+                     "interval": (f"{_signed(r.ondergrens_pp)} tot {_signed(r.bovengrens_pp)}"
                                   if r.van_n and r.naar_n else ""),
                      "uitspraak": statement})
     better = sum(r["uitspraak"] == "verbeterd" for r in rows)
@@ -308,7 +316,7 @@ def _follow_up(con, scope: Scope, visit_kind: str, visit_date: dt.date, team: st
         lead = f"Dit is de hertoets na het onderzoek van {van}."
     else:
         lead = f"Op {naar} is een hertoets uitgevoerd."
-    text = (f"{lead} Per indicator staat hieronder de verandering van {van} naar {naar} in procentpunten, met een "
+    text = (f"{lead} Per indicator staat hieronder de verandering van {van} naar {naar} in procentpunten (pp), met een "
             f"95%-interval voor het verschil (Newcombe). Aantoonbaar verbeterd: {better} indicator(en); aantoonbaar "
             f"verslechterd: {worse}; bij de overige is een verschil niet aan te tonen.")
     return FollowUp(text=text, rows=rows)
@@ -391,7 +399,7 @@ def visit_report(con, study: str, municipality: str, visit_date: dt.date | None 
         municipality=place, visit_kind=kind, visit_date=date, status=status, status_note=status_note, demo=demo,
         title=f"{study_name} in {place}", subtitle=f"{title_kind}, veldwerk {month_year(date)} ({dutch_date(date)})",
         question=question, introduction=intro, themes=themes, conclusion=CONCLUSION_PLACEHOLDER,
-        recommendations=recommendations, follow_up=_follow_up(con, scope, kind, date, team, items["indicator"].tolist()),
+        recommendations=recommendations, follow_up=_follow_up(con, scope, kind, date, team, items.loc[items["niveau"] == "dossier", "indicator"].tolist()),
         framework_items=_framework_appendix(con, framework_id), table=table, municipalities=[place],
     )
 

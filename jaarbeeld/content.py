@@ -126,7 +126,10 @@ def grouped_findings(frame: pd.DataFrame) -> pd.DataFrame:
             series = [re.sub(rf"(\s+in)?\s+{re.escape(place)}$", "", str(title)) for title, place in zip(titles, part["gemeente"])]
             for name, group in part.groupby(series, sort=False):
                 places = list(dict.fromkeys(group["gemeente"]))
-                if len(places) > 1:
+                summary = group["samenvattend_rapport"].dropna().unique() if "samenvattend_rapport" in group else []
+                if len(summary) == 1 and group["samenvattend_rapport"].notna().all():
+                    entries.append(str(summary[0]))  # "Samenvattend rapport Signaleren van onveiligheid"
+                elif len(places) > 1:
                     dated = group["publicatiedatum"].where(group["publicatiedatum"].notna(), group["bezoekdatum"])
                     when = period_text(dated.min(), dated.max())
                     entries.append(f"{name}, {len(places)} gemeenten" + (f", {when}" if when else ""))

@@ -207,6 +207,17 @@ def _study_row(con, study: str):
     return row
 
 
+def _summary_title(con, study: str) -> str | None:
+    """The study's `Samenvattend rapport` title from its workbooks, when they give one (and the column exists)."""
+    has = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'visit' "
+                      "AND column_name = 'summary_title'").fetchone()[0]
+    if not has:
+        return None
+    row = con.execute("SELECT min(summary_title) FROM visit WHERE study_id = ? AND summary_title IS NOT NULL",
+                      [study]).fetchone()
+    return row[0] if row and row[0] else None
+
+
 def _question(framework_id: str, description: str) -> str:
     return framework_field(framework_id, "onderzoeksvraag") or framework_field(framework_id, "vraag") or (description or "")
 
@@ -461,7 +472,7 @@ def study_report(con, study: str, demo: bool | None = None) -> Report:
         kind="samenvattend", study=study_id, study_name=study_name, framework=framework_id,
         framework_name=framework_name, municipality="", visit_kind="", visit_date=None, status=CONCEPT,
         status_note="Een samenvattend rapport is een concept tot de inspecteur het vaststelt.", demo=demo,
-        title=f"Samenvattend rapport {study_name}",
+        title=_summary_title(con, study_id) or f"Samenvattend rapport {study_name}",
         subtitle=f"{len(places)} gemeenten, veldwerk {month_year(first)} – {month_year(last)}",
         question=question, introduction=intro, themes=themes, conclusion=CONCLUSION_PLACEHOLDER,
         recommendations=[], follow_up=None, framework_items=_framework_appendix(con, framework_id), table=table,

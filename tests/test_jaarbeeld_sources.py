@@ -29,3 +29,6 @@ def test_a_report_series_is_one_source_with_its_number_of_municipalities(tmp_pat
         n = counted[r.tekst]
         assert f"Rapportage Toegang jeugdhulp Groninger gemeenten (RIGG), {n} gemeenten, februari 2016" in r.bronnen
         assert r.bronnen.count("(RIGG)") == 1, r.bronnen
+    # so-2016's workbooks name the study's summarising report (key `Samenvattend rapport`): the source is that title.
+    so = [r.bronnen for s in yearbook.sections for r in s.risks.itertuples() if r.onderzoek == "so-2016"]
+    assert so and all(b == "Zie: Samenvattend rapport Signaleren van onveiligheid" for b in so)

@@ -65,7 +65,8 @@ def _hand_built(tmp_path, db):
     for i in range(10):
         houten.append([f"H-{i + 1:02d}", "ja" if i == 0 else "nee", tt3[i]])
     ede = [["Dossier", "TT1", "TT3"]] + [[f"E-{i + 1:02d}", "ja", "ja" if i < 10 else "nee"] for i in range(20)]
-    meta = {"Onderzoek": "eigen-rt", "Kader": "kg-2017", "Datum": dt.datetime(2018, 3, 5), "Soort": "onderzoek"}
+    meta = {"Onderzoek": "eigen-rt", "Kader": "kg-2017", "Datum": dt.datetime(2018, 3, 5), "Soort": "onderzoek",
+            "Samenvattend rapport": "Samenvattend rapport Eigen toets"}
     extra = {
         "Bevindingen": [["Thema", "Soort", "Tekst"], ["TT", "kan beter", "<b>Kinderen</b> worden niet gesproken =1+1"],
                         ["TT", "gaat goed", "Korte lijnen met de huisarts."]],
@@ -101,6 +102,7 @@ def test_hand_built_workbook_sentences(tmp_path, db):
     assert "Lager dan in de andere gemeenten van dit onderzoek: Houten." in pooled["TT1"]
     assert "Hoger dan in de andere gemeenten van dit onderzoek: Ede." in pooled["TT1"]
     assert summary.municipalities == ["Ede", "Houten"]
+    assert summary.title == "Samenvattend rapport Eigen toets"  # the workbook's key names the summarising report
 
 
 def metrics_cli(*args: str) -> subprocess.CompletedProcess:

@@ -4,6 +4,7 @@ check, and the document as a reader sees it (LibreOffice → PDF → pdftotext).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import io
 import shutil
 import subprocess
@@ -171,3 +172,25 @@ def test_template_check_names_the_placeholder(demo):
         render_docx(_template_with("{{ titel }"), ctx, required=REQUIRED)
     with pytest.raises(TemplateError, match="geen Word-document"):
         render_docx(b"hallo", ctx, required=REQUIRED)
+
+
+def test_an_organisations_template_from_the_environment(tmp_path, tmp_path_factory):
+    own = tmp_path / "huisstijl.docx"
+    own.write_bytes(_template_with("EIGEN HUISSTIJL {{ status }}: {{ titel }} {% for t in themas %}[{{ t.naam }}]{% endfor %}"))
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_database(tmp_path_factory), db)
+    out = tmp_path / "nijmegen.docx"
+    done = subprocess.run([sys.executable, "-m", "metrics", "rapport", "--db", str(db), "--onderzoek", "vt-2019",
+                           "--gemeente", "Nijmegen", "--out", str(out), "--zonder-afbeeldingen"], cwd=REPO,
+                          capture_output=True, text=True, timeout=300, env=os.environ | {"TOEZICHT_SJABLOON_RAPPORT": str(own)})
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(out) as zf:
+        body = zf.read("word/document.xml").decode()
+    assert "EIGEN HUISSTIJL Concept: Het lokale netwerk na Veilig Thuis (demo) in Nijmegen" in body
+    assert "[Maatregelen voor herstel directe veiligheid]" in body
+
+
+def test_the_shipped_jaarbeeld_template_passes_its_check():
+    from jaarbeeld.document import DEFAULT_TEMPLATE as JAARBEELD, PLACEHOLDERS as JB, REQUIRED as JB_REQUIRED
+
+    check_template(JAARBEELD.read_bytes(), set(JB), JB_REQUIRED, "jaarbeeld.docx")

@@ -237,12 +237,18 @@ def _framework_appendix(con, framework_id: str) -> list[FrameworkItem]:
     return out
 
 
-def _findings_by_theme(frame: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
-    out: dict[str, dict[str, list[str]]] = {}
+def _findings_by_theme(frame: pd.DataFrame, count_visits: bool = False) -> dict[str, dict[str, list[str]]]:
+    """Theme → kind → texts. With count_visits (the summarising report) the same text from several visits is listed
+    once, followed by the number of visits it was found in."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
     for row in frame.itertuples():
         theme = row.thema if isinstance(row.thema, str) else ""
-        out.setdefault(theme, {}).setdefault(row.bevinding, []).append(str(row.tekst))
-    return out
+        texts = counts.setdefault(theme, {}).setdefault(row.bevinding, {})
+        texts[str(row.tekst)] = texts.get(str(row.tekst), 0) + 1
+    return {theme: {kind: [t + (f" (bij {n} bezoeken)" if count_visits and n > 1 else "") for t, n in texts.items()]
+                    if count_visits else [t for t, n in texts.items() for _ in range(n)]
+                    for kind, texts in kinds.items()}
+            for theme, kinds in counts.items()}
 
 
 def _indicator_result(framework_id: str, row, texts: dict[str, str], where: str = "dossiers") -> IndicatorResult:
@@ -430,7 +436,7 @@ def study_report(con, study: str, demo: bool | None = None) -> Report:
     items = framework_items(con, framework_id)
     texts = dict(zip(items["indicator"], items["tekst"].fillna("")))
     findings = municipality_findings(con, scope)
-    by_theme = _findings_by_theme(findings)
+    by_theme = _findings_by_theme(findings, count_visits=True)
     places = sorted(visits["gemeente"].unique().tolist())
     themes, table = [], []
     for (code, name), _ in items.groupby(["thema", "themanaam"], sort=False):

@@ -104,3 +104,23 @@ def test_ods_not_a_zip(tmp_path, db, suffix):
     path = tmp_path / f"nep{suffix}"
     path.write_bytes(b"Dossier;TT1\n")
     assert "geen echt OpenDocument-werkblad" in refusal(db, path)
+
+
+def test_formatted_empty_area_saved_by_libreoffice_imports(tmp_path, db):
+    """LibreOffice writes a formatted column down to row 1,048,576 as repeated empty rows: no data, no refusal."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    xlsx = make_workbook(tmp_path / "opmaak.xlsx", kg_meta(), kg_dossiers(6))
+    wb = openpyxl.load_workbook(xlsx)
+    fill = PatternFill("solid", fgColor="FFFF00")
+    wb["Dossiers"].column_dimensions["B"].fill = fill
+    for row in range(1, 100_001, 1000):
+        wb["Dossiers"].cell(row=row, column=5).fill = fill
+    wb["Dossiers"].cell(row=1_048_576, column=3).fill = fill
+    wb.save(xlsx)
+    ods = to_ods(xlsx)
+    with zipfile.ZipFile(ods) as zf:
+        assert b'number-rows-repeated="9' in zf.read("content.xml")  # the empty area is there, as repeats
+    do_import(db, ods)
+    assert len(scores_of(db)) == 6 * 3

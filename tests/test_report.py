@@ -194,3 +194,37 @@ def test_the_shipped_jaarbeeld_template_passes_its_check():
     from jaarbeeld.document import DEFAULT_TEMPLATE as JAARBEELD, PLACEHOLDERS as JB, REQUIRED as JB_REQUIRED
 
     check_template(JAARBEELD.read_bytes(), set(JB), JB_REQUIRED, "jaarbeeld.docx")
+
+
+def test_published_visit_is_no_longer_concept(tmp_path, db):
+    """The publication status another part adds (visit.status): Concept until 'gepubliceerd'."""
+    _hand_built(tmp_path, db)
+    assert visit_report(db, "eigen-rt", "Houten", demo=False).status == "Concept"
+    db.execute("ALTER TABLE visit ADD COLUMN IF NOT EXISTS status VARCHAR DEFAULT 'concept'")
+    db.execute("UPDATE visit SET status = 'gepubliceerd' WHERE municipality_name = 'Houten'")
+    assert visit_report(db, "eigen-rt", "Houten", demo=False).status == "Gepubliceerd"
+    assert visit_report(db, "eigen-rt", "Ede", demo=False).status == "Concept"
+
+
+def test_unworded_framework_quotes_its_text_and_derived_fields_say_so(tmp_path, monkeypatch):
+    from metrics import report_wording
+    from metrics.report import indicator_sentence
+
+    folder = tmp_path / "kaders"
+    folder.mkdir()
+    (folder / "eigen.toml").write_text(
+        'id = "eigen-kader"\nnaam = "Eigen"\nschaal = "binair"\n[[themas]]\ncode = "A"\nnaam = "A"\n'
+        '[[indicatoren]]\ncode = "A1"\nthema = "A"\nniveau = "dossier"\ntekst = "Er is een plan."\n'
+        'beslisregel = "Positief als er een plan is."\nbeslisregel_herkomst = "afgeleid"\n'
+        'operationalisatie_herkomst = "kader"\n', encoding="utf-8")
+    monkeypatch.setenv("TOEZICHT_KADERS", str(folder))
+    report_wording._raw_framework_files.cache_clear()
+    try:
+        assert indicator_sentence("eigen-kader", "A1", "Er is een plan.", 3, 7, 0, 0, "") == (
+            "In 3 van de 7 onderzochte dossiers werd voldaan aan indicator A1 (‘Er is een plan’).")
+        assert report_wording.provenance_note("eigen-kader", "A1", "beslisregel") == "afgeleid — niet uit het gepubliceerde kader"
+        assert report_wording.provenance_note("eigen-kader", "A1", "operationalisatie") == ""
+        assert report_wording.provenance_note("kg-2017", "TT1", "beslisregel") in ("", "afgeleid — niet uit het gepubliceerde kader")
+    finally:
+        monkeypatch.delenv("TOEZICHT_KADERS")
+        report_wording._raw_framework_files.cache_clear()

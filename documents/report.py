@@ -69,13 +69,11 @@ def figures(report: Report):
         if frame is None or frame.empty:
             continue
         number += 1
-        if report.kind == "samenvattend":
-            frame = frame.sort_values(["indicator", "gemeente"])
+        if report.kind == "samenvattend":  # one bar per indicator and municipality
+            frame = frame.sort_values(["indicator", "gemeente"], key=_framework_order(report))
             frame = frame.assign(naam=frame["indicator"] + " " + frame["gemeente"])
-            label = "naam"
         else:
             frame = frame.assign(naam=frame["indicator"] + " " + frame["label"])
-            label = "naam"
         where = report.municipality or "alle gemeenten"
         title = f"Naleving per indicator, {theme.name}"
         if report.visit_date:
@@ -83,7 +81,7 @@ def figures(report: Report):
         else:
             subtitle = f"{report.study_name}, {report.subtitle}"
         source = f"Bron: {report.study_name}; percentage met 95%-interval (Wilson), k van n beoordeelde dossiers"
-        fig = compliance_bars(frame, label, number, title, subtitle, source, PRESETS["twee-kolommen"], "#1F4E79")
+        fig = compliance_bars(frame, "naam", number, title, subtitle, source, PRESETS["twee-kolommen"], "#1F4E79")
         caption = f"Figuur {number}. {title} ({where}). Balk: aandeel dossiers dat voldoet; streep: 95%-interval"
         caption += f"; lichte balk: {SMALL_N_NOTE}." if (frame["n"] < SMALL_N).any() else "."
         out.append((index, fig, caption))
@@ -127,6 +125,12 @@ def image_server():
                 kaleido.stop_sync_server(silence_warnings=True)
             except Exception:  # noqa: BLE001 — a server that never started has nothing to stop
                 pass
+
+
+def _framework_order(report: Report):
+    """Sort key: indicators in the framework's order (so "10" follows "9"), other columns as they are."""
+    position = {item.code: n for n, item in enumerate(report.framework_items)}
+    return lambda column: column.map(position) if column.name == "indicator" else column
 
 
 def figure_pngs(figs) -> tuple[list[bytes | None], str]:

@@ -228,3 +228,15 @@ def test_unworded_framework_quotes_its_text_and_derived_fields_say_so(tmp_path, 
     finally:
         monkeypatch.delenv("TOEZICHT_KADERS")
         report_wording._raw_framework_files.cache_clear()
+
+
+def test_without_libreoffice_odt_is_a_dutch_message(tmp_path, tmp_path_factory):
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_database(tmp_path_factory), db)
+    done = subprocess.run([sys.executable, "-m", "metrics", "rapport", "--db", str(db), "--onderzoek", "vt-2019",
+                           "--gemeente", "Nijmegen", "--out", str(tmp_path / "n.odt"), "--zonder-afbeeldingen"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"PATH": str(tmp_path / "leeg")})
+    assert done.returncode == 1
+    assert "LibreOffice is niet geïnstalleerd" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "n.odt").exists()

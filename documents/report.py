@@ -106,25 +106,21 @@ def _kaleido_available() -> str:
 @contextmanager
 def image_server():
     """Keep kaleido's browser running for the block. It starts in the background, so it warms up while the caller
-    gathers the report's content; figure_pngs inside the block then uses it."""
+    gathers the report's content; figure_pngs inside the block then uses it.
+
+    kaleido's server is one per process: the Jaarbeeld pack's image_server owns its lifecycle and lock, so a report
+    and a pack made at the same time in the app take turns instead of stopping each other's browser."""
     if _kaleido_available():
         yield
         return
-    import kaleido
+    from jaarbeeld.pack import image_server as shared_server
 
-    with _KALEIDO_LOCK:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    with _KALEIDO_LOCK, shared_server():
         _WARM.set()
         try:
             yield
         finally:
             _WARM.clear()
-            try:
-                kaleido.stop_sync_server(silence_warnings=True)
-            except Exception:  # noqa: BLE001 — a server that never started has nothing to stop
-                pass
 
 
 def _framework_order(report: Report):

@@ -7,7 +7,6 @@ to make the default reproducible; nothing reads it at run time.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_BREAK

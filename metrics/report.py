@@ -410,7 +410,7 @@ def visit_report(con, study: str, municipality: str, visit_date: dt.date | None 
         f"Bezoeken van dit onderzoek in {place}: {all_dates}.",
     ]
     table = [_table_row(r) for t in themes for r in t.indicators]
-    title_kind = "Hertoets" if kind == "hertoets" else "Rapport"
+    title_kind = "Hertoets" if kind == "hertoets" else "Onderzoek"
     return Report(
         kind="bezoek", study=study_id, study_name=study_name, framework=framework_id, framework_name=framework_name,
         municipality=place, visit_kind=kind, visit_date=date, status=status, status_note=status_note, demo=demo,

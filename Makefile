@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Both create or refresh .venv/
-# from the pinned requirements and install Debian's Chromium when missing (browser tests, static chart export).
+# from the pinned requirements and install Debian's Chromium (browser tests, static chart export) and LibreOffice
+# (.odt/.pdf reports) when missing.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -7,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv browser demo bench axe
+.PHONY: run test venv browser office demo bench axe
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,14 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# LibreOffice (reports as .odt/.pdf, .ods round trips in the tests) and poppler's pdftotext/pdftoppm (tests read
+# the generated documents as a reader would).
+office:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
+	fi
+
 # axe-core for the accessibility check of the browser test, in a git-ignored folder (no global install).
 AXE_VERSION := 4.14.1
 axe: tests/.axe/node_modules/axe-core/axe.min.js
@@ -31,11 +40,11 @@ tests/.axe/node_modules/axe-core/axe.min.js:
 	npm install --silent --no-save --no-audit --no-fund --prefix tests/.axe axe-core@$(AXE_VERSION)
 
 # The demo database is built before the server starts, so the first visitor never waits for it.
-run: venv browser
+run: venv browser office
 	$(PY) -m loaders demo --als-nieuw
 	$(PY) serve.py --server.headless true --browser.gatherUsageStats false
 
-test: venv browser axe
+test: venv browser office axe
 	$(PY) -m pytest -q -p no:cacheprovider
 
 demo: venv

@@ -49,6 +49,7 @@ pages = {
     ],
     "Publiceren": [
         st.Page("pages/jaarbeeld.py", title="Jaarbeeld", icon=":material/auto_stories:"),
+        st.Page("pages/rapport.py", title="Rapport", icon=":material/description:"),
     ],
     "Beheer": [
         st.Page("pages/importeren.py", title="Importeren", icon=":material/upload_file:"),

@@ -112,6 +112,7 @@ CREATE TABLE IF NOT EXISTS visit (
 -- Databases made before the report columns existed get them here (a no-op on new ones).
 ALTER TABLE visit ADD COLUMN IF NOT EXISTS report_title VARCHAR;
 ALTER TABLE visit ADD COLUMN IF NOT EXISTS published_on DATE;
+ALTER TABLE visit ADD COLUMN IF NOT EXISTS summary_title VARCHAR;  -- Onderzoek!Samenvattend rapport (optional)
 
 CREATE TABLE IF NOT EXISTS dossier (
     visit_id   INTEGER NOT NULL,

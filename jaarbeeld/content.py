@@ -5,6 +5,8 @@ and the year's visits and reports. Built from metrics DataFrames only (never SQL
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -118,7 +120,23 @@ def grouped_findings(frame: pd.DataFrame) -> pd.DataFrame:
             when = period_text(part["bezoekdatum"].min(), part["bezoekdatum"].max())
             sources = f"Zie: {part['onderzoeksnaam'].iloc[0]}, {listed}" + (f" ({when})" if when else "")
         else:
-            sources = "Zie: " + "; ".join(b.removeprefix("Zie: ") for b in part["bron"].drop_duplicates())
+            # One entry per report series ("… (RIGG), 23 gemeenten, februari 2016"), as Jaarbeeld 2016 cites one
+            # title; a series is a report title with its municipality left out. The full list stays in the XLSX.
+            entries = []
+            titles = part["rapport"].where(part["rapport"].notna(), part["onderzoeksnaam"])
+            series = [re.sub(rf"(\s+in)?\s+{re.escape(place)}$", "", str(title)) for title, place in zip(titles, part["gemeente"])]
+            for name, group in part.groupby(series, sort=False):
+                places = list(dict.fromkeys(group["gemeente"]))
+                summary = group["samenvattend_rapport"].dropna().unique() if "samenvattend_rapport" in group else []
+                if len(summary) == 1 and group["samenvattend_rapport"].notna().all():
+                    entries.append(str(summary[0]))  # "Samenvattend rapport Signaleren van onveiligheid"
+                elif len(places) > 1:
+                    dated = group["publicatiedatum"].where(group["publicatiedatum"].notna(), group["bezoekdatum"])
+                    when = period_text(dated.min(), dated.max())
+                    entries.append(f"{name}, {len(places)} gemeenten" + (f", {when}" if when else ""))
+                else:
+                    entries += [b.removeprefix("Zie: ") for b in group["bron"].drop_duplicates()]
+            sources = "Zie: " + "; ".join(entries)
         rows.append(dict(zip(keys, key)) | {
             "onderzoeksnaam": part["onderzoeksnaam"].iloc[0], "koppeling": part["koppeling"].iloc[0],
             "gemeenten": ", ".join(part["gemeente"]), "bronnen": sources})

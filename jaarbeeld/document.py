@@ -1,140 +1,126 @@
-"""The draft Jaarbeeld document (.docx, python-docx) for the author to edit: per Jaarbeeld-thema, in the order of
-Jaarbeeld 2016, the risks from the year's findings with their sources, the figures with captions, the framework
-items and a start for "Kansen"; the year's products and visits at the end."""
+"""The draft Jaarbeeld document (.docx) for the author to edit: per Jaarbeeld-thema, in the order of Jaarbeeld 2016,
+the risks from the year's findings with their sources, the figures with captions, the framework items and a start
+for "Kansen"; the year's products and visits at the end.
+
+The layout is a template the organisation owns (data/sjablonen/jaarbeeld.docx, or the file named by
+TOEZICHT_SJABLOON_JAARBEELD), filled by documents.render like the visit report; this module only supplies the
+placeholders' values."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-
-from docx import Document
-from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt, RGBColor
+import os
+from pathlib import Path
 
 from charts.print import PRESETS, period_text
 from charts.style import dutch_date
+from documents.render import TemplateError, render_docx
 from jaarbeeld.content import FigureSpec, ThemeSection, Yearbook
+from reference.paths import DATA_DIR
 
-GREY = RGBColor(0x55, 0x55, 0x55)
-
-
-def _hex(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
-
-
-def _note(doc, text: str, italic: bool = True, size: float = 9, colour: RGBColor = GREY):
-    p = doc.add_paragraph()
-    run = p.add_run(text.replace("\u00a0", " "))
-    run.italic, run.font.size, run.font.color.rgb = italic, Pt(size), colour
-    return p
+DEFAULT_TEMPLATE = DATA_DIR / "sjablonen" / "jaarbeeld.docx"
+TEMPLATE_ENV = "TOEZICHT_SJABLOON_JAARBEELD"
+REQUIRED = {"titel", "secties"}
+PLACEHOLDERS = ("titel", "jaar", "toelichting", "voettekst", "onderzoeken", "methode", "overzicht", "secties",
+                "producten", "producten_leeg", "bezoeken")
 
 
-def _figure(doc, spec: FigureSpec, png: bytes | None) -> None:
-    """The figure (or a placeholder), then 'Figuur N. Titel', the caption and the source line."""
-    if png:
-        doc.add_picture(io.BytesIO(png), width=Cm(PRESETS[spec.preset].width_mm / 10))
-    else:
-        _note(doc, f"[Figuur {spec.number}: afbeelding niet beschikbaar in dit concept — de cijfers staan in "
-                   f"cijfers/{spec.stem}.csv en op blad 'Figuur {spec.number}' van de XLSX]")
-    caption = doc.add_paragraph(style="Caption")
-    caption.add_run(f"Figuur {spec.number}. {spec.title}").bold = True
-    doc.add_paragraph(spec.caption.replace("\u00a0", " "))
-    _note(doc, spec.source)
+def _plain(text: str) -> str:
+    return str(text).replace("\u00a0", " ")
 
 
-def _findings(doc, frame, empty: str) -> None:
+def _figure(spec: FigureSpec) -> dict:
+    return {
+        "afbeelding": "",
+        "ontbreekt": (f"[Figuur {spec.number}: afbeelding niet beschikbaar in dit concept — de cijfers staan in "
+                      f"cijfers/{spec.stem}.csv en op blad 'Figuur {spec.number}' van de XLSX]"),
+        "kop": f"Figuur {spec.number}. {spec.title}",
+        "bijschrift": _plain(spec.caption),
+        "bron": _plain(spec.source),
+    }
+
+
+def _findings(frame) -> list[dict]:
     if frame.empty:
-        _note(doc, empty)
-        return
-    for row in frame.itertuples():
-        p = doc.add_paragraph(style="List Bullet")
-        p.add_run(f"{row.soort.capitalize()}: ").bold = True
-        p.add_run(row.tekst)
-        _note(doc, row.bronnen + f" ({row.koppeling})")
+        return []
+    return [{"soort": row.soort.capitalize(), "tekst": row.tekst, "bron": _plain(row.bronnen + f" ({row.koppeling})")}
+            for row in frame.itertuples()]
 
 
-def _section(doc, section: ThemeSection, images: dict[str, bytes], year: int) -> None:
-    heading = doc.add_heading(section.name, level=1)
-    for run in heading.runs:
-        run.font.color.rgb = _hex(section.colour)
-    doc.add_heading("Risico's en knelpunten in de praktijk — bevindingen uit het toezicht", level=2)
-    _findings(doc, section.risks, f"Geen bevindingen 'kan beter' of 'zorgpunt' bij dit thema in {year}.")
-    doc.add_heading("In cijfers", level=2)
-    if not section.figures:
-        _note(doc, f"Geen dossierbeoordelingen bij dit thema in {year}.")
-    for spec in section.figures:
-        _figure(doc, spec, images.get(spec.stem))
-    doc.add_heading("Toezichtkader", level=2)
-    if section.framework_items.empty:
-        _note(doc, "Geen indicatoren van de gebruikte toezichtkaders bij dit thema.")
-    for kader, items in section.framework_items.groupby("kadernaam", sort=False):
-        doc.add_paragraph(kader, style="Heading 3")
-        for item in items.itertuples():
-            p = doc.add_paragraph(style="List Bullet")
-            p.add_run(f"{item.indicator} ").bold = True
-            p.add_run(item.tekst if isinstance(item.tekst, str) and item.tekst else item.label)
-    doc.add_heading("Kansen: hoe kan het anders?", level=2)
-    _note(doc, "[Door de auteur te schrijven. Aanknopingspunten uit wat goed gaat in het toezicht van dit jaar:]")
-    _findings(doc, section.goes_well, f"Geen bevindingen 'gaat goed' bij dit thema in {year}.")
+def _section(section: ThemeSection, year: int) -> dict:
+    from docxtpl import RichText
+
+    kader = []
+    for name, items in section.framework_items.groupby("kadernaam", sort=False) if not section.framework_items.empty else []:
+        kader.append({"kadernaam": name, "indicatoren": [
+            {"code": item.indicator, "tekst": item.tekst if isinstance(item.tekst, str) and item.tekst else item.label}
+            for item in items.itertuples()]})
+    return {
+        "naam": section.name,
+        "kop": RichText(section.name, color=section.colour.lstrip("#").upper()),
+        "risicos": _findings(section.risks),
+        "risicos_leeg": f"Geen bevindingen 'kan beter' of 'zorgpunt' bij dit thema in {year}.",
+        "figuren": [_figure(spec) for spec in section.figures],
+        "figuren_leeg": f"Geen dossierbeoordelingen bij dit thema in {year}.",
+        "kader": kader,
+        "kader_leeg": "Geen indicatoren van de gebruikte toezichtkaders bij dit thema.",
+        "goed": _findings(section.goes_well),
+        "goed_leeg": f"Geen bevindingen 'gaat goed' bij dit thema in {year}.",
+    }
 
 
-def build_document(yearbook: Yearbook, images: dict[str, bytes] | None = None):
-    """The python-docx Document of the year's Jaarbeeld (images: figure stem → PNG; missing ones get a placeholder)."""
-    images = images or {}
-    doc = Document()
-    for section in doc.sections:  # A4 with a 17 cm text width: the two-column figures fit exactly
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.left_margin = section.right_margin = Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(10)
+def context(yearbook: Yearbook) -> dict:
     year = yearbook.year
-    doc.add_heading(f"Jaarbeeld {year}", level=0)
-    _note(doc, f"Toezicht Sociaal Domein — concept, gegenereerd op {dutch_date(dt.date.today())} uit de gegevens "
-               + ("(DEMODATA: fictief, behalve de gepubliceerde cijfers)" if yearbook.demo else "(eigen gegevens)")
-               + ". Cijfers, bijschriften en bronnen komen uit de database; de tekst is van de auteur.", size=10)
-    doc.add_heading(f"Toezicht in {year}", level=1)
-    studies = yearbook.studies
-    if studies.empty:
-        doc.add_paragraph(f"Geen onderzoeken met veldwerk in {year}.")
-    for row in studies.itertuples():
-        doc.add_paragraph(
-            f"{row.onderzoeksnaam}: {row.gemeenten} gemeenten, {row.bezoeken} bezoeken, {row.dossiers} dossiers; "
-            f"veldwerk {period_text(row.eerste_bezoek, row.laatste_bezoek)}.".replace("\u00a0", " "),
-            style="List Bullet")
-    doc.add_paragraph(
-        "Naleving is het aandeel beoordeelde dossiers dat aan een indicator voldoet (k van n; 'niet van toepassing' "
-        "en 'onbekend' tellen niet mee), met een 95%-betrouwbaarheidsinterval (Wilson). Elk thema telt de indicatoren "
-        "die in de toezichtkaders aan dat Jaarbeeld-thema zijn gekoppeld.")
-    if yearbook.overview:
-        _figure(doc, yearbook.overview, images.get(yearbook.overview.stem))
-    for section in yearbook.sections:
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _section(doc, section, images, year)
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    doc.add_heading(f"Producten {year}", level=1)
-    reports = yearbook.reports
-    if reports.empty:
-        _note(doc, f"Geen rapporten met een publicatiedatum in {year} vastgelegd (sleutels Rapport en "
-                   "Publicatiedatum op het blad Onderzoek).")
-    for n, row in enumerate(reports.itertuples(), 1):
-        doc.add_paragraph(f"{row.rapport} ({row.publicatie})", style="List Number")
-    doc.add_heading(f"Bezoeken {year}", level=2)
+    studies = [_plain(f"{row.onderzoeksnaam}: {row.gemeenten} gemeenten, {row.bezoeken} bezoeken, {row.dossiers} "
+                      f"dossiers; veldwerk {period_text(row.eerste_bezoek, row.laatste_bezoek)}.")
+               for row in yearbook.studies.itertuples()]
     visits = yearbook.visits[yearbook.visits["veldwerk_dit_jaar"]]
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Light List Accent 1"
-    for cell, text in zip(table.rows[0].cells, ["Onderzoek", "Gemeente", "Soort", "Datum", "Rapport"]):
-        cell.text = text
-    for row in visits.itertuples():
-        cells = table.add_row().cells
-        values = [row.onderzoeksnaam, row.gemeente + (f" ({row.team})" if row.team else ""), row.soort,
-                  dutch_date(row.datum), row.rapport if isinstance(row.rapport, str) else ""]
-        for cell, text in zip(cells, values):
-            cell.text = str(text)
-    return doc
+    made = dutch_date(dt.date.today())
+    return {
+        "titel": f"Jaarbeeld {year}",
+        "jaar": year,
+        "toelichting": (f"Toezicht Sociaal Domein — concept, gegenereerd op {made} uit de gegevens "
+                        + ("(DEMODATA: fictief, behalve de gepubliceerde cijfers)" if yearbook.demo else "(eigen gegevens)")
+                        + ". Cijfers, bijschriften en bronnen komen uit de database; de tekst is van de auteur."),
+        "voettekst": f"Jaarbeeld {year} · concept · gemaakt {made}",
+        "onderzoeken": studies,
+        "methode": ("Naleving is het aandeel beoordeelde dossiers dat aan een indicator voldoet (k van n; 'niet van "
+                    "toepassing' en 'onbekend' tellen niet mee), met een 95%-betrouwbaarheidsinterval (Wilson). Elk "
+                    "thema telt de indicatoren die in de toezichtkaders aan dat Jaarbeeld-thema zijn gekoppeld."),
+        "overzicht": _figure(yearbook.overview) if yearbook.overview else None,
+        "secties": [_section(s, year) for s in yearbook.sections],
+        "producten": [f"{row.rapport} ({row.publicatie})" for row in yearbook.reports.itertuples()],
+        "producten_leeg": (f"Geen rapporten met een publicatiedatum in {year} vastgelegd (sleutels Rapport en "
+                           "Publicatiedatum op het blad Onderzoek)."),
+        "bezoeken": [{"onderzoek": row.onderzoeksnaam, "gemeente": row.gemeente + (f" ({row.team})" if row.team else ""),
+                      "soort": row.soort, "datum": dutch_date(row.datum),
+                      "rapport": row.rapport if isinstance(row.rapport, str) else ""} for row in visits.itertuples()],
+    }
 
 
-def document_bytes(yearbook: Yearbook, images: dict[str, bytes] | None = None) -> bytes:
-    """The draft document as .docx bytes."""
-    buffer = io.BytesIO()
-    build_document(yearbook, images).save(buffer)
-    return buffer.getvalue()
+def template_bytes(path: str | Path | None = None) -> tuple[bytes, str]:
+    """(template, name): the given path, else TOEZICHT_SJABLOON_JAARBEELD, else the shipped default."""
+    chosen = Path(path) if path else Path(os.environ[TEMPLATE_ENV]) if os.environ.get(TEMPLATE_ENV) else DEFAULT_TEMPLATE
+    try:
+        return chosen.read_bytes(), chosen.name
+    except OSError as exc:
+        raise TemplateError(f"Sjabloon {chosen}: bestand kan niet worden gelezen ({exc.strerror}).") from exc
+
+
+def document_bytes(yearbook: Yearbook, images: dict[str, bytes] | None = None, template: bytes | None = None,
+                   template_name: str = "jaarbeeld.docx") -> bytes:
+    """The draft document as .docx bytes (images: figure stem → PNG; missing ones get a placeholder text)."""
+    images = images or {}
+    if template is None:
+        template, template_name = template_bytes()
+    ctx = context(yearbook)
+    pictures, widths = {}, {}
+    if yearbook.overview and yearbook.overview.stem in images:
+        pictures["overzicht.afbeelding"] = images[yearbook.overview.stem]
+        widths["overzicht.afbeelding"] = PRESETS[yearbook.overview.preset].width_mm
+    for i, section in enumerate(yearbook.sections):
+        for j, spec in enumerate(section.figures):
+            if spec.stem in images:
+                key = f"secties.{i}.figuren.{j}.afbeelding"
+                pictures[key], widths[key] = images[spec.stem], PRESETS[spec.preset].width_mm
+    return render_docx(template, ctx, pictures, required=REQUIRED, name=template_name, image_widths_mm=widths)

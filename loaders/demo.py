@@ -72,6 +72,10 @@ REPORTS.update({("rigg-2016", name, "onderzoek"): ("Rapportage Toegang jeugdhulp
                 for name in GRONINGEN_2016})
 
 
+# The study's summarising report, as Jaarbeeld 2016 (seed 001) cites it.
+SUMMARY_REPORTS = {"so-2016": "Samenvattend rapport Signaleren van onveiligheid"}
+
+
 def visit_plans() -> list[VisitPlan]:
     d = dt.date
     plans = [
@@ -225,6 +229,8 @@ def write_workbook(plan: VisitPlan, fw: Framework, path: Path, rng: random.Rando
     meta["A8"], meta["B8"] = "Rapport", title
     meta["A9"], meta["B9"] = "Publicatiedatum", dt.datetime.combine(published, dt.time()) if published else None
     meta["B9"].number_format = "DD-MM-YYYY"
+    if plan.study in SUMMARY_REPORTS:
+        meta["A10"], meta["B10"] = "Samenvattend rapport", SUMMARY_REPORTS[plan.study]
     dossier_ids = [f"{plan.prefix}-{plan.date:%y}{'H' if plan.kind == 'hertoets' else ''}-{n:02d}" for n in range(1, plan.dossiers + 1)]
     if fw.dossier_indicators:
         ws = wb["Dossiers"]

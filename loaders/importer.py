@@ -323,9 +323,9 @@ def _insert_staged(con: duckdb.DuckDBPyConnection, staged: Staged, import_id: in
     con.execute(
         """
         INSERT INTO visit (visit_id, study_id, municipality_code, municipality_name, kind, visit_date, team, region, import_id,
-                           report_title, published_on)
+                           report_title, published_on, summary_title)
         SELECT visit_id, study_id, municipality_code, municipality_name, kind, visit_date::DATE, team, region, ?,
-               report_title, published_on::DATE
+               report_title, published_on::DATE, summary_title
         FROM staged_visits
         """,
         [import_id],

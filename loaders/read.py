@@ -1,7 +1,7 @@
 """Reading files into plain rows of cell values, with every refusal a Dutch LoaderError.
 
-.xlsx is read with python-calamine (Rust) in a child process (loaders/read_worker.py) after its
-declarations passed loaders/xlsx_check.py; CSV is decoded and split by loaders/csv_text.py.
+.xlsx and .ods are read with python-calamine (Rust) in a child process (loaders/read_worker.py) after their
+declarations passed loaders/xlsx_check.py or loaders/ods_check.py; CSV is decoded and split by loaders/csv_text.py.
 openpyxl is only used to write templates.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.csv_text import CsvTable, read_csv
+from loaders.ods_check import check_ods
 from loaders.problems import LoaderError
 from loaders.xlsx_check import MAX_ROWS, check_xlsx  # noqa: F401  (MAX_ROWS: the one row limit, re-exported)
 
@@ -71,8 +72,10 @@ def check_file(path: Path, data: bytes) -> None:
         raise LoaderError(f"{name}: .xls wordt niet ondersteund; sla het bestand op als .xlsx.")
     if suffix in (".xlsx", ".xlsm") and not data.startswith(ZIP_MAGIC):
         raise LoaderError(f"{name}: bestand is beschadigd of geen echte Excel-werkmap (.xlsx).")
-    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
-        raise LoaderError(f"{name}: onbekend bestandstype '{suffix}'. Gebruik .xlsx of .csv.")
+    if suffix == ".ods" and not data.startswith(ZIP_MAGIC):
+        raise LoaderError(f"{name}: bestand is beschadigd of geen echt OpenDocument-werkblad (.ods).")
+    if suffix not in (".xlsx", ".xlsm", ".ods", ".csv", ".txt"):
+        raise LoaderError(f"{name}: onbekend bestandstype '{suffix}'. Gebruik .xlsx, .ods of .csv.")
 
 
 class _CellUnpickler(pickle.Unpickler):
@@ -94,7 +97,10 @@ def read_workbook(path: Path, data: bytes, memory_bytes: int = READ_MEMORY_BYTES
     never the app server.
     """
     name = path.name
-    check_xlsx(name, data)
+    if path.suffix.lower() == ".ods":
+        check_ods(name, data)
+    else:
+        check_xlsx(name, data)
     worker = Path(__file__).with_name("read_worker.py")
     try:
         proc = subprocess.run(
@@ -127,7 +133,8 @@ def read_workbook(path: Path, data: bytes, memory_bytes: int = READ_MEMORY_BYTES
                               "geheugen; splits het bestand.")
         if sheet:
             raise LoaderError(f"{name}: blad {sheet} is beschadigd en kan niet worden gelezen.")
-        raise LoaderError(f"{name}: bestand is beschadigd en kan niet worden gelezen als Excel-werkmap.")
+        kind = "OpenDocument-werkblad (.ods)" if path.suffix.lower() == ".ods" else "Excel-werkmap"
+        raise LoaderError(f"{name}: bestand is beschadigd en kan niet worden gelezen als {kind}.")
     wb = Workbook(file=name)
     for sheet_name, rows in result[1]:
         wb.sheets[sheet_name.strip().lower()] = Sheet(sheet_name, rows)

@@ -1,4 +1,4 @@
-"""The optional report keys of the Onderzoek sheet (DESIGN §5): `Rapport` and `Publicatiedatum`.
+"""The optional report keys of the Onderzoek sheet (DESIGN §5): `Rapport`, `Publicatiedatum` and `Samenvattend rapport`.
 
 Self-contained so the validator can call it on the key → value mapping it already builds from the sheet.
 """
@@ -27,6 +27,15 @@ def report_meta(values: dict[str, object]) -> tuple[str | None, dt.date | None]:
     raw_date = found.get("publicatiedatum")
     published = parse_date(raw_date) if raw_date is not None and cell_text(raw_date) else None
     return title, published
+
+
+def summary_report_title(values: dict[str, object]) -> str | None:
+    """`Samenvattend rapport`: the title of the study's summarising report, as the Jaarbeeld cites it (None if absent)."""
+    for key, value in values.items():
+        if cell_text(key).lower().rstrip(":").strip() == "samenvattend rapport":
+            raw = value[0] if isinstance(value, tuple) and len(value) == 2 else value
+            return " ".join(cell_text(raw).split())[:MAX_TITLE] or None
+    return None
 
 
 def publication_date_problem(values: dict[str, object]) -> str | None:

@@ -162,9 +162,7 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
         raise LoaderError(f"{name}: bestand is beschadigd en kan niet worden gelezen als Excel-werkmap.") from exc
     if not infos:
         raise LoaderError(f"{name}: het zip-bestand is leeg; dit is geen Excel-werkmap.")
-    if len(infos) > MAX_MEMBERS:
-        raise LoaderError(f"{name}: bevat {dutch_int(len(infos))} onderdelen; dit is geen gewone Excel-werkmap.")
-    _check_members(name, infos)
+    check_members(name, infos)
     scans, formulas = _scan_sheets(name, zf)
     if formulas:
         where = "; ".join(
@@ -175,15 +173,18 @@ def check_xlsx(name: str, data: bytes) -> dict[str, SheetScan]:
     return scans
 
 
-def _check_members(name: str, infos: list[zipfile.ZipInfo]) -> None:
-    """Each zip member's name, encryption flag, declared size and compression ratio; then the total size."""
+def check_members(name: str, infos: list[zipfile.ZipInfo], kind: str = "Excel-werkmap") -> None:
+    """The number of zip members, each one's name, encryption flag, declared size and compression ratio, then the
+    total size: what an .xlsx and an .ods (`kind` names it in the messages) declare before anything is expanded."""
+    if len(infos) > MAX_MEMBERS:
+        raise LoaderError(f"{name}: bevat {dutch_int(len(infos))} onderdelen; dit is geen gewone {kind}.")
     total = 0
     for info in infos:
         member = info.filename
         if member.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", member) or ":" in member:
-            raise LoaderError(f"{name}: bevat een onderdeel met een ongeldige naam ({member[:60]!r}); dit is geen gewone Excel-werkmap.")
+            raise LoaderError(f"{name}: bevat een onderdeel met een ongeldige naam ({member[:60]!r}); dit is geen gewone {kind}.")
         if info.flag_bits & 0x1:
-            raise LoaderError(f"{name}: bestand is met een wachtwoord beveiligd; sla het in Excel op zonder wachtwoord.")
+            raise LoaderError(f"{name}: bestand is met een wachtwoord beveiligd; sla het op zonder wachtwoord.")
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:

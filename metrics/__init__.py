@@ -145,3 +145,7 @@ __all__ += [
 from metrics.access import access_log, users, viewer_for, visits_with_status
 
 __all__ += ["access_log", "users", "viewer_for", "visits_with_status"]
+
+from metrics.report import ReportChoiceError, study_report, visit_report
+
+__all__ += ["ReportChoiceError", "study_report", "visit_report"]

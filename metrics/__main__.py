@@ -1,4 +1,4 @@
-"""Command line: python -m metrics compliance|funnel|trend|jaarbeeld-data|rag|jaarbeeld (DESIGN §10)."""
+"""Command line: python -m metrics compliance|funnel|trend|jaarbeeld-data|rag|jaarbeeld|rapport (DESIGN §10)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     jb.add_argument("--breedte", choices=["twee-kolommen", "een-kolom"], default="twee-kolommen",
                     help="figuurbreedte: twee A4-kolommen (170 mm) of één kolom (82 mm)")
     jb.add_argument("--zonder-afbeeldingen", action="store_true", help="geen PNG/SVG (geen Chromium nodig)")
+    rp = sub.add_parser("rapport", help="conceptrapport van een bezoek, of zonder --gemeente het samenvattend rapport")
+    rp.add_argument("--onderzoek", required=True)
+    rp.add_argument("--gemeente", default=None)
+    rp.add_argument("--datum", default=None, help="veldwerkdatum dd-mm-jjjj (standaard: het onderzoek)")
+    rp.add_argument("--soort", choices=["onderzoek", "hertoets"], default=None)
+    rp.add_argument("--out", type=Path, required=True, help="FILE.docx, FILE.odt of FILE.pdf (via LibreOffice)")
+    rp.add_argument("--sjabloon", type=Path, default=None,
+                    help="eigen .docx-sjabloon (standaard: TOEZICHT_SJABLOON_RAPPORT of het meegeleverde)")
+    rp.add_argument("--db", type=Path, default=None)
+    rp.add_argument("--bron", choices=["demo", "echt"], default=None, help=BRON_HELP)
+    rp.add_argument("--zonder-afbeeldingen", action="store_true", help="geen figuren (geen Chromium nodig)")
     return p
 
 
@@ -202,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
             emit((jaarbeeld_weakest if args.zwakste else jaarbeeld_themes)(con, args.year, demo=demo), "csv")
         elif args.command == "jaarbeeld":
             return jaarbeeld_pack(con, args)
+        elif args.command == "rapport":
+            from documents.cli import run as report_command  # documents sits above charts, as jaarbeeld does
+
+            return report_command(con, args, demo)
         elif args.command == "rag":
             emit(rag_shares(con, args.by, Scope(study=args.onderzoek, scale="rag", demo=demo)), "csv")
         return 0

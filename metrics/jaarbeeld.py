@@ -209,7 +209,8 @@ def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[s
             SELECT t.yearbook_theme AS jaarbeeld_thema, t.kind AS soort, t.text AS tekst, t.koppeling,
                    v.study_id AS onderzoek, coalesce(s.name, v.study_id) AS onderzoeksnaam,
                    v.municipality_name AS gemeente, v.kind AS bezoeksoort, v.visit_date AS bezoekdatum,
-                   vr.report_title AS rapport, vr.published_on AS publicatiedatum, t.visit_id AS bezoek
+                   vr.report_title AS rapport, vr.published_on AS publicatiedatum, t.visit_id AS bezoek,
+                   vr.summary_title AS samenvattend_rapport
             FROM tagged t JOIN visits v USING (visit_id) JOIN study s USING (study_id)
             JOIN visit vr ON vr.visit_id = t.visit_id
         )

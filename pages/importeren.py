@@ -94,7 +94,7 @@ st.caption(
 tab_upload, tab_history, tab_template, tab_demo = st.tabs(["Bestand importeren", "Importgeschiedenis", "Leeg sjabloon", "Demodata"])
 
 with tab_upload:
-    uploads = st.file_uploader("Scoringswerkmap (.xlsx) of CSV (lang formaat)", type=["xlsx", "csv"], accept_multiple_files=True,
+    uploads = st.file_uploader("Scoringswerkmap (.xlsx of .ods) of CSV (lang formaat)", type=["xlsx", "ods", "csv"], accept_multiple_files=True,
                                help="Maximaal 25 MB en 200.000 rijen per bestand. Oude .xls-bestanden eerst opslaan als .xlsx.")
     with st.expander("Alleen voor CSV zonder kolommen onderzoek/kader"):
         col1, col2 = st.columns(2)

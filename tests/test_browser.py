@@ -27,7 +27,8 @@ from playwright.sync_api import expect, sync_playwright
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE = REPO / "tests" / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {"": "Overzicht", "vergelijken": "Vergelijken", "gemeente": "Gemeente", "themas": "Thema's",
-         "importeren": "Importeren", "methode": "Methode", "beheer": "Beheer"}
+         "importeren": "Importeren", "methode": "Methode", "beheer": "Beheer",
+         "rapport": "Rapport"}
 AXE_RUN = """async (context) => { const r = await axe.run(context, {runOnly: {type: 'tag',
     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
     return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 10)})); }"""

@@ -808,9 +808,9 @@ def test_empty_file_is_refused(db, tmp_path):
 
 
 def test_unknown_file_type_is_refused(db, tmp_path):
-    (tmp_path / "scores.ods").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
-    msg = _only_message(rejected(db, tmp_path / "scores.ods"))
-    assert "bestandstype" in msg and ".xlsx" in msg and ".csv" in msg
+    (tmp_path / "scores.numbers").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    msg = _only_message(rejected(db, tmp_path / "scores.numbers"))
+    assert "bestandstype" in msg and ".xlsx" in msg and ".ods" in msg and ".csv" in msg
 
 
 def test_file_over_25_mb_is_refused(db, tmp_path):

@@ -11,7 +11,7 @@ import pandas as pd
 from loaders.problems import Problem
 
 VISIT_COLS = ["vkey", "study_id", "municipality_code", "municipality_name", "kind", "visit_date", "team", "region",
-              "report_title", "published_on"]
+              "report_title", "published_on", "summary_title"]
 DOSSIER_COLS = ["vkey", "dossier_id", "team"]
 SCORE_COLS = ["vkey", "dossier_id", "indicator_code", "value"]
 REMARK_COLS = ["vkey", "dossier_id", "indicator_code", "text"]

@@ -114,7 +114,8 @@ class Visits:
             self.rows.append(
                 {"vkey": len(self.rows), "study_id": study_id, "municipality_code": muni.code,
                  "municipality_name": muni.name, "kind": kind, "visit_date": date, "team": team, "region": region,
-                 "report_title": report[0], "published_on": report[1]}
+                 "report_title": report[0], "published_on": report[1],
+                 "summary_title": report[2] if len(report) > 2 else None}
             )
         return self.keys[key]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.report_meta import publication_date_problem, report_meta
+from loaders.report_meta import publication_date_problem, report_meta, summary_report_title
 from loaders.problems import cell_ref
 from loaders.read import Workbook
 from loaders.validate.collector import Collector
@@ -74,7 +74,7 @@ def read_meta(wb: Workbook, options: Options, visits: Visits, out: Collector) ->
         kind=kind,
         team=team or "",
         region=cell_text(raw("regio")[0]) or None,
-        report=report_meta(values),
+        report=report_meta(values) + (summary_report_title(values),),
     )
 
 

@@ -208,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
                 frame = frame[frame["indicator"] == args.indicator]
             emit(frame, "csv")
         elif args.command == "trend":
-            emit(trend_by_indicator(con, Scope(study=args.onderzoek, municipality=args.gemeente, kind=None, demo=demo)), "csv")
+            trend = trend_by_indicator(con, Scope(study=args.onderzoek, municipality=args.gemeente, kind=None, demo=demo))
+            # The CSV keeps its numeric columns; the 'k van n' texts are for people (and equal van_k/van_n).
+            emit(trend.drop(columns=["van_oordeel", "naar_oordeel"]), "csv")
         elif args.command == "jaarbeeld-data":
             emit((jaarbeeld_weakest if args.zwakste else jaarbeeld_themes)(con, args.year, demo=demo), "csv")
         elif args.command == "jaarbeeld":

@@ -8,7 +8,9 @@ from jaarbeeld.content import build_yearbook
 from jaarbeeld.pack import build_pack, image_export_available
 from pages.auth import record_download
 from metrics import jaarbeeld_studies, jaarbeeld_years
-from pages.common import cached, cursor, demo_banner, download_buttons, showing_demo
+from pages.common import cached, cursor, demo_banner, download_buttons, showing_demo, viewer
+from pages.text import md_escape
+from reference.access import Viewer
 from reference.dutch import dutch_date, dutch_percent
 from reference.vocab import SMALL_N
 
@@ -17,8 +19,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 @st.cache_data(ttl=60, show_spinner="Jaarbeeld wordt samengesteld…")
-def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str):
-    return build_yearbook(cursor(), year, demo, list(studies) or None, preset=preset)
+def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str, who: Viewer):
+    return build_yearbook(cursor(), year, demo, list(studies) or None, preset=preset, viewer=who)
 
 
 def chart(spec) -> None:
@@ -39,7 +41,7 @@ def findings(frame, empty: str) -> None:
 demo = showing_demo()
 st.title("Jaarbeeld")
 demo_banner()
-available = cached(jaarbeeld_years, demo)
+available = cached(jaarbeeld_years, demo, viewer=viewer())
 if not available:
     st.info("Er zijn nog geen bezoeken geladen. Importeer scoringswerkmappen op de pagina Importeren.")
     st.stop()
@@ -48,14 +50,14 @@ year = left.selectbox("Jaar", available, key="jaar", bind="query-params", help="
 if year is None:
     year = available[0]
 year = int(year)
-studies_frame = cached(jaarbeeld_studies, year, demo)
+studies_frame = cached(jaarbeeld_studies, year, demo, viewer=viewer())
 chosen = right.multiselect(
     "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken",
     format_func=lambda s: f"{s} — {dict(zip(studies_frame['onderzoek'], studies_frame['onderzoeksnaam'])).get(s, s)}",
 )
 preset = width.radio("Figuurbreedte", ["twee-kolommen", "een-kolom"], format_func=lambda k: PRESETS[k].label, key="jaarbeeld_breedte",
                      help="Voor een A4-pagina met twee kolommen: een figuur over beide kolommen of in één kolom.")
-book = yearbook(year, demo, tuple(chosen), preset)
+book = yearbook(year, demo, tuple(chosen), preset, viewer())
 st.caption(
     "Naleving = k van n beoordeelde dossiers (nvt en onbekend tellen niet mee) met een 95%-Wilson-interval; "
     f"minder dan {SMALL_N} beoordelingen geldt als klein aantal. Een thema telt de indicatoren die in de toezichtkaders aan dat "
@@ -117,7 +119,7 @@ if not can_render:
     st.warning(f"Afbeeldingen (PNG/SVG) kunnen op deze server niet worden gemaakt: {reason}. Het pakket bevat wel de "
                "cijfers, de README en het concept-document zonder afbeeldingen. Elke grafiek hierboven kunt u met het "
                "camera-icoon als PNG downloaden.", icon=":material/image_not_supported:")
-pack_key = ("jaarbeeld-pakket", year, demo, tuple(chosen), preset)
+pack_key = ("jaarbeeld-pakket", year, demo, tuple(chosen), preset, viewer())
 if st.button("Maak het Jaarbeeld-pakket (ZIP met figuren, cijfers en concept-docx)", icon=":material/inventory_2:",
              type="primary"):
     bar = st.progress(0.0, text="Jaarbeeld-pakket wordt gemaakt…")

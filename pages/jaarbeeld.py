@@ -28,14 +28,15 @@ def chart(spec) -> None:
     st.plotly_chart(spec.figure, width="content", key=f"chart-{spec.stem}", theme=None,  # exactly the print figure
                     config={"displaylogo": False, "toImageButtonOptions": {
                         "format": "png", "filename": spec.stem, "scale": 300 / 96}})
-    st.caption(f"**Figuur {spec.number}.** {spec.caption}")
+    st.caption(f"**Figuur {spec.number}.** {md_escape(spec.caption)}")
 
 
 def findings(frame, empty: str) -> None:
     if frame.empty:
         st.caption(empty)
     for row in frame.itertuples():
-        st.markdown(f"**{row.soort.capitalize()}** — {row.tekst}  \n*{row.bronnen}* · {row.koppeling}")
+        st.markdown(f"**{md_escape(row.soort.capitalize())}** — {md_escape(row.tekst)}  \n"
+                    f"*{md_escape(row.bronnen)}* · {md_escape(row.koppeling)}")
 
 
 demo = showing_demo()
@@ -92,8 +93,8 @@ for tab, section in zip(tabs, book.sections):
         findings(section.goes_well, f"Geen bevindingen 'gaat goed' bij dit thema in {year}.")
         with st.expander(f"Toezichtkader: {len(section.framework_items)} indicatoren bij {section.name}"):
             for kader, items in section.framework_items.groupby("kadernaam", sort=False):
-                st.markdown(f"**{kader}**")
-                st.markdown("\n".join(f"- **{i.indicator}** {i.tekst or i.label}" for i in items.itertuples()))
+                st.markdown(f"**{md_escape(kader)}**")
+                st.markdown("\n".join(f"- **{md_escape(i.indicator)}** {md_escape(i.tekst or i.label)}" for i in items.itertuples()))
 
 st.header(f"Bezoeken en rapporten {year}")
 reports = book.reports
@@ -101,7 +102,7 @@ if reports.empty:
     st.caption(f"Geen rapporten met een publicatiedatum in {year} vastgelegd (sleutels Rapport en Publicatiedatum "
                "op het blad Onderzoek); de bezoeken staan hieronder.")
 else:
-    st.markdown("\n".join(f"{n}. {r.rapport} ({r.publicatie})" for n, r in enumerate(reports.itertuples(), 1)))
+    st.markdown("\n".join(f"{n}. {md_escape(r.rapport)} ({md_escape(r.publicatie)})" for n, r in enumerate(reports.itertuples(), 1)))
 visits = book.visits.copy()
 visits["rapport"] = visits["rapport"].fillna("")
 for column in ("datum", "publicatiedatum"):  # NaT != NaT: a missing date stays empty
@@ -144,7 +145,7 @@ if pack_key in st.session_state:
         with st.expander("Afzonderlijke figuren (PNG 300 dpi en SVG)"):
             for spec in book.figures:
                 c1, c2, c3 = st.columns([3, 1, 1])
-                c1.markdown(f"Figuur {spec.number}. {spec.title}")
+                c1.markdown(f"Figuur {spec.number}. {md_escape(spec.title)}")
                 c2.download_button("PNG", pack.files[f"figuren/{spec.stem}.png"], file_name=f"{spec.stem}.png",
                                    mime="image/png", key=f"png-{spec.stem}", on_click=record_download, args=(f"{spec.stem}.png",))
                 c3.download_button("SVG", pack.files[f"figuren/{spec.stem}.svg"], file_name=f"{spec.stem}.svg",

@@ -316,3 +316,133 @@ def test_a_lezer_meets_no_concept_visit_in_any_metric(con):
         text = frame.to_csv(index=False)
         for concept in ("Beuningen", BEUNINGEN, "hertoets 2019", "2021"):
             assert concept not in text, f"{name} toont {concept}"
+
+
+# --- every page under AppTest, per role, with the URL edited ------------------------------------------------------
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "a",
+        "client_secret": "b", "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
+PAGES = ("overzicht", "vergelijken", "gemeente", "themas", "bevindingen", "opvolging", "jaarbeeld", "kaders", "methode",
+         "dossiers")
+NOT_FOR_GEMEENTE = OTHERS + ("4 van 5", "1 van 5", "3 van 5", "5 van 5", "46,7", "vt-2021", "hertoets 2019", "Toelichting")
+NOT_FOR_LEZER = ("Beuningen", BEUNINGEN, "1 van 5", "3 van 5", "5 van 5", "46,7", "vt-2021", "hertoets 2019", "Toelichting")
+URL_EDITS = [{}, {"gemeente": "Nijmegen"}, {"gemeente": "Beuningen"}, {"gemeente": NIJMEGEN}, {"onderzoek": "vt-2021"},
+             {"dossier": "NI-01", "datum": "08-04-2019", "gemeente": "Nijmegen"},
+             {"datum": "12-11-2019", "soort": "hertoets", "gemeente": "Wijchen", "dossier": "WI-01"}, {"jaar": "2021"}]
+
+
+@pytest.fixture(scope="module")
+def app_db(rights_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("app") / "toezicht.duckdb"
+    shutil.copy(rights_db, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOEZICHT_DB", str(path))
+        from pages.common import connection
+
+        connection.clear()
+        yield path
+        connection().release(); gc.collect()
+        connection.clear()
+
+
+def open_page(email: str, page: str, params: dict) -> AppTest:
+    """The app as `email`, signed in with sign-in configured, on `page` with `params` in the URL. A page the navigation
+    does not offer this viewer is run on its own (as an edited URL would reach it if the navigation failed)."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email}
+    for key, value in {"onderzoek": "vt-2020", **params}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    path = str(REPO / "pages" / f"{page}.py")
+    if page == "overzicht":
+        return at
+    try:
+        at.switch_page(path)
+    except ValueError:  # not in this viewer's navigation
+        at = AppTest.from_file(path, default_timeout=90)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": email}
+        for key, value in {"onderzoek": "vt-2020", **params}.items():
+            at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_text(at: AppTest, maps: bool = True) -> str:
+    """Everything a page shows: texts, widget labels and options, metrics, table cells, chart specs (hovers too);
+    without `maps` the map's spec is left out (for a viewer of every municipality it is the geography of all of them)."""
+    parts = [df.value.to_csv(index=False) for df in at.dataframe]
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "metric",
+                 "selectbox", "multiselect", "radio", "button", "tabs", "expander", "text", "table", "json"):
+        parts += [str(e.proto) for e in getattr(at, kind)]
+    parts += [str(e.proto) for e in at.get("plotly_chart") if maps or "choroplethmap" not in str(e.proto)]
+    parts += [str(e.proto) for e in at.get("download_button")]
+    return "\n".join(parts)
+
+
+def shown_numbers(at: AppTest) -> set[str]:
+    """The 'k van n' judgements in the page's tables and metrics."""
+    found = set()
+    for df in at.dataframe:
+        for column in ("oordeel", "k van n"):
+            if column in df.value:
+                found |= set(df.value[column].astype(str))
+    found |= {m.value for m in at.metric if m.label == "k van n"}
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("edit", URL_EDITS, ids=lambda e: "&".join(f"{k}={v}" for k, v in e.items()) or "zonder")
+def test_a_gemeente_user_sees_only_its_own_published_figures(app_db, page, edit):
+    at = open_page(GEMEENTE.email, page, edit)
+    text = page_text(at)
+    for forbidden in NOT_FOR_GEMEENTE:
+        if page == "methode" and forbidden == "Nijmegen":
+            continue  # Methode names the report a framework comes from ("Veilig Thuis Nijmegen, 2019"): not a visit
+        assert forbidden not in text, f"{page} {edit}: {forbidden}"
+    # Wijchen's published onderzoek: indicator 1 2 van 5; the visit-level indicators 11 (ja) and 12 (nee)
+    assert shown_numbers(at) <= {"2 van 5", "1 van 1", "0 van 1", "geen oordeel"}
+    if page == "dossiers":
+        assert not any(len(df.value) for df in at.dataframe) and "WI-0" not in text
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("edit", URL_EDITS[:5], ids=lambda e: "&".join(f"{k}={v}" for k, v in e.items()) or "zonder")
+def test_a_lezer_sees_published_figures_of_every_municipality(app_db, page, edit):
+    at = open_page(LEZER.email, page, edit)
+    text = page_text(at, maps=False)  # the map names every municipality, a concept one as "niet in dit onderzoek"
+    for forbidden in NOT_FOR_LEZER:
+        if page == "methode" and forbidden in ("Beuningen", BEUNINGEN):
+            continue
+        assert forbidden not in text, f"{page} {edit}: {forbidden}"
+    # + Nijmegen's 4 van 5, both pooled (6 van 10), and the visit-level indicators of one or both visits
+    assert shown_numbers(at) <= {"2 van 5", "4 van 5", "6 van 10", "1 van 1", "0 van 1", "2 van 2", "0 van 2", "geen oordeel"}
+
+
+# What each page shows, counted by hand from the table at the top: (viewer, page, URL, must appear).
+SHOWN = [
+    (GEMEENTE, "vergelijken", {}, ["Wijchen", "2 van 5", "60,0%"]),
+    (GEMEENTE, "gemeente", {"gemeente": "Nijmegen"}, ["**Wijchen** in **vt-2020**", "2 van 5", "60,0%",
+                                                       "Bevinding Wijchen onderzoek 2019", "Aanbeveling Wijchen onderzoek 2019"]),
+    (GEMEENTE, "overzicht", {}, ["2 van 5"]),
+    (GEMEENTE, "bevindingen", {}, ["Bevinding Wijchen onderzoek 2019"]),
+    (GEMEENTE, "opvolging", {}, ["Aanbeveling Wijchen onderzoek 2019"]),
+    (GEMEENTE, "jaarbeeld", {"jaar": "2021"}, ["2 van 5", "Bevinding Wijchen onderzoek 2019"]),
+    (LEZER, "vergelijken", {}, ["Wijchen", "Nijmegen", "2 van 5", "4 van 5", "60,0%"]),
+    (LEZER, "bevindingen", {}, ["Bevinding Wijchen onderzoek 2019", "Bevinding Nijmegen onderzoek 2019"]),
+    (INSPECTEUR, "vergelijken", {}, ["Beuningen", "1 van 5", "2 van 5", "4 van 5", "46,7%"]),
+    (INSPECTEUR, "vergelijken", {"onderzoek": "vt-2021"}, ["3 van 5"]),
+    (INSPECTEUR, "gemeente", {"gemeente": "Wijchen"}, ["5 van 5", "Bevinding Wijchen hertoets 2019"]),
+    (INSPECTEUR, "dossiers", {"gemeente": "Nijmegen", "dossier": "NI-01", "datum": "08-04-2019"},
+     ["Toelichting Nijmegen onderzoek 2019"]),
+]
+
+
+@pytest.mark.parametrize("viewer, page, edit, expected", SHOWN, ids=[f"{v.role}-{p}-{i}" for i, (v, p, _, _) in enumerate(SHOWN)])
+def test_each_role_sees_what_it_may(app_db, viewer, page, edit, expected):
+    text = page_text(open_page(viewer.email, page, edit))
+    for value in expected:
+        assert value in text, f"{viewer.role} {page} {edit}: {value} ontbreekt"

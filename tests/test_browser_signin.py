@@ -247,7 +247,7 @@ def test_gemeente_user_sees_wijchens_published_figure_and_no_other_municipality(
         assert "60,0%" in text + charts and "Wijchen" in text  # the published benchmark: 6 van 10
         name, content = downloaded(page, download)
         settle(page)
-        assert "Wijchen" in content
+        assert ",2,5," in content  # indicator 1: 2 van 5
         # the links the page offers (the URL typed, ?gemeente=Nijmegen on Vergelijken, is the user's own)
         # (and so are in-page anchors to it, such as "skip to main content")
         own = page.url.split("#")[0]

@@ -23,6 +23,7 @@ from charts.style import (
     dutch_date,
     dutch_number,
     dutch_percent,
+    plain,
 )
 from reference.vocab import NO_JUDGEMENT, SMALL_N_MARK, VISIT_KINDS
 
@@ -65,7 +66,7 @@ def hover_texts(frame: pd.DataFrame, names) -> list[str]:
     """The hover every compliance point shares (who, k van n, percentage, interval, benchmark, comparison, norm) for
     every row of `frame`, built column by column (thousands of cells at national scale)."""
     rows = len(frame)
-    first = [f"<b>{name}</b><br>" for name in list(names)]
+    first = [f"<b>{plain(name)}</b><br>" for name in list(names)]
     lines = [o + " — " + p for o, p in zip(judgement_labels(frame), percent_texts(frame["percentage"]))]
     text = [a + b + "<br>95%-interval " + c for a, b, c in zip(first, lines, interval_texts(frame["ondergrens"], frame["bovengrens"]))]
     if "benchmark" in frame:

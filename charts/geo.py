@@ -19,6 +19,16 @@ def map_year(year: int | None) -> int:
 
 
 @lru_cache(maxsize=len(MAP_YEARS))
-def boundaries(year: int) -> dict:
-    """The FeatureCollection for boundary year `year` (feature id = GM-code)."""
+def _all_boundaries(year: int) -> dict:
     return json.loads((MAP_DIR / f"gemeenten_{year}.geojson").read_text(encoding="utf-8"))
+
+
+def boundaries(year: int, limited_to: tuple[str, ...] | None = None) -> dict:
+    """The FeatureCollection for boundary year `year` (feature id = GM-code). With `limited_to` (a viewer's
+    `Viewer.limited_to`) only those municipalities: the map of a viewer limited to their own municipalities draws
+    and names no other (not even as "niet in dit onderzoek", which would also be untrue for a concept visit)."""
+    full = _all_boundaries(year)
+    if limited_to is None:
+        return full
+    wanted = set(limited_to)
+    return {**full, "features": [f for f in full["features"] if f["id"] in wanted]}

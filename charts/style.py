@@ -9,6 +9,12 @@ from __future__ import annotations
 from reference.dutch import dutch_date, dutch_number, dutch_percent, k_of_n  # noqa: F401  (the house style formats with these)
 from reference.vocab import SMALL_N_NOTE, YEARBOOK_THEMES  # noqa: F401
 
+def plain(text) -> str:
+    """Workbook text (a team, a study id) as literal text inside a plotly label or hover: plotly reads a subset of
+    HTML there (<a href>, <b>, <br>, …), so `&`, `<` and `>` are written as entities and show as typed."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 FONT_FAMILY = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 FONT_SIZE = 13
 TEXT_COLOUR = "#222222"

@@ -37,6 +37,7 @@ from metrics.jaarbeeld import (
 )
 from metrics.overview import default_demo
 from metrics.stats import newcombe_difference
+from reference.access import LOCAL_VIEWER, Viewer
 from reference.dutch import month_year, period_text
 from reference.vocab import FINDING_SEVERITY, SMALL_N, SMALL_N_MARK
 
@@ -330,24 +331,25 @@ def _theme_section(inp: _Inputs, theme: str, findings: pd.DataFrame, items: pd.D
 
 
 def build_yearbook(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
-                   preset: str = "twee-kolommen") -> Yearbook:
-    """Everything the Jaarbeeld of `year` shows, for one data source (demo or real, never both); figures sized for
-    `preset` (een-kolom: 82 mm, twee-kolommen: 170 mm), numbered in the order they appear."""
+                   preset: str = "twee-kolommen", viewer: Viewer = LOCAL_VIEWER) -> Yearbook:
+    """Everything the Jaarbeeld of `year` shows, for one data source (demo or real, never both) and what `viewer` may
+    see (the pack and document are built from this, so they obey it too); figures sized for `preset` (een-kolom:
+    82 mm, twee-kolommen: 170 mm), numbered in the order they appear."""
     demo = default_demo(con) if demo is None else bool(demo)
     studies = list(studies) if studies else None
-    study_frame = jaarbeeld_studies(con, year, demo, studies)
+    study_frame = jaarbeeld_studies(con, year, demo, studies, viewer=viewer)
     inp = _Inputs(
         year=year, preset=PRESETS[preset], studies=study_frame,
-        themes=jaarbeeld_themes(con, year, demo, studies),
-        weakest=jaarbeeld_weakest(con, year, per_theme=5, demo=demo, studies=studies),
-        per_study=jaarbeeld_theme_studies(con, year, demo, studies),
-        per_municipality=jaarbeeld_municipalities(con, year, demo, studies),
-        trend=jaarbeeld_trend(con, year, demo, studies),
+        themes=jaarbeeld_themes(con, year, demo, studies, viewer=viewer),
+        weakest=jaarbeeld_weakest(con, year, per_theme=5, demo=demo, studies=studies, viewer=viewer),
+        per_study=jaarbeeld_theme_studies(con, year, demo, studies, viewer=viewer),
+        per_municipality=jaarbeeld_municipalities(con, year, demo, studies, viewer=viewer),
+        trend=jaarbeeld_trend(con, year, demo, studies, viewer=viewer),
         names=dict(zip(study_frame["onderzoek"], _studies_label(study_frame["onderzoeksnaam"].tolist()))),
     )
-    findings = jaarbeeld_findings(con, year, demo, studies)
-    items = jaarbeeld_framework_items(con, year, demo, studies)
-    visits = jaarbeeld_visits(con, year, demo, studies)
+    findings = jaarbeeld_findings(con, year, demo, studies, viewer=viewer)
+    items = jaarbeeld_framework_items(con, year, demo, studies, viewer=viewer)
+    visits = jaarbeeld_visits(con, year, demo, studies, viewer=viewer)
     overview = _overview_figure(inp)
     sections = [_theme_section(inp, theme, findings, items) for theme in THEMES]
     return Yearbook(int(year), demo, study_frame, overview, sections, findings, items, visits)

@@ -20,9 +20,13 @@ from reference.vocab import SCORE_VALUES
 
 
 
-def _visits_cte(scope: Scope, visit_date: dt.date | None) -> tuple[str, list]:
-    """SQL for the visits of a selection (scale is not a filter here: a study fixes its scale)."""
+def _visits_cte(scope: Scope, visit_date: dt.date | None, dossiers: bool = True) -> tuple[str, list]:
+    """SQL for the visits of a selection (scale is not a filter here: a study fixes its scale). With `dossiers` (what
+    is read is dossier scores or remarks), and a viewer who does not see dossiers and remarks (DESIGN §12), the
+    selection holds no visit at all."""
     where, params = scope.where("v", omit=("scale",))
+    if dossiers and not (scope.viewer.sees_dossiers and scope.viewer.sees_remarks):
+        where += " AND FALSE"
     if visit_date is not None:
         where += " AND v.visit_date = ?"
         params.append(pd.Timestamp(visit_date).date())
@@ -30,8 +34,9 @@ def _visits_cte(scope: Scope, visit_date: dt.date | None) -> tuple[str, list]:
 
 
 def selection_visits(con, scope: Scope, visit_date: dt.date | None = None) -> pd.DataFrame:
-    """The visits of a selection: bezoek, onderzoek, kader, schaal, gemeente, soort, datum, team and their number of dossiers."""
-    visits, params = _visits_cte(scope, visit_date)
+    """The visits of a selection: bezoek, onderzoek, kader, schaal, gemeente, soort, datum, team and their number of
+    dossiers (a count, also for viewers who do not see dossiers)."""
+    visits, params = _visits_cte(scope, visit_date, dossiers=False)
     return con.execute(
         f"""
         WITH {visits},

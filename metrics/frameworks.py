@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.overview import sees_everything, visible_visits
+from reference.access import LOCAL_VIEWER, Viewer
+
 from metrics.findings import search_terms, text_filter
 
 
@@ -78,22 +81,25 @@ def framework_provenance(con) -> pd.DataFrame:
     ).df()
 
 
-def framework_studies(con, framework_id: str, demo: bool | None = None) -> pd.DataFrame:
-    """The studies that use a framework (only demo or only real ones when `demo` is set), with their reach."""
+def framework_studies(con, framework_id: str, demo: bool | None = None, viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
+    """The studies that use a framework (only demo or only real ones when `demo` is set), with their reach over the
+    visits `viewer` may see (for a viewer who does not see every visit, only studies with such a visit)."""
+    seen, params = visible_visits(viewer, demo)
     return con.execute(
-        """
-        WITH visits AS (
+        f"""
+        WITH {seen},
+        per_study AS (
             SELECT study_id, count(*) AS bezoeken, count(DISTINCT municipality_code) AS gemeenten,
                    min(visit_date) AS eerste_bezoek, max(visit_date) AS laatste_bezoek
-            FROM visit GROUP BY ALL
+            FROM visits GROUP BY ALL
         ),
         final AS (
             SELECT s.study_id AS onderzoek, s.name AS naam, coalesce(v.gemeenten, 0) AS gemeenten,
                    coalesce(v.bezoeken, 0) AS bezoeken, v.eerste_bezoek, v.laatste_bezoek, s.is_demo AS demo
-            FROM study s LEFT JOIN visits v USING (study_id)
-            WHERE s.framework_id = $framework AND ($demo IS NULL OR s.is_demo = $demo)
+            FROM study s LEFT JOIN per_study v USING (study_id)
+            WHERE s.framework_id = ? AND (?::BOOLEAN IS NULL OR s.is_demo = ?) AND (? OR v.bezoeken IS NOT NULL)
         )
         SELECT * FROM final ORDER BY onderzoek
         """,
-        {"framework": framework_id, "demo": demo},
+        params + [framework_id, demo, demo, sees_everything(viewer)],
     ).df()

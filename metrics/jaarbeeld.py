@@ -1,7 +1,8 @@
 """Jaarbeeld aggregates: per year and Jaarbeeld-thema, across all studies with fieldwork that year.
 
 Every function takes `demo` (True: demo visits only, False: real visits only; None: what `default_demo` says),
-so demo and real data never pool, and optionally `studies` (study ids) to narrow the year to some studies.
+so demo and real data never pool, optionally `studies` (study ids) to narrow the year to some studies, and `viewer`
+(DESIGN §12): a Jaarbeeld counts only the visits its viewer may see.
 The year of a figure is the fieldwork year (visit date); the year of a report is its publication year.
 """
 
@@ -12,6 +13,7 @@ import pandas as pd
 from metrics.counting import count_sql, with_rates
 from metrics.overview import default_demo
 from metrics.scope import Scope
+from reference.access import LOCAL_VIEWER, Viewer
 from reference.dutch import month_year
 from reference.vocab import SMALL_N, YEARBOOK_THEMES
 
@@ -23,16 +25,16 @@ def _demo(con, demo: bool | None) -> bool:
     return default_demo(con) if demo is None else bool(demo)
 
 
-def _year_scope(con, year: int | None, demo: bool | None, studies) -> Scope:
+def _year_scope(con, year: int | None, demo: bool | None, studies, viewer: Viewer) -> Scope:
     """The visits of one data source with fieldwork in `year` (every year when None), optionally only `studies`."""
     return Scope(kind=None, scale="binair", year=year, demo=_demo(con, demo),
-                 studies=tuple(str(s) for s in studies) if studies else None)
+                 studies=tuple(str(s) for s in studies) if studies else None, viewer=viewer)
 
 
-def _scoped_counts(con, year: int | None, demo, studies) -> tuple[str, list]:
+def _scoped_counts(con, year: int | None, demo, studies, viewer: Viewer) -> tuple[str, list]:
     """The `scoped` CTE every Jaarbeeld figure pools: v_count's dossier-level binary counts tagged to a
     Jaarbeeld-thema, of the visits `_year_scope` gives; and its parameters."""
-    where, params = _year_scope(con, year, demo, studies).where("c")
+    where, params = _year_scope(con, year, demo, studies, viewer).where("c")
     return f"scoped AS (SELECT * FROM v_count c WHERE c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where})", params
 
 
@@ -42,10 +44,11 @@ def _theme_order(frame: pd.DataFrame, *more: str) -> pd.DataFrame:
     return frame.sort_values(["_o", *more], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """Per Jaarbeeld-thema: pooled k/n over dossier-level indicators of every study with fieldwork in `year`,
     with the number of studies, municipalities and dossiers."""
-    scoped, params = _scoped_counts(con, year, demo, studies)
+    scoped, params = _scoped_counts(con, year, demo, studies, viewer)
     frame = con.execute(
         f"""
         WITH {scoped},
@@ -77,9 +80,10 @@ def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str
 
 
 def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = SMALL_N, demo: bool | None = None,
-                      studies: list[str] | None = None) -> pd.DataFrame:
+                      studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """Per Jaarbeeld-thema the weakest indicators of `year` (pooled per study, n ≥ min_n) with k / n."""
-    scoped, params = _scoped_counts(con, year, demo, studies)
+    scoped, params = _scoped_counts(con, year, demo, studies, viewer)
     frame = con.execute(
         f"""
         WITH {scoped},
@@ -101,9 +105,9 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = SMALL_N, 
     return _theme_order(frame)
 
 
-def _pooled(con, year: int | None, demo, studies, keys: list[str], select: str) -> pd.DataFrame:
+def _pooled(con, year: int | None, demo, studies, keys: list[str], select: str, viewer: Viewer) -> pd.DataFrame:
     """k/n (with rates) per Jaarbeeld-thema and `keys` over the dossier-level binary counts in scope."""
-    scoped, params = _scoped_counts(con, year, demo, studies)
+    scoped, params = _scoped_counts(con, year, demo, studies, viewer)
     frame = con.execute(
         f"""
         WITH {scoped},
@@ -119,36 +123,40 @@ def _pooled(con, year: int | None, demo, studies, keys: list[str], select: str) 
     return with_rates(frame)
 
 
-def jaarbeeld_theme_studies(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_theme_studies(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """Per Jaarbeeld-thema and study with fieldwork in `year`: pooled k/n over its tagged dossier-level indicators."""
     frame = _pooled(con, year, demo, studies, ["onderzoek"],
-                    "study_id AS onderzoek, count(DISTINCT municipality_code) AS gemeenten")
+                    "study_id AS onderzoek, count(DISTINCT municipality_code) AS gemeenten", viewer)
     names = dict(con.execute("SELECT study_id, coalesce(name, study_id) FROM study").fetchall())
     frame.insert(2, "onderzoeksnaam", frame["onderzoek"].map(names))
     frame.insert(0, "jaar", int(year))
     return _theme_order(frame, "onderzoek")
 
 
-def jaarbeeld_municipalities(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_municipalities(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """Per Jaarbeeld-thema and municipality: pooled k/n over every study with fieldwork there in `year`."""
     frame = _pooled(con, year, demo, studies, ["gemeente"],
                     "municipality_code AS gemeentecode, municipality_name AS gemeente, "
-                    "string_agg(DISTINCT study_id, ', ' ORDER BY study_id) AS onderzoeken")
+                    "string_agg(DISTINCT study_id, ', ' ORDER BY study_id) AS onderzoeken", viewer)
     frame.insert(0, "jaar", int(year))
     return _theme_order(frame, "gemeente")
 
 
-def jaarbeeld_trend(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_trend(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """Per Jaarbeeld-thema and fieldwork year up to `year`: pooled k/n, the number of studies and municipalities."""
     frame = _pooled(con, None, demo, studies, ["jaar"],
-                    "year AS jaar, count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten")
+                    "year AS jaar, count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten", viewer)
     frame = frame[frame["jaar"] <= int(year)]
     return _theme_order(frame, "jaar")
 
 
-def jaarbeeld_studies(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_studies(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """The studies with fieldwork in `year`: name, framework, municipalities, visits, dossiers and fieldwork period."""
-    where, params = _year_scope(con, year, demo, studies).where("v", omit=("scale",))
+    where, params = _year_scope(con, year, demo, studies, viewer).where("v", omit=("scale",))
     return con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
@@ -168,9 +176,10 @@ def jaarbeeld_studies(con, year: int, demo: bool | None = None, studies: list[st
     ).df()
 
 
-def jaarbeeld_years(con, demo: bool | None = None) -> list[int]:
-    """Fieldwork years with visits of the data source, newest first."""
-    rows = con.execute("SELECT DISTINCT year FROM v_visit WHERE is_demo = ? ORDER BY 1 DESC", [_demo(con, demo)]).fetchall()
+def jaarbeeld_years(con, demo: bool | None = None, viewer: Viewer = LOCAL_VIEWER) -> list[int]:
+    """Fieldwork years with visits of the data source (that `viewer` may see), newest first."""
+    where, params = _year_scope(con, None, demo, None, viewer).where("v", omit=("scale",))
+    rows = con.execute(f"SELECT DISTINCT year FROM v_visit v WHERE {where} ORDER BY 1 DESC", params).fetchall()
     return [int(r[0]) for r in rows]
 
 
@@ -183,10 +192,11 @@ def finding_reference(report_title, study_name: str, municipality: str, publishe
     return f"Zie: {title}{where}" + (f" ({when})" if when else "")
 
 
-def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """The findings of visits with fieldwork in `year`, one row per finding and Jaarbeeld-thema it is tagged to:
     through its indicator's tag, or (linked to a framework theme) every tag among that theme's indicators."""
-    where, params = _year_scope(con, year, demo, studies).where("v", omit=("scale",))
+    where, params = _year_scope(con, year, demo, studies, viewer).where("v", omit=("scale",))
     frame = con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),
@@ -228,9 +238,10 @@ def jaarbeeld_findings(con, year: int, demo: bool | None = None, studies: list[s
     return _theme_order(frame, "groep")
 
 
-def jaarbeeld_framework_items(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_framework_items(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """Per Jaarbeeld-thema the framework items (indicators) tagged to it, of the frameworks used in `year`."""
-    where, params = _year_scope(con, year, demo, studies).where("v", omit=("scale",))
+    where, params = _year_scope(con, year, demo, studies, viewer).where("v", omit=("scale",))
     frame = con.execute(
         f"""
         WITH frameworks AS (SELECT DISTINCT framework_id FROM v_visit v WHERE {where}),
@@ -252,10 +263,11 @@ def jaarbeeld_framework_items(con, year: int, demo: bool | None = None, studies:
     return _theme_order(frame)
 
 
-def jaarbeeld_visits(con, year: int, demo: bool | None = None, studies: list[str] | None = None) -> pd.DataFrame:
+def jaarbeeld_visits(con, year: int, demo: bool | None = None, studies: list[str] | None = None,
+        viewer: Viewer = LOCAL_VIEWER) -> pd.DataFrame:
     """The year's visits and reports: every visit with fieldwork in `year` or a report published in `year`,
     with its report title (the study name where none is recorded) and publication date."""
-    where, params = _year_scope(con, None, demo, studies).where("v", omit=("scale",))
+    where, params = _year_scope(con, None, demo, studies, viewer).where("v", omit=("scale",))
     return con.execute(
         f"""
         WITH visits AS (SELECT * FROM v_visit v WHERE {where}),

@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from reference.access import LOCAL_VIEWER, Viewer
+
 CLAUSE_NAMES = ("scale", "demo", "study", "studies", "municipality", "kind", "year")
+VIEWER_CLAUSE = "viewer"  # the viewer's rights: always applied, never omitted
 
 
 class Clause(NamedTuple):
@@ -20,7 +23,12 @@ class Clause(NamedTuple):
 @dataclass(frozen=True)
 class Scope:
     """Which visits count, over v_visit/v_count. None means no restriction, except for `demo`: pages and the command
-    line always set it, so demo and real visits are never pooled. `studies` narrows to several study ids at once."""
+    line always set it, so demo and real visits are never pooled. `studies` narrows to several study ids at once.
+
+    `viewer` is who looks (DESIGN §12): its clauses keep lezer and gemeente to published visits and gemeente to its
+    own municipalities, in every query built from this scope. `benchmark()` keeps the published-only rule but pools
+    every municipality (`viewer.pooled()`): the only place a gemeente viewer's figures include other municipalities,
+    and only as one pooled number."""
 
     study: str | None = None
     municipality: str | None = None  # name as stored (CBS spelling of the visit's year) or GM-code
@@ -29,9 +37,11 @@ class Scope:
     scale: str = "binair"
     demo: bool | None = None  # True: demo visits only; False: real visits only
     studies: tuple[str, ...] | None = None
+    viewer: Viewer = LOCAL_VIEWER
 
     def clauses(self, alias: str = "c", omit: tuple[str, ...] | list[str] = ()) -> list[Clause]:
-        """The scope's conditions in a fixed order, without those named in `omit`."""
+        """The scope's conditions in a fixed order, without those named in `omit`; the viewer's clauses last, never
+        omitted."""
         unknown = set(omit) - set(CLAUSE_NAMES)
         if unknown:
             raise ValueError(f"unknown scope clause: {sorted(unknown)}")
@@ -50,7 +60,8 @@ class Scope:
             out.append(Clause("kind", f"{a}.kind = ?", (self.kind,)))
         if self.year:
             out.append(Clause("year", f"{a}.year = ?", (int(self.year),)))
-        return [c for c in out if c.name not in omit]
+        out = [c for c in out if c.name not in omit]
+        return out + [Clause(VIEWER_CLAUSE, sql, tuple(params)) for _, sql, params in self.viewer.visit_clauses(a)]
 
     def where(self, alias: str = "c", omit: tuple[str, ...] | list[str] = ()) -> tuple[str, list]:
         """The clauses joined with AND ('TRUE' when none is left) and their parameters in order."""
@@ -58,5 +69,6 @@ class Scope:
         return (" AND ".join(c.sql for c in chosen) or "TRUE"), [p for c in chosen for p in c.params]
 
     def benchmark(self) -> "Scope":
-        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year."""
-        return replace(self, municipality=None, kind="onderzoek", year=None)
+        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year (that the viewer's
+        role may count: published ones only for lezer and gemeente)."""
+        return replace(self, municipality=None, kind="onderzoek", year=None, viewer=self.viewer.pooled())

@@ -15,11 +15,13 @@ import streamlit as st
 
 from exports import csv_bytes, xlsx_bytes
 from metrics import Scope, data_sources, data_version, default_demo, studies_overview
+from reference.access import Viewer
 from store.database import DatabaseBusy, LeasedConnection, default_db_path
 
 SOURCE_KEY = "bron"  # query parameter: demo | echt
 SOURCE_LABELS = {"demo": "Demodata (fictief)", "echt": "Eigen gegevens"}
 BUSY_WAIT_SECONDS = 120
+NOBODY = Viewer("", "gemeente", ())  # limited to no municipality and published visits: sees no visit at all
 
 
 @st.cache_resource
@@ -82,9 +84,18 @@ def showing_demo() -> bool:
     return default_demo(cursor())
 
 
+def viewer() -> Viewer:
+    """Who looks at this session's pages. Outside the sign-in gate (a page run on its own) nobody: a viewer with a
+    role that sees nothing, never the local user's rights by default."""
+    from pages.auth import current_viewer
+
+    return current_viewer() or NOBODY
+
+
 def base_scope(**fields) -> Scope:
-    """The scope every view starts from: the chosen data source (demo and real data never pool), plus `fields`."""
-    return replace(Scope(demo=showing_demo()), **fields)
+    """The scope every view starts from: the chosen data source (demo and real data never pool) and the viewer's
+    rights (DESIGN §12: every metric limits its visits by them), plus `fields`."""
+    return replace(Scope(demo=showing_demo(), viewer=viewer()), **fields)
 
 
 def source_selector() -> None:
@@ -145,7 +156,7 @@ PENDING_VIEW_KEY = "_open_view"  # (page, params, keys the current page binds)
 
 def studies(demo: bool) -> pd.DataFrame:
     """The studies of the demo or the real data (cached: the sidebar and most pages need them on every run)."""
-    return cached(studies_overview, demo)
+    return cached(studies_overview, demo, viewer=viewer())
 
 
 def study_selector() -> str | None:

@@ -12,8 +12,8 @@ import streamlit as st
 
 from loaders import Options, Preview, Problem, build_template, commit, preview, remove_demo
 from metrics import data_sources, import_history
-from pages.auth import viewer_may, who
-from pages.common import cursor, download_buttons
+from pages.auth import require, viewer_may, who
+from pages.common import cursor, download_buttons, viewer
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
@@ -85,6 +85,7 @@ def show_preview(checked: Preview, upload_id: str) -> None:
             st.success(result.summary())
 
 
+require(viewer_may("may_import"))  # it writes: also when run on its own, without app.py's navigation
 st.title("Importeren")
 st.caption(
     "Een bestand wordt eerst volledig gecontroleerd. Bij één fout wordt niets opgeslagen; het rapport noemt elk blad en "
@@ -115,7 +116,7 @@ with tab_upload:
         show_preview(checked, upload.file_id)
 
 with tab_history:
-    history = import_history(cursor())
+    history = import_history(cursor(), viewer())
     if history.empty:
         st.write("Nog geen imports.")
     else:

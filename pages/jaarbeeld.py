@@ -8,7 +8,9 @@ from jaarbeeld.content import build_yearbook
 from jaarbeeld.pack import build_pack, image_export_available
 from pages.auth import record_download
 from metrics import jaarbeeld_studies, jaarbeeld_years
-from pages.common import cached, cursor, demo_banner, download_buttons, showing_demo
+from pages.common import cached, cursor, demo_banner, download_buttons, showing_demo, viewer
+from pages.text import md_escape
+from reference.access import Viewer
 from reference.dutch import dutch_date, dutch_percent
 from reference.vocab import SMALL_N
 
@@ -17,8 +19,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 @st.cache_data(ttl=60, show_spinner="Jaarbeeld wordt samengesteld…")
-def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str):
-    return build_yearbook(cursor(), year, demo, list(studies) or None, preset=preset)
+def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str, who: Viewer):
+    return build_yearbook(cursor(), year, demo, list(studies) or None, preset=preset, viewer=who)
 
 
 def chart(spec) -> None:
@@ -26,20 +28,21 @@ def chart(spec) -> None:
     st.plotly_chart(spec.figure, width="content", key=f"chart-{spec.stem}", theme=None,  # exactly the print figure
                     config={"displaylogo": False, "toImageButtonOptions": {
                         "format": "png", "filename": spec.stem, "scale": 300 / 96}})
-    st.caption(f"**Figuur {spec.number}.** {spec.caption}")
+    st.caption(f"**Figuur {spec.number}.** {md_escape(spec.caption)}")
 
 
 def findings(frame, empty: str) -> None:
     if frame.empty:
         st.caption(empty)
     for row in frame.itertuples():
-        st.markdown(f"**{row.soort.capitalize()}** — {row.tekst}  \n*{row.bronnen}* · {row.koppeling}")
+        st.markdown(f"**{md_escape(row.soort.capitalize())}** — {md_escape(row.tekst)}  \n"
+                    f"*{md_escape(row.bronnen)}* · {md_escape(row.koppeling)}")
 
 
 demo = showing_demo()
 st.title("Jaarbeeld")
 demo_banner()
-available = cached(jaarbeeld_years, demo)
+available = cached(jaarbeeld_years, demo, viewer=viewer())
 if not available:
     st.info("Er zijn nog geen bezoeken geladen. Importeer scoringswerkmappen op de pagina Importeren.")
     st.stop()
@@ -48,14 +51,14 @@ year = left.selectbox("Jaar", available, key="jaar", bind="query-params", help="
 if year is None:
     year = available[0]
 year = int(year)
-studies_frame = cached(jaarbeeld_studies, year, demo)
+studies_frame = cached(jaarbeeld_studies, year, demo, viewer=viewer())
 chosen = right.multiselect(
     "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken",
     format_func=lambda s: f"{s} — {dict(zip(studies_frame['onderzoek'], studies_frame['onderzoeksnaam'])).get(s, s)}",
 )
 preset = width.radio("Figuurbreedte", ["twee-kolommen", "een-kolom"], format_func=lambda k: PRESETS[k].label, key="jaarbeeld_breedte",
                      help="Voor een A4-pagina met twee kolommen: een figuur over beide kolommen of in één kolom.")
-book = yearbook(year, demo, tuple(chosen), preset)
+book = yearbook(year, demo, tuple(chosen), preset, viewer())
 st.caption(
     "Naleving = k van n beoordeelde dossiers (nvt en onbekend tellen niet mee) met een 95%-Wilson-interval; "
     f"minder dan {SMALL_N} beoordelingen geldt als klein aantal. Een thema telt de indicatoren die in de toezichtkaders aan dat "
@@ -90,8 +93,8 @@ for tab, section in zip(tabs, book.sections):
         findings(section.goes_well, f"Geen bevindingen 'gaat goed' bij dit thema in {year}.")
         with st.expander(f"Toezichtkader: {len(section.framework_items)} indicatoren bij {section.name}"):
             for kader, items in section.framework_items.groupby("kadernaam", sort=False):
-                st.markdown(f"**{kader}**")
-                st.markdown("\n".join(f"- **{i.indicator}** {i.tekst or i.label}" for i in items.itertuples()))
+                st.markdown(f"**{md_escape(kader)}**")
+                st.markdown("\n".join(f"- **{md_escape(i.indicator)}** {md_escape(i.tekst or i.label)}" for i in items.itertuples()))
 
 st.header(f"Bezoeken en rapporten {year}")
 reports = book.reports
@@ -99,7 +102,7 @@ if reports.empty:
     st.caption(f"Geen rapporten met een publicatiedatum in {year} vastgelegd (sleutels Rapport en Publicatiedatum "
                "op het blad Onderzoek); de bezoeken staan hieronder.")
 else:
-    st.markdown("\n".join(f"{n}. {r.rapport} ({r.publicatie})" for n, r in enumerate(reports.itertuples(), 1)))
+    st.markdown("\n".join(f"{n}. {md_escape(r.rapport)} ({md_escape(r.publicatie)})" for n, r in enumerate(reports.itertuples(), 1)))
 visits = book.visits.copy()
 visits["rapport"] = visits["rapport"].fillna("")
 for column in ("datum", "publicatiedatum"):  # NaT != NaT: a missing date stays empty
@@ -117,7 +120,7 @@ if not can_render:
     st.warning(f"Afbeeldingen (PNG/SVG) kunnen op deze server niet worden gemaakt: {reason}. Het pakket bevat wel de "
                "cijfers, de README en het concept-document zonder afbeeldingen. Elke grafiek hierboven kunt u met het "
                "camera-icoon als PNG downloaden.", icon=":material/image_not_supported:")
-pack_key = ("jaarbeeld-pakket", year, demo, tuple(chosen), preset)
+pack_key = ("jaarbeeld-pakket", year, demo, tuple(chosen), preset, viewer())
 if st.button("Maak het Jaarbeeld-pakket (ZIP met figuren, cijfers en concept-docx)", icon=":material/inventory_2:",
              type="primary"):
     bar = st.progress(0.0, text="Jaarbeeld-pakket wordt gemaakt…")
@@ -142,7 +145,7 @@ if pack_key in st.session_state:
         with st.expander("Afzonderlijke figuren (PNG 300 dpi en SVG)"):
             for spec in book.figures:
                 c1, c2, c3 = st.columns([3, 1, 1])
-                c1.markdown(f"Figuur {spec.number}. {spec.title}")
+                c1.markdown(f"Figuur {spec.number}. {md_escape(spec.title)}")
                 c2.download_button("PNG", pack.files[f"figuren/{spec.stem}.png"], file_name=f"{spec.stem}.png",
                                    mime="image/png", key=f"png-{spec.stem}", on_click=record_download, args=(f"{spec.stem}.png",))
                 c3.download_button("SVG", pack.files[f"figuren/{spec.stem}.svg"], file_name=f"{spec.stem}.svg",

@@ -12,7 +12,7 @@ import streamlit as st
 
 from loaders import build_template
 from metrics import framework_items, framework_overview, framework_provenance, framework_studies
-from pages.common import cached, download_buttons, showing_demo
+from pages.common import cached, download_buttons, showing_demo, viewer
 from pages.links import open_dossiers
 from pages.text import md_escape
 from reference.frameworks import DERIVED_NOTE, FRAMEWORK_NOTE, shipped_frameworks
@@ -106,7 +106,7 @@ for (theme_code, theme_name), group in shown.groupby(["thema", "themanaam"], sor
                     st.caption(f"Waarom dit niveau: {md_escape(item.niveau_reden)}")
 
 st.subheader("Onderzoeken met dit kader")
-used = cached(framework_studies, framework, showing_demo())
+used = cached(framework_studies, framework, showing_demo(), viewer=viewer())
 if used.empty:
     st.caption("Nog geen onderzoek gebruikt dit kader.")
 else:

@@ -14,6 +14,7 @@ from pages.common import (
     selected_point,
     showing_demo,
     studies,
+    viewer,
 )
 from reference.dutch import dutch_int, dutch_timestamp
 from reference.vocab import SMALL_N
@@ -34,7 +35,7 @@ follow_requested_view()
 demo = showing_demo()
 st.title("Overzicht")
 demo_banner()
-loaded = cached(loaded_summary, demo)
+loaded = cached(loaded_summary, demo, viewer=viewer())
 cols = st.columns(5)
 for col, (label, key) in zip(cols, [("Onderzoeken", "onderzoeken"), ("Gemeenten", "gemeenten"), ("Bezoeken", "bezoeken"), ("Dossiers", "dossiers"), ("Scores", "scores")]):
     col.metric(label, dutch_int(loaded[key]))

@@ -9,8 +9,13 @@ import re
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:~$])")
 
 
+# Streamlit rewrites ":material/" in the markdown source before parsing (an escaped colon does not stop it), so the
+# slash after "material" is escaped too: the source no longer holds ":material/", and the reader still sees it.
+_MATERIAL = re.compile(r"(?i)(?<=material)/")
+
+
 def md_escape(text) -> str:
     """`text` as literal markdown text; None and NaN become ''."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    return _MATERIAL.sub(r"\\/", _SPECIAL.sub(r"\\\1", str(text))).replace("\n", "  \n")

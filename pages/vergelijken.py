@@ -88,7 +88,7 @@ def figure(name: str, scope, chosen: tuple[str, ...], indicator: str, title: str
         return municipality_bars(view["bars"], title, subtitle)
     if name == "trechter":
         return funnel_plot(view["one"], view["limits"], title, subtitle)
-    return compliance_map(view["one"], boundaries(map_year(int(name.split("-")[1]))), title, subtitle)
+    return compliance_map(view["one"], boundaries(map_year(int(name.split("-")[1])), scope.viewer.limited_to), title, subtitle)
 
 
 def cell_view(study: str, municipality: str, indicator: str) -> tuple[str, dict[str, str]]:
@@ -180,7 +180,7 @@ st.caption("Klik op een gemeente in een grafiek om haar pagina te openen.")
 def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle: str) -> None:
     """The map in a fragment: its GeoJSON is heavy and is not resent when the rest of the page reruns."""
     frame = selection(scope, chosen, indicator)["one"]
-    geo = boundaries(map_year(year))
+    geo = boundaries(map_year(year), scope.viewer.limited_to)
     st.plotly_chart(figure(f"kaart-{map_year(year)}", scope, chosen, indicator, f"{indicator}: vergelijking met de benchmark per gemeente", subtitle),
                     key="kaart", on_select=lambda: open_clicked("kaart", study), selection_mode="points",
                     config={"displaylogo": False, "scrollZoom": False})

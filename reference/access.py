@@ -5,7 +5,7 @@ the viewer (`sees_dossiers`, `may_publish`, …), and the metrics limit the visi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PUBLICATION_STATUSES = ("concept", "vastgesteld", "gepubliceerd")  # the order a visit goes through
 IMPORTED_STATUS = "concept"
@@ -51,6 +51,7 @@ class Viewer:
     email: str
     role: str
     municipalities: tuple[str, ...] = ()
+    pool: bool = False  # a benchmark pool's view: published visits of every municipality (see `pooled`)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -90,6 +91,17 @@ class Viewer:
         without municipalities is limited to none (sees nothing), never to all."""
         return None if self.rights.all_municipalities else tuple(self.municipalities)
 
+    @property
+    def may_choose_groups(self) -> bool:
+        """Whether a benchmark may pool a chosen group of municipalities. Not for a viewer limited to municipalities:
+        two groups that differ by one municipality would give that municipality's figure by subtraction."""
+        return self.limited_to is None
+
+    def pooled(self) -> "Viewer":
+        """This viewer as a benchmark pool counts: the same visits by status, but every municipality. The same
+        viewer when it sees every municipality already (so a scope and its benchmark stay equal where they are)."""
+        return self if self.limited_to is None or self.pool else replace(self, pool=True)
+
     def visit_clauses(self, alias: str, pooled: bool = False) -> list[tuple[str, str, list]]:
         """(name, SQL condition, parameters) limiting the visits `alias` (a v_visit/v_count row with visit_id and
         municipality_code) to what this viewer may see. `pooled=True` is for a benchmark pool: it still holds only
@@ -98,7 +110,7 @@ class Viewer:
         if not self.sees_concept:
             clauses.append(("gepubliceerd", f"{alias}.visit_id IN (SELECT visit_id FROM v_published_visit)", []))
         codes = self.limited_to
-        if codes is not None and not pooled:
+        if codes is not None and not (pooled or self.pool):
             clauses.append(("eigen gemeenten", f"{alias}.municipality_code IN (SELECT unnest(?::VARCHAR[]))", [list(codes)]))
         return clauses
 

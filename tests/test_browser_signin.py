@@ -2,7 +2,11 @@
 a secrets file of its own (the repository's .streamlit/ is not touched), and headless Chromium signing in as a
 beheerder, an inspecteur, a gemeente user for Wijchen and a person without a role (DESIGN §12).
 
-The provider's form takes the subject; it sends the subject as the `email` claim, which st.user.email carries."""
+The provider's form takes the subject; it sends the subject as the `email` claim, which st.user.email carries.
+
+Besides the demo (whose visits count as published) the database holds the real study vt-2020 of tests/test_rights.py:
+Wijchen's published onderzoek (indicator 1: 2 van 5) and concept hertoets (5 van 5), Nijmegen published (4 van 5),
+Beuningen concept (1 van 5); the published benchmark is 6 van 10 = 60,0%. The demo views are opened with the data-source choice in the URL (DEMO)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import quote
 
 import duckdb
 import pytest
@@ -18,11 +23,18 @@ from demo_db import REPO, demo_database
 from playwright.sync_api import expect, sync_playwright
 
 from bench.load import free_port, start_server, stop_server
+from loaders import set_publication
+from loaders.importer import import_file
+from loaders.validate import Options
+from pages.common import SOURCE_LABELS
+from store.database import connect
+from test_rights import VISITS, visit_workbook
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 BEHEERDER, INSPECTEUR, WIJCHEN, ZONDER_ROL = (
     "beheer@inspectie.example", "inspecteur@inspectie.example", "wmo@wijchen.example", "onbekend@elders.example")
 STUDY, MUNICIPALITY = "vt-2019", "Nijmegen"
+DEMO = "bron=" + quote(SOURCE_LABELS["demo"])  # a bound radio keeps its shown label in the URL
 
 
 def cli(db, *args: str) -> None:
@@ -39,6 +51,12 @@ def setup(tmp_path_factory):
     cli(db, "gebruiker", "toevoegen", BEHEERDER, "--rol", "beheerder")
     cli(db, "gebruiker", "toevoegen", INSPECTEUR, "--rol", "inspecteur")
     cli(db, "gebruiker", "toevoegen", WIJCHEN, "--rol", "gemeente", "--gemeente", "Wijchen")
+    con = connect(db)
+    for n, (study, municipality, kind, date, scores, published) in enumerate(VISITS):
+        import_file(con, visit_workbook(folder / f"bezoek{n}.xlsx", study, municipality, kind, date, scores), options=Options())
+        if published:
+            set_publication(con, study, "gepubliceerd", "test", municipality=municipality, visit_date=date)
+    con.close()
     con = duckdb.connect(str(db), read_only=True)
     dossier = con.execute(
         "SELECT min(d.dossier_id) FROM dossier d JOIN visit v USING (visit_id) WHERE v.study_id = ? AND v.municipality_name = ?",
@@ -115,7 +133,7 @@ def nav_links(page) -> set[str]:
 
 
 def dossier_url(setup) -> str:
-    return f"{setup['url']}/dossiers?onderzoek={STUDY}&gemeente={MUNICIPALITY}&dossier={setup['dossier']}"
+    return f"{setup['url']}/dossiers?{DEMO}&onderzoek={STUDY}&gemeente={MUNICIPALITY}&dossier={setup['dossier']}"
 
 
 def logged(db, action: str) -> list[tuple[str, str]]:
@@ -199,6 +217,48 @@ def test_gemeente_user_has_no_dossiers_import_or_beheer(setup, context):
     assert f"Dossier {setup['dossier']}" not in text and "Dossier openen" not in text
 
 
+OTHER_MUNICIPALITIES = ("Nijmegen", "Beuningen", "GM0268", "GM0209")
+NOT_PUBLISHED = ("5 van 5", "1 van 5", "46,7")  # Wijchen's concept hertoets; Beuningen's concept visit; the concept benchmark
+
+
+def chart_data(page) -> str:
+    """Every plotly chart's traces as JSON: the hover texts, labels and GeoJSON a chart holds, shown or not."""
+    return page.evaluate("() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')].map(e => e.data))")
+
+
+def downloaded(page, label: str) -> tuple[str, str]:
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name=label).click()
+    path = download.value.path()
+    return download.value.suggested_filename, path.read_text(encoding="utf-8-sig")
+
+
+def test_gemeente_user_sees_wijchens_published_figure_and_no_other_municipality(setup, context):
+    page = context.new_page()
+    sign_in(page, setup["url"], WIJCHEN)
+    for view, download in ((f"vergelijken?onderzoek=vt-2020&gemeente=Nijmegen", "Download tabel (CSV)"),
+                           (f"gemeente?onderzoek=vt-2020&gemeente=Nijmegen", "Download naleving (CSV)")):
+        page.goto(f"{setup['url']}/{view}")
+        expect(page.locator("[data-testid=stMain]")).to_contain_text("2 van 5", timeout=60_000)
+        page.locator("[data-testid=stPlotlyChart]").last.scroll_into_view_if_needed()
+        settle(page)
+        text = page.locator("body").inner_text()
+        charts = chart_data(page)
+        assert "60,0%" in text + charts and "Wijchen" in text  # the published benchmark: 6 van 10
+        name, content = downloaded(page, download)
+        settle(page)
+        assert ",2,5," in content  # indicator 1: 2 van 5
+        # the links the page offers (the URL typed, ?gemeente=Nijmegen on Vergelijken, is the user's own)
+        # (and so are in-page anchors to it, such as "skip to main content")
+        own = page.url.split("#")[0]
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        links = " ".join(h for h in hrefs if h.split("#")[0] != own)
+        everything = "\n".join([text, charts, links, name, content])
+        for forbidden in OTHER_MUNICIPALITIES + NOT_PUBLISHED:
+            at = everything.find(forbidden)
+            assert at < 0, f"{view}: {forbidden} in …{everything[max(0, at - 150):at + 50]}…"
+
+
 def test_a_person_without_a_role_sees_geen_toegang_and_nothing_else(setup, context):
     page = context.new_page()
     sign_in(page, setup["url"], ZONDER_ROL)
@@ -206,7 +266,7 @@ def test_a_person_without_a_role_sees_geen_toegang_and_nothing_else(setup, conte
     assert nav_links(page) == set()
     main = page.locator("[data-testid=stMain]").inner_text()
     assert "Overzicht" not in main and "Demodata" not in main and "Onderzoek" not in main
-    for url in (dossier_url(setup), f"{setup['url']}/beheer", f"{setup['url']}/vergelijken?onderzoek={STUDY}"):
+    for url in (dossier_url(setup), f"{setup['url']}/beheer", f"{setup['url']}/vergelijken?{DEMO}&onderzoek={STUDY}"):
         page.goto(url)
         expect(page.locator("h1").first).to_have_text("Geen toegang", timeout=60_000)
         settle(page)
@@ -219,4 +279,6 @@ def test_the_access_log_holds_the_dossier_views_and_the_download(setup):
     opened = f"{STUDY}: dossier {setup['dossier']} ({MUNICIPALITY} "
     views = read_log(setup["db"], "dossier")
     assert [who for who, _ in views] == [BEHEERDER, INSPECTEUR] and all(what.startswith(opened) for _, what in views)
-    assert read_log(setup["db"], "download") == [(INSPECTEUR, f"dossiers-{STUDY}.csv")]
+    assert read_log(setup["db"], "download") == [(INSPECTEUR, f"dossiers-{STUDY}.csv"),
+                                                  (WIJCHEN, "vergelijken-vt-2020-onderzoek.csv"),
+                                                  (WIJCHEN, "gemeente-Wijchen-vt-2020.csv")]

@@ -16,7 +16,7 @@ CASES = [
     ("<img src=x onerror=alert(1)>", r"\<img src=x onerror=alert\(1\)\>"),
     ("<b>vet</b>", r"\<b\>vet\</b\>"),
     ("$x^2$ en $$\\frac{1}{2}$$", r"\$x^2\$ en \$\$\\frac\{1\}\{2\}\$\$"),
-    (":red[rood] :material/home:", r"\:red\[rood\] \:material/home\:"),
+    (":red[rood] :material/home:", r"\:red\[rood\] \:material\/home\:"),
     ("`code` ~~weg~~ | tabel |", r"\`code\` \~\~weg\~\~ \| tabel \|"),
     ("- lijst\n+ punt", "\\- lijst  \n\\+ punt"),
     ("1. eerste", r"1\. eerste"),

@@ -19,7 +19,7 @@ from metrics.compliance import Scope, compliance_by_indicator, compliance_by_the
 from metrics.frameworks import framework_items
 from metrics.report_wording import clause, framework_field, provenance_note
 from metrics.trend import trend_by_indicator
-from reference.access import PUBLICATION_STATUSES
+from reference.access import LOCAL_VIEWER, PUBLICATION_STATUSES, Viewer
 from reference.dutch import dutch_date, dutch_number, dutch_percent, k_of_n, month_year
 from reference.errors import ToezichtError
 from reference.vocab import NO_JUDGEMENT, SMALL_N, SMALL_N_MARK
@@ -336,11 +336,11 @@ def _follow_up(con, scope: Scope, visit_kind: str, visit_date: dt.date, team: st
 
 
 def visit_report(con, study: str, municipality: str, visit_date: dt.date | None = None, visit_kind: str | None = None,
-                 demo: bool | None = None) -> Report:
+                 demo: bool | None = None, viewer: Viewer = LOCAL_VIEWER) -> Report:
     """The draft report of one visit. Without a date: the latest visit of that kind (onderzoek first when no kind)."""
     study_id, study_name, framework_id, framework_name, description, is_demo = _study_row(con, study)
     demo = bool(is_demo) if demo is None else demo
-    scope = Scope(study=study_id, municipality=municipality, kind=None, demo=demo)
+    scope = Scope(study=study_id, municipality=municipality, kind=None, demo=demo, viewer=viewer)
     visits = municipality_visits(con, scope)
     if visits.empty:
         raise ReportChoiceError(f"Onderzoek '{study_id}' heeft geen bezoek in gemeente '{municipality}'.")
@@ -417,12 +417,12 @@ def visit_report(con, study: str, municipality: str, visit_date: dt.date | None 
     )
 
 
-def study_report(con, study: str, demo: bool | None = None) -> Report:
+def study_report(con, study: str, demo: bool | None = None, viewer: Viewer = LOCAL_VIEWER) -> Report:
     """The study's summarising report ("Samenvattend rapport"): every indicator pooled over the municipalities'
     onderzoek visits, with per indicator the municipalities whose interval lies below or above the study's rate."""
     study_id, study_name, framework_id, framework_name, description, is_demo = _study_row(con, study)
     demo = bool(is_demo) if demo is None else demo
-    scope = Scope(study=study_id, kind="onderzoek", demo=demo)
+    scope = Scope(study=study_id, kind="onderzoek", demo=demo, viewer=viewer)
     visits = municipality_visits(con, scope)
     if visits.empty:
         raise ReportChoiceError(f"Onderzoek '{study_id}' heeft geen bezoeken (soort onderzoek) in deze gegevens.")

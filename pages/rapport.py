@@ -9,7 +9,7 @@ import streamlit as st
 from documents import (PLACEHOLDERS, REQUIRED, TEMPLATE_ENV, ConversionError, TemplateError, check_template, convert,
                        report_docx, soffice, template_bytes)
 from metrics import ReportChoiceError, municipality_visits, study_report, visit_report
-from pages.common import base_scope, cached, chosen_study, demo_banner, follow_requested_view, showing_demo
+from pages.common import base_scope, cached, chosen_study, demo_banner, follow_requested_view, showing_demo, viewer
 from pages.text import md_escape
 from reference.dutch import dutch_date
 from reference.vocab import parse_date
@@ -50,9 +50,9 @@ if municipality:
 try:
     with st.spinner("Rapport wordt samengesteld…"):
         if municipality:
-            report = cached(visit_report, study, municipality, date, demo=showing_demo())
+            report = cached(visit_report, study, municipality, date, demo=showing_demo(), viewer=viewer())
         else:
-            report = cached(study_report, study, demo=showing_demo())
+            report = cached(study_report, study, demo=showing_demo(), viewer=viewer())
 except ReportChoiceError as exc:
     st.warning(str(exc))
     st.stop()

@@ -6,7 +6,6 @@ against hand-made visits, the migration of a database made before these columns,
 from __future__ import annotations
 
 import datetime as dt
-import gc
 
 import duckdb
 import pytest
@@ -224,7 +223,7 @@ def app_db(tmp_path, tmp_path_factory, monkeypatch):
 
     connection.clear()
     yield path
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

@@ -7,7 +7,6 @@ literal Dutch wording the issue asks for.
 
 from __future__ import annotations
 
-import gc
 import tomllib
 
 import pytest
@@ -169,7 +168,7 @@ def demo_env(tmp_path_factory, monkeypatch):
 
     connection.clear()
     yield
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

@@ -1,7 +1,6 @@
 """pages.common.cached: a page's metrics calls are run once per argument set and reused by later reruns and sessions
 (national-scale queries take seconds), and cleared when the data change."""
 
-import gc
 
 import pytest
 from demo_db import REPO, demo_database
@@ -22,7 +21,7 @@ def demo_env(tmp_path_factory, monkeypatch):
 
     st.cache_data.clear()
     yield
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import io
 import zipfile
 
@@ -23,7 +22,7 @@ def demo_env(tmp_path_factory, monkeypatch):
 
     connection.clear()
     yield db
-    connection().release(); gc.collect()
+    connection().close()
     connection.clear()
 
 

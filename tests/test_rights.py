@@ -24,7 +24,6 @@ here: tests/test_browser_signin.py signs in for real.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import shutil
 
 import pandas as pd
@@ -322,8 +321,8 @@ def test_a_lezer_meets_no_concept_visit_in_any_metric(con):
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "a",
         "client_secret": "b", "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
-PAGES = ("overzicht", "vergelijken", "gemeente", "themas", "bevindingen", "opvolging", "jaarbeeld", "kaders", "methode",
-         "dossiers")
+PAGES = ("overzicht", "vergelijken", "gemeente", "themas", "bevindingen", "opvolging", "jaarbeeld", "rapport", "kaders",
+         "methode", "dossiers")
 NOT_FOR_GEMEENTE = OTHERS + ("4 van 5", "1 van 5", "3 van 5", "5 van 5", "46,7", "vt-2021", "hertoets 2019", "Toelichting")
 NOT_FOR_LEZER = ("Beuningen", BEUNINGEN, "1 van 5", "3 van 5", "5 van 5", "46,7", "vt-2021", "hertoets 2019", "Toelichting")
 URL_EDITS = [{}, {"gemeente": "Nijmegen"}, {"gemeente": "Beuningen"}, {"gemeente": NIJMEGEN}, {"onderzoek": "vt-2021"},
@@ -341,7 +340,7 @@ def app_db(rights_db, tmp_path_factory):
 
         connection.clear()
         yield path
-        connection().release(); gc.collect()
+        connection().close()
         connection.clear()
 
 

@@ -6,7 +6,6 @@ request leaves the server, no dialog opens, no link or image points anywhere).""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 import shutil
 from urllib.parse import unquote
@@ -95,7 +94,7 @@ def app_db(corpus_db, tmp_path_factory):
 
         connection.clear()
         yield path
-        connection().release(); gc.collect()
+        connection().close()
         connection.clear()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-CLAUSE_NAMES = ("scale", "demo", "study", "studies", "municipality", "kind", "year")
+CLAUSE_NAMES = ("scale", "demo", "study", "studies", "municipality", "municipalities", "kind", "year")
 
 
 class Clause(NamedTuple):
@@ -29,6 +29,11 @@ class Scope:
     scale: str = "binair"
     demo: bool | None = None  # True: demo visits only; False: real visits only
     studies: tuple[str, ...] | None = None
+    # What a verdict compares with: a key of reference.vocab.BENCHMARKS; `group` holds the municipalities of
+    # "groep" (names or GM-codes). `municipalities` narrows to several municipalities (the group's own pool).
+    benchmark_kind: str = "onderzoek"
+    group: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] | None = None
 
     def clauses(self, alias: str = "c", omit: tuple[str, ...] | list[str] = ()) -> list[Clause]:
         """The scope's conditions in a fixed order, without those named in `omit`."""
@@ -46,6 +51,10 @@ class Scope:
         if self.municipality:
             out.append(Clause("municipality", f"(lower({a}.municipality_name) = lower(?) OR {a}.municipality_code = upper(?))",
                               (self.municipality, self.municipality)))
+        if self.municipalities is not None:
+            names = [str(m).lower() for m in self.municipalities]
+            out.append(Clause("municipalities", f"(lower({a}.municipality_name) IN (SELECT unnest(?::VARCHAR[])) "
+                                                f"OR lower({a}.municipality_code) IN (SELECT unnest(?::VARCHAR[])))", (names, names)))
         if self.kind:
             out.append(Clause("kind", f"{a}.kind = ?", (self.kind,)))
         if self.year:
@@ -58,5 +67,7 @@ class Scope:
         return (" AND ".join(c.sql for c in chosen) or "TRUE"), [p for c in chosen for p in c.params]
 
     def benchmark(self) -> "Scope":
-        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year."""
-        return replace(self, municipality=None, kind="onderzoek", year=None)
+        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year (of the
+        comparison group only, for benchmark_kind "groep"; per province is a grouping, not a filter)."""
+        pooled = tuple(self.group) if self.benchmark_kind == "groep" else self.municipalities
+        return replace(self, municipality=None, kind="onderzoek", year=None, municipalities=pooled)

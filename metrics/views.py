@@ -13,9 +13,11 @@ from reference.vocab import SMALL_N_MARK, SMALL_N_NOTE
 
 HEATMAP_MAX_ROWS = 40  # beyond this a heatmap (and a bar chart) is unreadable and heavy: the weakest first
 COMPARISON_COLUMNS = ["gemeente", "gemeentecode", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
-                      "bovengrens", "benchmark", "vergelijking", "funnel", "klein_aantal"]
+                      "bovengrens", "benchmark", "vergelijking", "vergelijking_998", "funnel", "klein_aantal", "benchmark_soort",
+                      "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]
 # Repeated texts go to the browser as categories (each distinct value once): the table is most of Vergelijken's bytes.
-CATEGORY_COLUMNS = ["gemeente", "indicator", "label", "oordeel", "benchmark_nl", "vergelijking", "trechter"]
+CATEGORY_COLUMNS = ["gemeente", "indicator", "label", "oordeel", "benchmark_nl", "vergelijking", "vergelijking_998", "trechter",
+                    "benchmark_soort", "benchmark_gebied", "benchmark_opmerking"]
 COUNT_COLUMNS = ["ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood", "k", "n"]
 
 

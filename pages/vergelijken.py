@@ -54,12 +54,20 @@ def chosen_rows(scope, chosen: tuple[str, ...]) -> dict:
     return {"shown": shown, "heat": heatmap_rows(shown)}
 
 
-def links(study: str, municipalities: pd.Series, indicators: pd.Series) -> list[str]:
+def benchmark_params() -> dict:
+    """The chosen benchmark as view parameters, so the Gemeente page a click or link opens compares alike."""
+    kind = st.session_state.get("benchmark") or "onderzoek"
+    if kind == "onderzoek":
+        return {}
+    return {"benchmark": kind, **({"groep": list(st.session_state.get("groep") or [])} if kind == "groep" else {})}
+
+
+def links(study: str, municipalities: pd.Series, indicators: pd.Series, extra: dict | None = None) -> list[str]:
     """view_link('gemeente', onderzoek=…, gemeente=…, indicator=…) per row, encoding each distinct value once."""
-    head = view_link("gemeente", onderzoek=study)
+    head = view_link("gemeente", onderzoek=study, **(extra or {}))
     names = {g: urlencode({"gemeente": g}) for g in municipalities.unique()}
     codes = {i: urlencode({"indicator": i}) for i in indicators.unique()}
-    return [f"{head}&{names[g]}&{codes[i]}" if g and i else view_link("gemeente", onderzoek=study, gemeente=g, indicator=i)
+    return [f"{head}&{names[g]}&{codes[i]}" if g and i else view_link("gemeente", onderzoek=study, gemeente=g, indicator=i, **(extra or {}))
             for g, i in zip(municipalities.tolist(), indicators.tolist())]
 
 
@@ -75,7 +83,8 @@ def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
     charted = shown[shown.index.isin(heat.index) | shown.index.isin(one.index)]
     numbers = rounded_rates(comparison_numbers(charted, scope.study, scope.kind))
     view = comparison_table(charted, scope.study, scope.kind)
-    view["gemeentepagina"] = links(scope.study, view["gemeente"], view["indicator"])
+    extra = {"benchmark": scope.benchmark_kind, "groep": list(scope.group) or None} if scope.benchmark_kind != "onderzoek" else {}
+    view["gemeentepagina"] = links(scope.study, view["gemeente"], view["indicator"], extra)
     return {"shown": shown, "one": one, "heat": heat, "bars": bars, "limits": limits, "view": view, "numbers": numbers}
 
 
@@ -108,7 +117,8 @@ def open_clicked(chart_key: str, study: str, cell: bool = False) -> None:
     if cell:
         page, params = cell_view(study, municipality, indicator)
     else:
-        page, params = "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator or None}
+        page, params = "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator or None,
+                                             **benchmark_params()}
     request_view(page, params, BOUND_HERE)
 
 

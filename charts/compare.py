@@ -134,6 +134,9 @@ def _figure(traces: list[dict], title: str | None, subtitle: str | None, height:
         layout = _merged(layout, dict(height=height))
     for update in updates:
         layout = _merged(layout, update)
+    extra_lines = (subtitle or "").count("<br>") if title else 0
+    if extra_lines:  # each further subtitle line (e.g. the benchmark) pushes the plot down, so nothing sits on the title
+        layout = _merged(layout, dict(margin=dict(t=layout["margin"]["t"] + 24 * extra_lines)))
     return go.Figure(data=traces, layout=layout)
 
 

@@ -169,6 +169,7 @@ soort_text = f"{kind}, {len(one)} gemeente(n)"
 compared = benchmark_text(one)  # what the verdicts are against, and over how many municipalities
 # The default benchmark is named in the captions; another one also in every chart's subtitle (and so in its export).
 in_chart = f"; {compared}" if benchmark_kind != "onderzoek" else ""
+in_half = f"<br>{compared}" if in_chart else ""  # the half-width charts: on a line of its own, not cut off
 st.info(f"**Vergelijking** — {compared}. Beter/slechter: het 95%-interval van de gemeente ligt boven/onder de benchmark; "
         "duidelijk beter/slechter: dat geldt ook voor het 99,8%-interval (zie Methode).")
 for note in benchmark_notes(shown):
@@ -191,12 +192,12 @@ bars, funnel = st.columns(2)
 with bars:
     st.plotly_chart(figure("staven", scope, tuple(chosen), indicator,
                            f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
-                           f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_chart}"),
+                           f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}"),
                     key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
                     config={"displaylogo": False})
 with funnel:
     st.plotly_chart(figure("trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
-                           f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_chart}"),
+                           f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}"),
                     key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
                     config={"displaylogo": False})
 if picked["limits"].empty and one["n"].gt(0).any():

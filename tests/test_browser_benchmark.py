@@ -91,9 +91,9 @@ def test_a_benchmark_chosen_on_the_page_is_in_the_url_and_opens_the_same_in_a_fr
         open_view(page, shared)
         assert benchmark_radio(page).get_by_role("radio", name="provincie").is_checked()
         assert comparison_text(page) == seen
-        assert page.locator(".js-plotly-plot").count() >= 3  # heatmap, staven, trechter drawn
+        expect(page.locator(".js-plotly-plot").nth(2)).to_be_visible(timeout=60_000)  # heatmap, staven, trechter drawn
         # The two-level heatmap: its legend has the dark shade of 'duidelijk slechter' (Goeree-Overflakkee, TT3).
-        assert page.locator(".js-plotly-plot .legendtext").filter(has_text="duidelijk slechter").count() >= 1
+        expect(page.locator(".js-plotly-plot .legendtext").filter(has_text="duidelijk slechter").first).to_be_visible(timeout=60_000)
     finally:
         context.close()
 

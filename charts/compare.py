@@ -28,8 +28,21 @@ from charts.style import (
 from reference.vocab import NO_JUDGEMENT, SMALL_N_MARK, VISIT_KINDS
 
 COMPARISONS = ("slechter", "vergelijkbaar", "beter")
+STRONG = ("duidelijk slechter", "duidelijk beter")  # the 95% verdict that also holds at 99,8%
+LEVELS = ("duidelijk slechter", "slechter", "vergelijkbaar", "beter", "duidelijk beter")
 COMPARISON_TEXT = {"slechter": "slechter dan benchmark", "vergelijkbaar": "vergelijkbaar met benchmark",
-                   "beter": "beter dan benchmark", "": NO_JUDGEMENT}
+                   "beter": "beter dan benchmark", "": NO_JUDGEMENT,
+                   "duidelijk slechter": "duidelijk slechter dan benchmark (ook bij 99,8%)",
+                   "duidelijk beter": "duidelijk beter dan benchmark (ook bij 99,8%)"}
+
+
+def verdict_levels(frame: pd.DataFrame) -> pd.Series:
+    """The frame's verdict on two levels: 'duidelijk …' where vergelijking_998 agrees with vergelijking, else vergelijking."""
+    v95 = frame["vergelijking"].fillna("").astype(object) if "vergelijking" in frame else pd.Series("", index=frame.index, dtype=object)
+    if "vergelijking_998" not in frame:
+        return v95
+    strong = (frame["vergelijking_998"].fillna("").astype(object) == v95) & v95.isin(("beter", "slechter"))
+    return v95.where(~strong, "duidelijk " + v95)
 LIMIT_STYLE = {"95": dict(color="#555555", width=1, dash="dash"), "998": dict(color="#555555", width=1, dash="dot")}
 KIND_SYMBOLS = dict(zip(VISIT_KINDS, ("circle", "diamond")))  # onderzoek, hertoets
 
@@ -70,10 +83,14 @@ def hover_texts(frame: pd.DataFrame, names) -> list[str]:
     lines = [o + " — " + p for o, p in zip(judgement_labels(frame), percent_texts(frame["percentage"]))]
     text = [a + b + "<br>95%-interval " + c for a, b, c in zip(first, lines, interval_texts(frame["ondergrens"], frame["bovengrens"]))]
     if "benchmark" in frame:
-        verdicts = frame["vergelijking"].tolist() if "vergelijking" in frame else [""] * rows
+        verdicts = verdict_levels(frame).tolist() if "vergelijking" in frame else [""] * rows
         known = frame["benchmark"].notna().tolist()
         text = [t + f"<br>benchmark {b}: {COMPARISON_TEXT.get(v, '') if isinstance(v, str) else ''}" if ok else t
                 for t, b, v, ok in zip(text, percent_texts(frame["benchmark"]), verdicts, known)]
+        if "benchmark_soort" in frame and (frame["benchmark_soort"] != "onderzoek").any():
+            text = [t + f"<br>benchmark: {gebied}" + (f", {int(m)} gemeenten" if pd.notna(m) else "") + (f"<br>{note}" if note else "")
+                    for t, gebied, m, note in zip(text, frame["benchmark_gebied"].tolist(), frame["benchmark_gemeenten"].tolist(),
+                                                  frame["benchmark_opmerking"].tolist())]
     if "norm" in frame:
         known = frame["norm"].notna().tolist()
         text = [t + f"<br>norm {v}" if ok else t for t, v, ok in zip(text, percent_texts(frame["norm"], 0), known)]
@@ -118,6 +135,9 @@ def _figure(traces: list[dict], title: str | None, subtitle: str | None, height:
         layout = _merged(layout, dict(height=height))
     for update in updates:
         layout = _merged(layout, update)
+    extra_lines = (subtitle or "").count("<br>") if title else 0
+    if extra_lines:  # each further subtitle line (e.g. the benchmark) pushes the plot down, so nothing sits on the title
+        layout = _merged(layout, dict(margin=dict(t=layout["margin"]["t"] + 24 * extra_lines)))
     return go.Figure(data=traces, layout=layout)
 
 
@@ -144,32 +164,40 @@ def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> g
     gemeente, indicator = frame["gemeente"].tolist(), frame["indicator"].tolist()
     municipalities = list(dict.fromkeys(gemeente))
     indicators = list(dict.fromkeys(indicator))
-    code = {c: i for i, c in enumerate(COMPARISONS)}
+    levels = verdict_levels(frame)
+    strong = bool(levels.isin(STRONG).any())
+    shades = LEVELS if strong else COMPARISONS  # the plain three-colour scale when no verdict holds at 99,8%
+    code = {c: i for i, c in enumerate(shades)}
     z = np.full((len(municipalities), len(indicators)), np.nan)
     text = np.full(z.shape, "", dtype=object)  # made a string array below
     row_of = {m: i for i, m in enumerate(municipalities)}
     col_of = {c: j for j, c in enumerate(indicators)}
-    for g, ind, verdict, k, n, small in zip(gemeente, indicator, frame["vergelijking"].tolist(), frame["k"].tolist(),
+    for g, ind, verdict, k, n, small in zip(gemeente, indicator, levels.tolist(), frame["k"].tolist(),
                                             frame["n"].tolist(), frame["klein_aantal"].tolist()):
         i, j = row_of[g], col_of[ind]
         z[i, j] = code.get(verdict, np.nan)
         text[i, j] = (f"{int(k)}/{int(n)}" + ("*" if small else "")) if n > 0 else "–"
-    colours = [COMPARISON_COLOURS[c] for c in COMPARISONS]
-    scale = [[0, colours[0]], [1 / 3, colours[0]], [1 / 3, colours[1]], [2 / 3, colours[1]], [2 / 3, colours[2]], [1, colours[2]]]
+    colours = [COMPARISON_COLOURS[c] for c in shades]
+    if strong:
+        steps = len(shades)
+        scale = [[edge, colour] for i, colour in enumerate(colours) for edge in (i / steps, (i + 1) / steps)]
+    else:
+        scale = [[0, colours[0]], [1 / 3, colours[0]], [1 / 3, colours[1]], [2 / 3, colours[1]], [2 / 3, colours[2]], [1, colours[2]]]
     names = [f"{g} — {i} {label}" for g, i, label in zip(gemeente, indicator, frame["label"].tolist())]
     traces = [
-        dict(type="heatmap", x=indicators, y=municipalities, z=z, zmin=-0.5, zmax=2.5, colorscale=scale, showscale=False,
+        dict(type="heatmap", x=indicators, y=municipalities, z=z, zmin=-0.5, zmax=len(shades) - 0.5, colorscale=scale, showscale=False,
              text=text.astype(str), texttemplate="%{text}", textfont=dict(size=11), hoverinfo="skip", xgap=2, ygap=2),
         dict(type="scatter", x=indicator, y=gemeente, mode="markers", showlegend=False, name="cellen",
              marker=dict(symbol="square", size=28, opacity=0, color="white"),
              customdata=_pairs(frame, ["gemeente", "indicator"]), hovertext=_strings(hover_texts(frame, names)), hoverinfo="text"),
     ]
     traces += [dict(type="scatter", x=[None], y=[None], mode="markers", name=name,  # legend entries for the cell colours
-                    marker=dict(symbol="square", size=12, color=COMPARISON_COLOURS[name])) for name in COMPARISONS]
+                    marker=dict(symbol="square", size=12, color=COMPARISON_COLOURS[name])) for name in shades]
     axes = dict(xaxis=dict(type="category", side="top", showgrid=False, categoryorder="array", categoryarray=indicators),
                 yaxis=dict(type="category", autorange="reversed", showgrid=False, categoryorder="array", categoryarray=municipalities))
     height = 140 + 30 * len(municipalities)
-    return _figure(traces, title, subtitle or f"cel: k van n; * = {SMALL_N_NOTE}; kleur: 95%-interval t.o.v. benchmark", height,
+    colour_rule = "kleur: 95%-interval t.o.v. benchmark" + ("; donker = ook bij 99,8%" if strong else "")
+    return _figure(traces, title, subtitle or f"cel: k van n; * = {SMALL_N_NOTE}; {colour_rule}", height,
                    axes, _legend_below(top=110, bottom=40))
 
 
@@ -185,8 +213,8 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
     """One indicator: a bar per municipality with its Wilson interval, coloured by the comparison; the benchmark as a line."""
     frame = frame.sort_values(["percentage", "n"], ascending=[True, False], na_position="first")
     traces = []
-    verdicts = frame["vergelijking"].fillna("")
-    for name in COMPARISONS + ("",):
+    verdicts = verdict_levels(frame)
+    for name in ("duidelijk slechter",) + COMPARISONS + ("duidelijk beter", ""):
         part = frame[verdicts == name]
         if part.empty:
             continue
@@ -225,8 +253,9 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
                            line=dict(color=BENCHMARK_COLOUR, width=2), name=f"benchmark {dutch_percent(curves['benchmark'].iloc[0], 1)}",
                            hoverinfo="skip"))
     points = points[points["n"] > 0]
-    for name in COMPARISONS:
-        part = points[points["vergelijking"] == name]
+    verdicts = verdict_levels(points)
+    for name in ("duidelijk slechter",) + COMPARISONS + ("duidelijk beter",):
+        part = points[verdicts == name]
         if part.empty:
             continue
         small = part["klein_aantal"].to_numpy(dtype=bool)
@@ -290,8 +319,8 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
         colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]], showscale=False, marker=dict(line=dict(color="white", width=0.5)),
         name="niet in dit onderzoek", hovertext=[f"{names[c]}: niet in dit onderzoek" for c in outside], hoverinfo="text",
     )]
-    verdicts = shown["vergelijking"].fillna("")
-    for name in COMPARISONS + ("",):
+    verdicts = verdict_levels(shown)
+    for name in ("duidelijk slechter",) + COMPARISONS + ("duidelijk beter", ""):
         part = shown[verdicts == name]
         if part.empty:
             continue
@@ -330,7 +359,8 @@ def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
     """Gemeente: per indicator each visit's compliance with its interval (symbol = soort, colour = comparison)
     and the study benchmark as a black tick."""
     used = ("gemeente", "indicator", "label", "soort", "datum", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark",
-            "vergelijking", "norm", "oordeel", "klein_aantal")
+            "vergelijking", "vergelijking_998", "norm", "oordeel", "klein_aantal", "benchmark_soort", "benchmark_gebied",
+            "benchmark_gemeenten", "benchmark_opmerking")
     frame = frame[[c for c in used if c in frame.columns]]  # every row filter below copies every column: only these
     frame = frame.assign(as_label=frame["indicator"] + " " + frame["label"].str.slice(0, 45))
     indicators = list(dict.fromkeys(frame["as_label"].tolist()))
@@ -347,7 +377,7 @@ def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Fig
     visits = frame.drop_duplicates(["soort", "datum"])[["soort", "datum"]].itertuples(index=False)
     for offset, (kind, date) in zip((-0.15, 0.15, 0.0, 0.3), visits):
         part = frame[(frame["soort"] == kind) & (frame["datum"] == date) & (frame["n"] > 0)]
-        colours = [COMPARISON_COLOURS.get(v or "", "#FFFFFF") for v in part["vergelijking"].fillna("")]
+        colours = [COMPARISON_COLOURS.get(v or "", "#FFFFFF") for v in verdict_levels(part)]
         names = [f"{label} — {kind} {dutch_date(date)}" for label in (part["indicator"] + " " + part["label"]).tolist()]
         traces.append(dict(
             type="scatter", x=part["percentage"].to_numpy(), y=part["as_label"].tolist(), mode="markers", name=f"{kind} {dutch_date(date)}",

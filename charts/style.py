@@ -26,6 +26,10 @@ COMPARISON_COLOURS = {
     "vergelijkbaar": "#BBBBBB",  # grey
     "slechter": "#CC3311",  # red
     "": "#FFFFFF",  # geen oordeel
+    # The second level (also at 99,8%): a darker shade of the same hue, so the side stays readable without colour
+    # vision and the strength reads as darkness. Both take white text (contrast 7,6:1 and 9,2:1).
+    "duidelijk beter": "#005F56",  # dark teal
+    "duidelijk slechter": "#882211",  # dark red
 }
 YEARBOOK_COLOURS = {
     "vroegsignalering": "#0077BB",  # blue

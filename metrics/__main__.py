@@ -16,14 +16,15 @@ from store.database import connect
 from exports import escaped
 from metrics.overview import default_demo
 from reference.errors import ToezichtError
-from reference.vocab import VISIT_KINDS
+from reference.vocab import BENCHMARKS, MIN_GROUP, VISIT_KINDS
 from metrics.compliance import Scope, compliance_by_indicator, compliance_by_municipality, compliance_by_theme
 from metrics.funnel import funnel_curves, funnel_points
 from metrics.jaarbeeld import jaarbeeld_themes, jaarbeeld_weakest
 from metrics.rag import rag_shares
 from metrics.trend import trend_by_indicator
 
-LEAD_COLUMNS = ["onderzoek", "gemeente", "indicator", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark", "vergelijking"]
+LEAD_COLUMNS = ["onderzoek", "gemeente", "indicator", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark", "vergelijking", "vergelijking_998"]
+BENCHMARK_COLUMNS = ["benchmark_soort", "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]
 ROUNDED = ["percentage", "ondergrens", "bovengrens", "benchmark", "laagste_indicator", "hoogste_indicator"]
 
 
@@ -41,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--soort", choices=list(VISIT_KINDS), default=VISIT_KINDS[0])
     c.add_argument("--by", choices=["indicator", "theme", "municipality"], default="indicator")
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    c.add_argument("--benchmark", choices=[k for k in BENCHMARKS if k != "groep"], default=None,
+                   help="waarmee vergeleken wordt: het hele onderzoek (standaard), dezelfde provincie, of de norm van het kader")
+    c.add_argument("--groep", default=None, help="een eigen vergelijkingsgroep: gemeenten gescheiden door komma's "
+                   f"(minstens {MIN_GROUP})")
     f = sub.add_parser("funnel", help="funnelplot: controlegrenzen en positie per gemeente (CSV)")
     f.add_argument("--db", type=Path, default=None)
     f.add_argument("--onderzoek", default=None)
@@ -124,9 +129,10 @@ def jaarbeeld_pack(con, args) -> int:
     return 0
 
 
-def compliance_table(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None) -> pd.DataFrame:
+def compliance_table(con, onderzoek=None, gemeente=None, soort="onderzoek", by="indicator", demo: bool | None = None,
+                     benchmark: str = "onderzoek", groep: tuple[str, ...] = ()) -> pd.DataFrame:
     """The CSV/table of `python -m metrics compliance`: the study-wide rows first (gemeente empty) unless one municipality is asked for."""
-    scope = Scope(study=onderzoek, municipality=gemeente, kind=soort, demo=demo)
+    scope = Scope(study=onderzoek, municipality=gemeente, kind=soort, demo=demo, benchmark_kind=benchmark, group=tuple(groep))
     fn = {"indicator": compliance_by_indicator, "theme": compliance_by_theme, "municipality": compliance_by_municipality}[by]
     parts = [] if gemeente else [fn(con, scope, pooled=True)]
     parts.append(fn(con, scope))
@@ -136,11 +142,29 @@ def compliance_table(con, onderzoek=None, gemeente=None, soort="onderzoek", by="
         lead[lead.index("indicator")] = "thema"
     elif by == "municipality":
         frame["indicator"] = ""
-    rest = [c for c in frame.columns if c not in lead and c not in ("gemeentecode",)]
-    frame = frame[lead + ["gemeentecode"] + rest]
-    frame["soort"] = soort
+    described = [c for c in BENCHMARK_COLUMNS if c in frame.columns]  # last, so the older columns keep their places
+    rest = [c for c in frame.columns if c not in lead and c not in ("gemeentecode",) and c not in described]
+    frame = frame[lead + ["gemeentecode"] + rest + described]
+    frame.insert(len(lead) + 1 + len(rest), "soort", soort)
     frame[[c for c in ROUNDED if c in frame.columns]] = frame[[c for c in ROUNDED if c in frame.columns]].round(1)
     return frame
+
+
+def group_names(text: str | None) -> tuple[str, ...]:
+    """The municipalities of `--groep NAAM,NAAM,…`, stripped, each once, in the given order."""
+    return tuple(dict.fromkeys(part.strip() for part in (text or "").split(",") if part.strip()))
+
+
+def check_group(con, names: tuple[str, ...]) -> str | None:
+    """A Dutch message when the comparison group is too small or names a municipality that is not in the database."""
+    for name in names:
+        problem = _check_scope(con, None, name)
+        if problem:
+            return f"vergelijkingsgroep: {problem}"
+    if len(names) < MIN_GROUP:
+        return (f"een vergelijkingsgroep heeft minstens {MIN_GROUP} gemeenten nodig om mee te vergelijken; gegeven: "
+                f"{', '.join(names) or 'geen'}.")
+    return None
 
 
 def _check_scope(con, onderzoek: str | None, gemeente: str | None) -> str | None:
@@ -200,7 +224,16 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         demo = data_source(con, getattr(args, "bron", None), getattr(args, "onderzoek", None))
         if args.command == "compliance":
-            emit(compliance_table(con, args.onderzoek, args.gemeente, args.soort, args.by, demo), args.format)
+            names = group_names(args.groep)
+            if args.groep is not None and args.benchmark not in (None, "groep"):
+                print(f"FOUT: --groep hoort bij een eigen vergelijkingsgroep; laat --benchmark {args.benchmark} weg.", file=sys.stderr)
+                return 2
+            problem = check_group(con, names) if args.groep is not None else None
+            if problem:
+                print(f"FOUT: {problem}", file=sys.stderr)
+                return 2
+            kind = "groep" if args.groep is not None else (args.benchmark or "onderzoek")
+            emit(compliance_table(con, args.onderzoek, args.gemeente, args.soort, args.by, demo, kind, names), args.format)
         elif args.command == "funnel":
             scope = Scope(study=args.onderzoek, kind=args.soort, demo=demo)
             frame = funnel_curves(con, scope) if args.curve else funnel_points(con, scope)

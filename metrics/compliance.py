@@ -17,8 +17,8 @@ import pandas as pd
 
 from metrics.counting import count_sql, with_rates
 from metrics.scope import Scope
-from metrics.stats import compare_to_benchmark, rate_percent
-from reference.vocab import SMALL_N
+from metrics.stats import compare_to_benchmark, rate_percent, wilson_interval
+from reference.vocab import BENCHMARKS, MIN_GROUP, SMALL_N, STRICT_ALPHA
 
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
@@ -157,6 +157,69 @@ def _pooled_rate(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return rate_percent(sums["k"], sums["n"])
 
 
+def _province_of(con, scope: Scope) -> dict[str, str]:
+    """GM-code → province (reference list of the visit's year) for the municipalities of the scope's study."""
+    where, params = replace(scope, municipality=None, municipalities=None, kind=None, year=None).where("v")
+    rows = con.execute(f"SELECT DISTINCT municipality_code, province FROM v_visit v WHERE {where} ORDER BY 1, 2", params).fetchall()
+    return {code: province for code, province in rows if province is not None}
+
+
+def _attach_benchmark(con, frame: pd.DataFrame, keys: list[str], bench_keys: list[str], scope: Scope, dossier_only: bool,
+                      pooled: bool) -> None:
+    """Add benchmark, vergelijking, vergelijking_998 and what the benchmark is (benchmark_soort, benchmark_gebied,
+    benchmark_gemeenten, benchmark_opmerking) to `frame`, in place, for scope.benchmark_kind."""
+    kind = scope.benchmark_kind if scope.benchmark_kind in BENCHMARKS else "onderzoek"
+    ids = [k for k in bench_keys if k in ID_KEYS]
+    rows = len(frame)
+    area = np.full(rows, {"onderzoek": "alle gemeenten van het onderzoek", "groep": "eigen vergelijkingsgroep",
+                          "norm": "norm van het kader", "provincie": ""}[kind], dtype=object)
+    note = np.full(rows, "", dtype=object)
+    municipalities = np.full(rows, np.nan)
+    if kind == "onderzoek" and scope == scope.benchmark():
+        # The benchmark pools exactly this frame's rows (same visits, same indicators): no second query.
+        frame["benchmark"] = _pooled_rate(frame, bench_keys)
+        if "municipality_code" in frame.columns:
+            municipalities = frame.groupby(ids, dropna=False, sort=False)["municipality_code"].transform("nunique").to_numpy(dtype=float)
+        elif "gemeenten" in frame.columns:
+            municipalities = frame["gemeenten"].to_numpy(dtype=float)
+    elif kind == "norm":
+        norm = frame["norm"].to_numpy(dtype=float) if "norm" in frame.columns else np.full(rows, np.nan)
+        frame["benchmark"] = norm
+        note[np.isnan(norm)] = ("het kader stelt voor deze indicator geen norm: geen vergelijking" if "norm" in frame.columns
+                                else "een norm geldt per indicator: geen vergelijking")
+    else:
+        by = ids + (["province"] if kind == "provincie" else [])
+        studies = None if scope.study else frame["study_id"].unique().tolist()
+        bench = grouped_counts(con, by, scope.benchmark(), dossier_only, visit_counts=True, studies=studies)
+        bench["benchmark"] = rate_percent(bench["k"], bench["n"])
+        bench = bench.set_index(by)
+        lookup = frame[ids].copy()
+        if kind == "provincie":
+            if pooled or "municipality_code" not in frame.columns:
+                lookup["province"] = None
+                note[:] = "de provinciebenchmark geldt per gemeente: geen vergelijking voor alle gemeenten samen"
+            else:
+                lookup["province"] = frame["municipality_code"].map(_province_of(con, scope)).to_numpy()
+            area = np.array([f"provincie {p}" if isinstance(p, str) else "provincie onbekend" for p in lookup["province"]], dtype=object)
+        at = pd.MultiIndex.from_frame(lookup[by])
+        frame["benchmark"] = bench["benchmark"].reindex(at).to_numpy(dtype=float)
+        municipalities = bench["gemeenten"].reindex(at).to_numpy(dtype=float)
+        pooled_n = bench["n"].reindex(at).to_numpy(dtype=float)
+        too_small = ~np.isnan(municipalities) & (municipalities < MIN_GROUP)
+        empty = np.isnan(pooled_n) | (pooled_n == 0)
+        unset = note == ""
+        note[unset & empty] = "de benchmark heeft geen oordelen (n = 0): geen vergelijking"
+        note[unset & ~empty & too_small] = f"benchmark over minder dan {MIN_GROUP} gemeenten: geen vergelijking"
+        frame.loc[empty | too_small, "benchmark"] = np.nan
+    low, high = wilson_interval(frame["k"], frame["n"], alpha=STRICT_ALPHA)
+    frame["vergelijking"] = compare_to_benchmark(frame["ondergrens"], frame["bovengrens"], frame["benchmark"])
+    frame["vergelijking_998"] = compare_to_benchmark(low * 100, high * 100, frame["benchmark"])
+    frame["benchmark_soort"] = kind
+    frame["benchmark_gebied"] = area
+    frame["benchmark_gemeenten"] = pd.Series(municipalities, index=frame.index).astype("Int64")
+    frame["benchmark_opmerking"] = note
+
+
 def grouped_compliance(
     con, grouping: str, scope: Scope, pooled: bool = False, benchmark: bool = True, repeated_only: bool = False
 ) -> pd.DataFrame:
@@ -169,18 +232,7 @@ def grouped_compliance(
     frame = with_rates(grouped_counts(con, keys, scope, dossier_only, repeated_only=repeated_only))
     bench_keys = [k for k in keys if k in ("study_id", "framework_id", "theme_code", "theme_name", "theme_position", "indicator_code", "label", "level", "norm", "indicator_position")]
     if benchmark and "study_id" in keys:
-        if scope == scope.benchmark():
-            # The benchmark pools exactly this frame's rows (same visits, same indicators): no second query.
-            frame["benchmark"] = _pooled_rate(frame, bench_keys)
-        else:
-            # Looked up by the identifying keys only (the other bench keys follow from them), and
-            # only for the studies in the frame.
-            ids = [k for k in bench_keys if k in ID_KEYS]
-            studies = None if scope.study else frame["study_id"].unique().tolist()
-            bench = benchmark_rates(con, ids, scope, dossier_only, studies).set_index(ids)["benchmark"]
-            # = frame.merge(bench, on=ids, how="left"): the ids are unique in `bench`, never NULL.
-            frame["benchmark"] = bench.reindex(pd.MultiIndex.from_frame(frame[ids])).to_numpy()
-        frame["vergelijking"] = compare_to_benchmark(frame["ondergrens"], frame["bovengrens"], frame["benchmark"])
+        _attach_benchmark(con, frame, keys, bench_keys, scope, dossier_only, pooled)
     if "norm" in frame.columns:
         frame["voldoet_norm"] = np.where(
             frame["norm"].notna() & (frame["n"] > 0), frame["percentage"] >= frame["norm"], pd.NA

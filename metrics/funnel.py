@@ -56,8 +56,10 @@ def _heads_from_points(con, points: pd.DataFrame) -> tuple[pd.DataFrame, pd.Seri
     and the benchmark (every row of a group carries it), in the pooled frame's order, and the largest n of one
     municipality (code)."""
     groups = points.groupby(["onderzoek", "kader", "indicator"], sort=False)
-    heads = groups.agg(n=("n", "sum"), benchmark=("benchmark", "first")).reset_index()
-    # first() skips NaN; a group's benchmark is one value or NaN throughout, so this is that value.
+    heads = groups.agg(n=("n", "sum"), benchmark=("benchmark", "first"), benchmarks=("benchmark", "nunique")).reset_index()
+    # first() skips NaN; a group's benchmark is one value or NaN throughout, so this is that value. Several values
+    # (one per province) have no one funnel: no curves then.
+    heads.loc[heads.pop("benchmarks") > 1, "benchmark"] = np.nan
     positions = con.execute(
         "SELECT i.framework_id AS kader, i.indicator_code AS indicator, t.position AS theme_position, i.position AS indicator_position "
         "FROM indicator i JOIN theme t USING (framework_id, theme_code)"
@@ -73,10 +75,9 @@ def funnel_points(con, scope: Scope = Scope()) -> pd.DataFrame:
     points = compliance_by_indicator(con, scope)
     if points.empty:
         return points.assign(ondergrens_95=[], bovengrens_95=[], ondergrens_998=[], bovengrens_998=[], funnel=[])
-    # p0 of each row = the benchmark on its (onderzoek, indicator) group's first row.
-    group = points.groupby(["onderzoek", "indicator"], sort=False).ngroup().to_numpy()
-    first = np.unique(group, return_index=True)[1]
-    p0 = points["benchmark"].to_numpy(dtype=float)[first][group] / 100
+    # p0 of each row = its own benchmark: one per (onderzoek, indicator), or per province with that benchmark.
+    group = points.groupby(["onderzoek", "indicator", "benchmark"], sort=False, dropna=False).ngroup().to_numpy()
+    p0 = points["benchmark"].to_numpy(dtype=float) / 100
     k = points["k"].to_numpy(dtype=float)
     n = points["n"].to_numpy(dtype=float)
     known = ~np.isnan(p0)

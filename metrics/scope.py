@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from reference.access import LOCAL_VIEWER, Viewer
 
-CLAUSE_NAMES = ("scale", "demo", "study", "studies", "municipality", "kind", "year")
+CLAUSE_NAMES = ("scale", "demo", "study", "studies", "municipality", "municipalities", "kind", "year")
 VIEWER_CLAUSE = "viewer"  # the viewer's rights: always applied, never omitted
 
 
@@ -38,6 +38,18 @@ class Scope:
     demo: bool | None = None  # True: demo visits only; False: real visits only
     studies: tuple[str, ...] | None = None
     viewer: Viewer = LOCAL_VIEWER
+    # What a verdict compares with: a key of reference.vocab.BENCHMARKS; `group` holds the municipalities of
+    # "groep" (names or GM-codes). `municipalities` narrows to several municipalities (the group's own pool).
+    benchmark_kind: str = "onderzoek"
+    group: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        # Two groups that differ by one municipality give that municipality's figure by subtraction: a viewer who
+        # may not see other municipalities gets the study benchmark instead of an own group.
+        if self.benchmark_kind == "groep" and not self.viewer.may_choose_groups:
+            object.__setattr__(self, "benchmark_kind", "onderzoek")
+            object.__setattr__(self, "group", ())
 
     def clauses(self, alias: str = "c", omit: tuple[str, ...] | list[str] = ()) -> list[Clause]:
         """The scope's conditions in a fixed order, without those named in `omit`; the viewer's clauses last, never
@@ -56,6 +68,10 @@ class Scope:
         if self.municipality:
             out.append(Clause("municipality", f"(lower({a}.municipality_name) = lower(?) OR {a}.municipality_code = upper(?))",
                               (self.municipality, self.municipality)))
+        if self.municipalities is not None:
+            names = [str(m).lower() for m in self.municipalities]
+            out.append(Clause("municipalities", f"(lower({a}.municipality_name) IN (SELECT unnest(?::VARCHAR[])) "
+                                                f"OR lower({a}.municipality_code) IN (SELECT unnest(?::VARCHAR[])))", (names, names)))
         if self.kind:
             out.append(Clause("kind", f"{a}.kind = ?", (self.kind,)))
         if self.year:
@@ -69,6 +85,9 @@ class Scope:
         return (" AND ".join(c.sql for c in chosen) or "TRUE"), [p for c in chosen for p in c.params]
 
     def benchmark(self) -> "Scope":
-        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year (that the viewer's
-        role may count: published ones only for lezer and gemeente)."""
-        return replace(self, municipality=None, kind="onderzoek", year=None, viewer=self.viewer.pooled())
+        """The visits a benchmark pools: the study's onderzoek visits in every municipality and year (of the
+        comparison group only, for benchmark_kind "groep"; per province is a grouping, not a filter) that the
+        viewer's role may count (published ones only for lezer and gemeente)."""
+        pooled = tuple(self.group) if self.benchmark_kind == "groep" else self.municipalities
+        return replace(self, municipality=None, kind="onderzoek", year=None, municipalities=pooled,
+                       viewer=self.viewer.pooled())

@@ -13,9 +13,11 @@ from reference.vocab import SMALL_N_MARK, SMALL_N_NOTE
 
 HEATMAP_MAX_ROWS = 40  # beyond this a heatmap (and a bar chart) is unreadable and heavy: the weakest first
 COMPARISON_COLUMNS = ["gemeente", "gemeentecode", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
-                      "bovengrens", "benchmark", "vergelijking", "funnel", "klein_aantal"]
+                      "bovengrens", "benchmark", "vergelijking", "vergelijking_998", "funnel", "klein_aantal", "benchmark_soort",
+                      "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]
 # Repeated texts go to the browser as categories (each distinct value once): the table is most of Vergelijken's bytes.
-CATEGORY_COLUMNS = ["gemeente", "indicator", "label", "oordeel", "benchmark_nl", "vergelijking", "trechter"]
+CATEGORY_COLUMNS = ["gemeente", "indicator", "label", "oordeel", "benchmark_nl", "vergelijking", "vergelijking_998", "trechter",
+                    "benchmark_soort", "benchmark_gebied", "benchmark_opmerking"]
 COUNT_COLUMNS = ["ja", "nee", "nvt", "onbekend", "groen", "oranje", "rood", "k", "n"]
 
 
@@ -50,7 +52,7 @@ def _percent_column(values: pd.Series) -> list[str]:
 
 def comparison_numbers(charted: pd.DataFrame, study: str, kind: str) -> pd.DataFrame:
     """The comparison table's figures per municipality and indicator (the download), bounds unrounded."""
-    table = charted[COMPARISON_COLUMNS].rename(columns={"funnel": "trechter"})
+    table = charted[[c for c in COMPARISON_COLUMNS if c in charted.columns]].rename(columns={"funnel": "trechter"})
     table.insert(0, "soort", kind)
     table.insert(0, "onderzoek", study)
     return table
@@ -110,16 +112,31 @@ def rate_sentence(k: int, n: int) -> str:
             f"{dutch_percent(row['bovengrens'], 1)}){small}")
 
 
+def benchmark_label(area, municipalities) -> str:
+    """' (provincie Zuid-Holland, 6 gemeenten)': what a benchmark pools, for sentences; '' when unknown."""
+    if not isinstance(area, str) or not area:
+        return ""
+    return f" ({area}" + (f", {int(municipalities)} gemeente{'n' if int(municipalities) != 1 else ''})" if pd.notna(municipalities) else ")")
+
+
 def verdict_sentences(rows: pd.DataFrame) -> list[str]:
-    """Per visit of a compliance_by_visit frame (one indicator): its figure against the benchmark, as a sentence."""
+    """Per visit of a compliance_by_visit frame (one indicator): its figure against the benchmark, as a sentence; with
+    vergelijking_998, 'duidelijk' where the verdict also holds at 99,8%; with the benchmark columns, what it pools."""
     lines = []
-    for r in rows.itertuples(index=False):
-        small = f" ({SMALL_N_MARK})" if r.n > 0 and r.klein_aantal else ""
-        verdict = f", {r.vergelijking} dan de benchmark" if r.vergelijking in ("beter", "slechter") else (
-            ", vergelijkbaar met de benchmark" if r.vergelijking == "vergelijkbaar" else "")
-        lines.append(f"**{r.soort} {dutch_date(r.datum)}**: {r.oordeel}{small} — "
-                     f"{dutch_percent(r.percentage, 1)} (95%-interval {_interval_text(r.ondergrens, r.bovengrens)}); "
-                     f"benchmark {dutch_percent(r.benchmark, 1)}{verdict}.")
+    for r in rows.to_dict("records"):
+        small = f" ({SMALL_N_MARK})" if r["n"] > 0 and r["klein_aantal"] else ""
+        v = r["vergelijking"]
+        strong = v in ("beter", "slechter") and r.get("vergelijking_998") == v
+        verdict = (f", duidelijk {v} dan de benchmark (ook bij 99,8%)" if strong else f", {v} dan de benchmark") if v in ("beter", "slechter") else (
+            ", vergelijkbaar met de benchmark" if v == "vergelijkbaar" else "")
+        pooled = benchmark_label(r.get("benchmark_gebied"), r.get("benchmark_gemeenten"))
+        if pd.isna(r["benchmark"]) and r.get("benchmark_opmerking"):
+            compared = f"geen benchmark{pooled}: {r['benchmark_opmerking']}"
+        else:
+            compared = f"benchmark {dutch_percent(r['benchmark'], 1)}{pooled}{verdict}"
+        lines.append(f"**{r['soort']} {dutch_date(r['datum'])}**: {r['oordeel']}{small} — "
+                     f"{dutch_percent(r['percentage'], 1)} (95%-interval {_interval_text(r['ondergrens'], r['bovengrens'])}); "
+                     f"{compared}.")
     return lines
 
 

@@ -16,6 +16,7 @@ from metrics import (
     trend_by_indicator,
     verdict_sentences,
 )
+from pages.benchmark import benchmark_notes, benchmark_text, choose_benchmark, group_problem, with_benchmark
 from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, follow_requested_view, view_link
 from reference.dutch import dutch_date
 from reference.vocab import SMALL_N_NOTE
@@ -47,15 +48,26 @@ if all_visits.empty:
 left, right = st.columns(2)
 municipality = left.selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), key="gemeente", bind="query-params",
                               help=f"Gemeenten met een bezoek in {study}.")
-scope = base_scope(study=study, municipality=municipality, kind=None)
+benchmark_kind, group = choose_benchmark(sorted(all_visits["gemeente"].unique()), left)
+problem = group_problem(benchmark_kind, group)
+if problem:
+    st.warning(problem)
+    st.stop()
+scope = with_benchmark(base_scope(study=study, municipality=municipality, kind=None), benchmark_kind, group)
 rows = cached(compliance_by_visit, scope)
 labels = dict(zip(rows["indicator"], rows["label"]))
 indicator = right.selectbox("Indicator in beeld (optioneel)", list(dict.fromkeys(rows["indicator"])), index=None, key="indicator",
                             bind="query-params", placeholder="Alle indicatoren")
 if indicator:
     right.caption(labels.get(indicator, ""))
+shared = dict(benchmark=benchmark_kind if benchmark_kind != "onderzoek" else None, groep=list(group) or None)
 st.markdown(f"**{municipality}** in **{study}**. Deelbare link: [{municipality}]"
-           f"({view_link('gemeente', onderzoek=study, gemeente=municipality, indicator=indicator)})")
+           f"({view_link('gemeente', onderzoek=study, gemeente=municipality, indicator=indicator, **shared)})")
+compared = benchmark_text(rows)
+st.info(f"**Vergelijking** — {compared}. Beter/slechter: het 95%-interval ligt boven/onder de benchmark; duidelijk "
+        "beter/slechter: ook het 99,8%-interval (zie Methode).")
+for note in benchmark_notes(rows):
+    st.warning(note)
 
 st.subheader("Bezoeken")
 visits = cached(municipality_visits, scope)
@@ -71,22 +83,32 @@ if indicator:
         st.markdown(f"- **Verandering {r['van_soort']} → {r['naar_soort']}**: {change_text(r)}.")
 
 st.subheader("Naleving per indicator")
-st.caption("Per bezoek k van n met 95%-Wilson-interval; de zwarte streep is de benchmark (het gepoolde eerste onderzoek "
-           "van alle gemeenten in dit onderzoek). Kleur: beter / vergelijkbaar / slechter dan de benchmark.")
+st.caption("Per bezoek k van n met 95%-Wilson-interval; de zwarte streep is de benchmark (het gepoolde eerste onderzoek; "
+           f"{compared}). Kleur: beter / vergelijkbaar / slechter dan de benchmark, donker = ook bij 99,8%.")
+in_chart = f"; {compared}" if benchmark_kind != "onderzoek" else ""
 for theme in rows["thema"].unique():
-    st.plotly_chart(profile_figure(scope, theme, f"{municipality}: thema {theme}", f"{study}; open symbool = {SMALL_N_NOTE}"),
+    st.plotly_chart(profile_figure(scope, theme, f"{municipality}: thema {theme}", f"{study}; open symbool = {SMALL_N_NOTE}{in_chart}"),
                     key=f"profiel-{theme}", config={"displaylogo": False})
 table = rows[["onderzoek", "soort", "datum", "thema", "indicator", "label", "niveau", "k", "n", "nvt", "onbekend", "percentage",
-              "ondergrens", "bovengrens", "benchmark", "vergelijking", "norm", "voldoet_norm", "klein_aantal"]]
+              "ondergrens", "bovengrens", "benchmark", "vergelijking", "vergelijking_998", "norm", "voldoet_norm", "klein_aantal",
+              "benchmark_soort", "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]]
 st.dataframe(
     table.assign(datum=table["datum"].map(dutch_date), oordeel=rows["oordeel"], naleving=percent_texts(table["percentage"]),
                  interval=interval_texts(table["ondergrens"], table["bovengrens"]),
                  benchmark=percent_texts(table["benchmark"]))[
-        ["soort", "datum", "thema", "indicator", "label", "oordeel", "naleving", "interval", "benchmark", "vergelijking", "norm", "voldoet_norm"]],
+        ["soort", "datum", "thema", "indicator", "label", "oordeel", "naleving", "interval", "benchmark", "benchmark_gebied",
+         "benchmark_gemeenten", "vergelijking", "vergelijking_998", "norm", "voldoet_norm", "benchmark_opmerking"]],
     hide_index=True, width="stretch",
+    column_config={
+        "benchmark_gebied": st.column_config.TextColumn("benchmark over"),
+        "benchmark_gemeenten": st.column_config.NumberColumn("gemeenten in benchmark"),
+        "vergelijking": st.column_config.TextColumn("vergelijking (95%)"),
+        "vergelijking_998": st.column_config.TextColumn("bij 99,8%"),
+        "benchmark_opmerking": st.column_config.TextColumn("opmerking"),
+    },
 )
 download_buttons(rounded_rates(table),
-                 f"gemeente-{municipality}-{study}", "Download naleving")
+                 f"gemeente-{municipality}-{study}" + ("" if benchmark_kind == "onderzoek" else f"-{benchmark_kind}"), "Download naleving")
 
 st.subheader("Verandering tussen bezoeken")
 if changes.empty:

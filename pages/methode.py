@@ -5,7 +5,7 @@ import streamlit as st
 from metrics import framework_provenance
 from pages.common import cached
 from reference.frameworks import DERIVED_NOTE, FRAMEWORK_NOTE
-from reference.vocab import SMALL_N
+from reference.vocab import MIN_GROUP, SMALL_N
 
 st.title("Methode")
 st.markdown(
@@ -19,10 +19,32 @@ bij n = 0 staat er "geen oordeel".
 Elk percentage krijgt een 95%-betrouwbaarheidsinterval volgens **Wilson**. Groepen met minder dan {SMALL_N} beoordeelde
 dossiers worden getoond maar gemarkeerd als klein aantal.
 
-### Benchmark en vergelijking
-De benchmark is de gepoolde naleving van het hele onderzoek (alle gemeenten, de eerste onderzoeken; hertoetsen
-tellen niet mee). Een gemeente is **beter** / **vergelijkbaar** / **slechter** wanneer haar Wilson-interval boven de
-benchmark ligt / de benchmark bevat / eronder ligt.
+### Benchmark: waarmee vergelijken we?
+De benchmark is één percentage waarmee elke gemeente wordt vergeleken. U kiest hem op Vergelijken en Gemeente (en in
+de link: `benchmark=` en `groep=`):
+- **onderzoek** (standaard): de gepoolde naleving van het hele onderzoek — Σk / Σn over alle gemeenten, alleen de
+  eerste onderzoeken (hertoetsen tellen niet mee, zodat een hertoets met hetzelfde wordt vergeleken).
+- **provincie**: hetzelfde, maar alleen over de gemeenten van dezelfde provincie (volgens de CBS-lijst van het jaar van
+  het bezoek). In een tabel met veel gemeenten krijgt elke gemeente de benchmark van haar eigen provincie.
+- **groep**: hetzelfde over een eigen vergelijkingsgroep die u kiest (bijvoorbeeld gemeenten van vergelijkbare grootte).
+- **norm**: de norm die het kader bij een indicator stelt (bijvoorbeeld 100%). Heeft een indicator geen norm, dan is
+  er geen vergelijking en staat erbij waarom.
+
+Een gepoolde benchmark over minder dan {MIN_GROUP} gemeenten, of zonder oordelen (n = 0), geeft geen vergelijking:
+dan vergelijkt een gemeente zich vooral met zichzelf. Bij elke grafiek, tabel en download staat welke benchmark is
+gebruikt en over hoeveel gemeenten.
+
+### Vergelijking op twee niveaus
+We leggen het interval van de gemeente naast het ene getal van de benchmark (de regel van de Engelse
+public-health-profielen, Fingertips):
+- **beter** / **slechter**: het 95%-Wilson-interval van de gemeente ligt helemaal boven / onder de benchmark;
+- **vergelijkbaar**: het 95%-interval bevat de benchmark;
+- **duidelijk beter** / **duidelijk slechter**: dat geldt ook voor het ruimere 99,8%-Wilson-interval.
+
+Een uitkomst bij 95% kan één keer op de twintig toeval zijn, ook als de gemeente eigenlijk niet afwijkt; bij 99,8%
+is dat één keer op de vijfhonderd. Vergelijkt u veel gemeenten en indicatoren tegelijk, kijk dan vooral naar
+"duidelijk". In de grafieken is "duidelijk" de donkere tint van dezelfde kleur; in de downloads staat het in de
+kolom `vergelijking_998` (beter, vergelijkbaar, slechter, of leeg zonder oordeel).
 
 ### Funnelplot
 Per indicator zetten we de naleving van elke gemeente uit tegen haar n, met controlegrenzen rond de benchmark p₀.

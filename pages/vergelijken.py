@@ -17,9 +17,11 @@ from metrics import (
     funnel_curves,
     funnel_points,
     heatmap_rows,
+    municipality_visits,
     rag_shares,
     rounded_rates,
 )
+from pages.benchmark import benchmark_notes, benchmark_text, choose_benchmark, group_problem, with_benchmark
 from pages.common import (
     base_scope,
     cached,
@@ -35,7 +37,7 @@ from pages.common import (
 )
 from reference.vocab import SMALL_N_NOTE, VISIT_KINDS
 
-BOUND_HERE = ("soort", "gemeenten", "indicator")
+BOUND_HERE = ("soort", "gemeenten", "indicator", "benchmark", "groep")
 
 
 def study_curves(con, scope):
@@ -52,12 +54,20 @@ def chosen_rows(scope, chosen: tuple[str, ...]) -> dict:
     return {"shown": shown, "heat": heatmap_rows(shown)}
 
 
-def links(study: str, municipalities: pd.Series, indicators: pd.Series) -> list[str]:
+def benchmark_params() -> dict:
+    """The chosen benchmark as view parameters, so the Gemeente page a click or link opens compares alike."""
+    kind = st.session_state.get("benchmark") or "onderzoek"
+    if kind == "onderzoek":
+        return {}
+    return {"benchmark": kind, **({"groep": list(st.session_state.get("groep") or [])} if kind == "groep" else {})}
+
+
+def links(study: str, municipalities: pd.Series, indicators: pd.Series, extra: dict | None = None) -> list[str]:
     """view_link('gemeente', onderzoek=…, gemeente=…, indicator=…) per row, encoding each distinct value once."""
-    head = view_link("gemeente", onderzoek=study)
+    head = view_link("gemeente", onderzoek=study, **(extra or {}))
     names = {g: urlencode({"gemeente": g}) for g in municipalities.unique()}
     codes = {i: urlencode({"indicator": i}) for i in indicators.unique()}
-    return [f"{head}&{names[g]}&{codes[i]}" if g and i else view_link("gemeente", onderzoek=study, gemeente=g, indicator=i)
+    return [f"{head}&{names[g]}&{codes[i]}" if g and i else view_link("gemeente", onderzoek=study, gemeente=g, indicator=i, **(extra or {}))
             for g, i in zip(municipalities.tolist(), indicators.tolist())]
 
 
@@ -73,7 +83,8 @@ def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
     charted = shown[shown.index.isin(heat.index) | shown.index.isin(one.index)]
     numbers = rounded_rates(comparison_numbers(charted, scope.study, scope.kind))
     view = comparison_table(charted, scope.study, scope.kind)
-    view["gemeentepagina"] = links(scope.study, view["gemeente"], view["indicator"])
+    extra = {"benchmark": scope.benchmark_kind, "groep": list(scope.group) or None} if scope.benchmark_kind != "onderzoek" else {}
+    view["gemeentepagina"] = links(scope.study, view["gemeente"], view["indicator"], extra)
     return {"shown": shown, "one": one, "heat": heat, "bars": bars, "limits": limits, "view": view, "numbers": numbers}
 
 
@@ -106,7 +117,8 @@ def open_clicked(chart_key: str, study: str, cell: bool = False) -> None:
     if cell:
         page, params = cell_view(study, municipality, indicator)
     else:
-        page, params = "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator or None}
+        page, params = "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator or None,
+                                             **benchmark_params()}
     request_view(page, params, BOUND_HERE)
 
 
@@ -130,8 +142,14 @@ if info["schaal"] == "rag":
 
 left, middle, right = st.columns([1, 3, 2])
 kind = left.radio("Soort bezoek", list(VISIT_KINDS), key="soort", bind="query-params", horizontal=True,
-                  help="De benchmark is altijd het gepoolde eerste onderzoek van alle gemeenten.")
-scope = base_scope(study=study, kind=kind)
+                  help="De benchmark telt altijd de eerste onderzoeken (ook wanneer u hertoetsen bekijkt).")
+every = cached(municipality_visits, base_scope(study=study, kind=None))
+benchmark_kind, group = choose_benchmark(sorted(every["gemeente"].unique()), left)
+problem = group_problem(benchmark_kind, group)
+if problem:
+    st.warning(problem)
+    st.stop()
+scope = with_benchmark(base_scope(study=study, kind=kind), benchmark_kind, group)
 rows = cached(funnel_points, scope)
 if rows.empty:
     st.warning(f"Geen {kind}-bezoeken met scores in {study}.")
@@ -148,13 +166,22 @@ right.caption(labels.get(indicator, ""))
 picked = selection(scope, tuple(chosen), indicator)
 shown, one, heat_rows, bar_rows = picked["shown"], picked["one"], picked["heat"], picked["bars"]
 soort_text = f"{kind}, {len(one)} gemeente(n)"
+compared = benchmark_text(one)  # what the verdicts are against, and over how many municipalities
+# The default benchmark is named in the captions; another one also in every chart's subtitle (and so in its export).
+in_chart = f"; {compared}" if benchmark_kind != "onderzoek" else ""
+in_half = f"<br>{compared}" if in_chart else ""  # the half-width charts: on a line of its own, not cut off
+st.info(f"**Vergelijking** — {compared}. Beter/slechter: het 95%-interval van de gemeente ligt boven/onder de benchmark; "
+        "duidelijk beter/slechter: dat geldt ook voor het 99,8%-interval (zie Methode).")
+for note in benchmark_notes(shown):
+    st.warning(note)
 
 st.subheader("Overzicht per gemeente en indicator")
 if len(heat_rows) < len(shown):
     st.caption(f"{shown['gemeente'].nunique()} gemeenten: de heatmap toont de {HEATMAP_MAX_ROWS} met de meeste indicatoren "
                "'slechter'. Kies gemeenten hierboven om andere te zien; de tabel onderaan bevat alle.")
 st.plotly_chart(
-    figure("heatmap", scope, tuple(chosen), "", f"Naleving per gemeente en indicator — {study}", None),
+    figure("heatmap", scope, tuple(chosen), "", f"Naleving per gemeente en indicator — {study}",
+           f"cel: k van n; * = {SMALL_N_NOTE}; kleur: t.o.v. {benchmark_text(heat_rows)}, donker = ook bij 99,8%" if in_chart else None),
     key="heatmap", on_select=lambda: open_clicked("heatmap", study, cell=True), selection_mode="points",
     config={"displaylogo": False},
 )
@@ -165,15 +192,18 @@ bars, funnel = st.columns(2)
 with bars:
     st.plotly_chart(figure("staven", scope, tuple(chosen), indicator,
                            f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
-                           f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}"),
+                           f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}"),
                     key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
                     config={"displaylogo": False})
 with funnel:
     st.plotly_chart(figure("trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
-                           f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}"),
+                           f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}"),
                     key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
                     config={"displaylogo": False})
-st.caption("Klik op een gemeente in een grafiek om haar pagina te openen.")
+if picked["limits"].empty and one["n"].gt(0).any():
+    st.caption("Geen trechtergrenzen: " + ("de gemeenten hebben elk de benchmark van hun eigen provincie; kies gemeenten van "
+               "één provincie om de grenzen te zien." if benchmark_kind == "provincie" else "er is geen benchmark voor deze indicator."))
+st.caption(f"Klik op een gemeente in een grafiek om haar pagina te openen. Vergeleken met {compared.removeprefix('benchmark: ')}.")
 
 
 @st.fragment
@@ -192,20 +222,27 @@ def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle
 
 st.subheader("Kaart")
 year = int(info["eerste_bezoek"].year) if info["eerste_bezoek"] is not None else None
-map_view(scope, tuple(chosen), indicator, year, f"{study}, {soort_text}; grijs = niet in dit onderzoek")
+map_view(scope, tuple(chosen), indicator, year, f"{study}, {soort_text}; grijs = niet in dit onderzoek{in_chart}")
 
 st.subheader("Tabel")
 st.caption("Precies wat de grafieken tonen (de heatmap, en de gekozen indicator in staafdiagram, trechter en kaart): per "
-           "gemeente en indicator k van n, percentage met 95%-Wilson-interval, de benchmark (gepoold eerste onderzoek van "
-           "alle gemeenten) en de uitkomst van de trechter.")
+           "gemeente en indicator k van n, percentage met 95%-Wilson-interval, de benchmark en waarover die gepoold is "
+           f"({compared.removeprefix('benchmark: ')}), de vergelijking bij 95% en bij 99,8%, en de uitkomst van de trechter.")
 view = picked["view"]
 st.dataframe(
-    view[["gemeente", "indicator", "label", "oordeel", "naleving", "interval", "benchmark_nl", "vergelijking", "trechter", "klein_aantal", "gemeentepagina"]],
+    view[["gemeente", "indicator", "label", "oordeel", "naleving", "interval", "benchmark_nl", "benchmark_gebied", "benchmark_gemeenten",
+          "vergelijking", "vergelijking_998", "trechter", "klein_aantal", "benchmark_opmerking", "gemeentepagina"]],
     hide_index=True, width="stretch",
     column_config={
         "benchmark_nl": st.column_config.TextColumn("benchmark"),
+        "benchmark_gebied": st.column_config.TextColumn("benchmark over"),
+        "benchmark_gemeenten": st.column_config.NumberColumn("gemeenten in benchmark"),
+        "vergelijking": st.column_config.TextColumn("vergelijking (95%)"),
+        "vergelijking_998": st.column_config.TextColumn("bij 99,8%"),
+        "benchmark_opmerking": st.column_config.TextColumn("opmerking"),
         "klein_aantal": st.column_config.CheckboxColumn(SMALL_N_NOTE),
         "gemeentepagina": st.column_config.LinkColumn("open", display_text="Gemeente →"),
     },
 )
-download_buttons(picked["numbers"], f"vergelijken-{study}-{kind}", "Download tabel")
+download_buttons(picked["numbers"], f"vergelijken-{study}-{kind}" + ("" if benchmark_kind == "onderzoek" else f"-{benchmark_kind}"),
+                 "Download tabel")

@@ -37,6 +37,16 @@ SMALL_N = 5  # groups with fewer judged dossiers (n = ja + nee) are marked as sm
 SMALL_N_NOTE = f"klein aantal (n < {SMALL_N})"
 SMALL_N_MARK = "klein aantal"
 NO_JUDGEMENT = "geen oordeel"  # n = 0
+
+# What a municipality is compared with (DESIGN §7, URL parameter `benchmark`), and how each is named in the UI.
+BENCHMARKS = {
+    "onderzoek": "het hele onderzoek",
+    "provincie": "de gemeenten van dezelfde provincie",
+    "groep": "een eigen vergelijkingsgroep",
+    "norm": "de norm van het kader",
+}
+MIN_GROUP = 3  # a pooled benchmark over fewer municipalities is no comparison: no verdict, a message instead
+STRICT_ALPHA = 0.002  # the second level: the verdict also holds for the 99,8%-interval ("duidelijk beter/slechter")
 OVERDUE_MONTHS = 12  # a recommendation still open this long after its visit is overdue
 EARLIEST_YEAR = 2000  # fieldwork before 1 January of this year is refused
 EARLIEST_VISIT = dt.date(EARLIEST_YEAR, 1, 1)

@@ -84,3 +84,16 @@ def test_omitting_the_scale_does_not_depend_on_clause_order():
 def test_an_unknown_clause_name_is_refused():
     with pytest.raises(ValueError):
         Scope().clauses(omit=("gemeente",))
+
+
+def test_a_viewer_limited_to_municipalities_gets_no_own_comparison_group():
+    # Two groups that differ by one municipality would reveal that municipality's figure by subtraction.
+    from reference.access import Viewer
+
+    group = ("Nijmegen", "Beuningen", "Druten")
+    wijchen = Viewer("w@wijchen.nl", "gemeente", ("GM0296",))
+    limited = Scope(benchmark_kind="groep", group=group, viewer=wijchen)
+    assert (limited.benchmark_kind, limited.group) == ("onderzoek", ())
+    assert limited.benchmark().municipalities is None
+    reader = Scope(benchmark_kind="groep", group=group, viewer=Viewer("l@x.nl", "lezer"))
+    assert (reader.benchmark_kind, reader.benchmark().municipalities) == ("groep", group)

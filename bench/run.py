@@ -98,7 +98,8 @@ def generate(db_path: Path) -> None:
     per_theme = N_INDICATORS // N_THEMES
     con.execute(
         f"""
-        INSERT INTO indicator
+        INSERT INTO indicator (framework_id, indicator_code, theme_code, criterion, label, text, operationalisation,
+                               decision_rule, level, yearbook_theme, norm, position)
         SELECT 'bench-' || f, 'B' || lpad(i::VARCHAR, 2, '0'), 'T' || ((i - 1) // {per_theme} + 1),
                'Criterium ' || ((i - 1) // {per_theme} + 1), 'Indicator ' || i,
                'Tekst van indicator ' || i, 'Operationalisatie ' || i, 'Beslisregel ' || i, 'dossier',

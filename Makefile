@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Both create or refresh .venv/
 # from the pinned requirements and install Debian's Chromium when missing (browser tests, static chart export).
+# `make serve`: several server processes behind nginx on one database (deploy/serve_many.py).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -7,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv browser demo bench axe
+.PHONY: run test venv browser nginx demo bench axe serve
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,13 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Debian's nginx for several server processes behind one proxy (make serve, tests/test_multiprocess.py); it runs
+# without root from a directory of its own, so the Debian service is never started.
+nginx:
+	@if ! test -x /usr/sbin/nginx; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; \
+	fi
+
 # axe-core for the accessibility check of the browser test, in a git-ignored folder (no global install).
 AXE_VERSION := 4.14.1
 axe: tests/.axe/node_modules/axe-core/axe.min.js
@@ -35,8 +43,15 @@ run: venv browser
 	$(PY) -m loaders demo --als-nieuw
 	$(PY) serve.py --server.headless true --browser.gatherUsageStats false
 
-test: venv browser axe
+test: venv browser nginx axe
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# PROCESSEN server processes behind nginx on http://127.0.0.1:PORT, one database (README: several users).
+PROCESSEN ?= 2
+PORT ?= 8501
+serve: venv nginx
+	$(PY) -m loaders demo --als-nieuw
+	$(PY) deploy/serve_many.py --processen $(PROCESSEN) --poort $(PORT)
 
 demo: venv
 	$(PY) -m loaders demo

@@ -12,7 +12,9 @@ is bounded by a count and a deadline.
 from __future__ import annotations
 
 import asyncio
+import statistics
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -168,36 +170,133 @@ async def _session(base: str, paths: list[PageVisit], rounds: int, result: LoadR
         result.errors.append(f"sessie {n}: {type(exc).__name__}: {str(exc)[:300]}")
 
 
+BROWSER_START_TIMEOUT_S = 300.0
+
+
+@dataclass
+class LoadRun:
+    """One load run: the websocket users, the one real browser (if any), the import that ran meanwhile."""
+
+    sessions: int
+    ws: LoadResult
+    browser: LoadResult | None
+    imported: subprocess.CompletedProcess | None
+    upstreams: list[str]  # per websocket session: the server process that answered (behind nginx)
+
+    @property
+    def served(self) -> list[float]:
+        return self.ws.served + (self.browser.served if self.browser else [])
+
+    @property
+    def served_p50(self) -> float:
+        return LoadResult(served=self.served).served_p50
+
+    @property
+    def served_p95(self) -> float:
+        return LoadResult(served=self.served).served_p95
+
+    @property
+    def errors(self) -> list[str]:
+        return self.ws.errors + (self.browser.errors if self.browser else [])
+
+    @property
+    def outside_requests(self) -> list[str]:
+        return self.browser.outside_requests if self.browser else []
+
+    def summary(self) -> str:
+        per_page: dict[str, list[float]] = {}
+        for title, t in zip(self.ws.pages, self.ws.served):
+            per_page.setdefault(title, []).append(t)
+        parts = [f"{title}: median {statistics.median(ts):.2f} s, max {max(ts):.2f} s"
+                 for title, ts in per_page.items()]
+        text = (f"{self.sessions} sessies: served p50 {self.served_p50:.2f} s, p95 {self.served_p95:.2f} s "
+                f"({len(self.served)} views; {'; '.join(parts)})")
+        if self.browser and self.browser.times:
+            text += (f"; browser (nice 19) drawn median {statistics.median(self.browser.times):.2f} s, "
+                     f"max {max(self.browser.times):.2f} s")
+        ended = "after the sessions" if self.ws.during_s is None else f"at {self.ws.during_s:.1f} s"
+        return text + f"; sessions took {self.ws.wall_s:.1f} s, the import ended {ended}"
+
+
+async def _start_browser(base: str, paths: list[PageVisit], rounds: int):
+    """The one real browser, at the lowest priority so it takes no CPU the server wants; returns once it is ready."""
+    import json
+
+    from bench.load import REPO
+
+    visits = json.dumps([{"path": v.path, "title": v.title, "final": list(v.final)} for v in paths])
+    proc = await asyncio.create_subprocess_exec(
+        "nice", "-n", "19", sys.executable, "bench/load.py", base, visits, str(rounds), cwd=REPO,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), BROWSER_START_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        line = b""
+    if line.strip() != b"klaar":
+        proc.kill()
+        await proc.wait()
+        return None
+    return proc
+
+
+async def _finish_browser(proc) -> LoadResult:
+    import json
+
+    result = LoadResult()
+    if proc is None:
+        result.errors.append("browser: startte niet")
+        return result
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), VIEW_TIMEOUT_S * 4)
+        data = json.loads(out.decode().strip().splitlines()[-1])
+    except (asyncio.TimeoutError, ValueError, IndexError) as exc:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        result.errors.append(f"browser: {type(exc).__name__}")
+        return result
+    for key in ("times", "served", "pages", "errors", "outside_requests"):
+        setattr(result, key, data.get(key, []))
+    result.wall_s = data.get("wall_s", 0.0)
+    return result
+
+
 async def _drive(base: str, paths: list[PageVisit], sessions: int, rounds: int, on_start, cookie: str | None,
-                 timeout: float) -> tuple[LoadResult, list[str]]:
+                 timeout: float, browser: bool) -> LoadRun:
     from bench.load import _watch
 
     result = LoadResult()
     upstreams: list[str] = []
     start = asyncio.Event()
+    clients = sessions - 1 if browser else sessions
+    chromium = await _start_browser(base, paths, rounds) if browser else None
     tasks = [asyncio.create_task(_session(base, paths, rounds, result, n, start, upstreams,
                                           route_cookie(base) if cookie is None else cookie, timeout))
-             for n in range(sessions)]
+             for n in range(clients)]
     for _ in range(600):  # every session connected (or failed) before the clock starts; at most 60 s
-        if len(upstreams) + len(result.errors) >= sessions:
+        if len(upstreams) + len(result.errors) >= clients:
             break
         await asyncio.sleep(0.1)
     background = on_start()
     began = time.perf_counter()
+    if chromium is not None:
+        chromium.stdin.write(b"start\n")
+        await chromium.stdin.drain()
     start.set()
     watcher = asyncio.create_task(_watch(background, began, result))
     await asyncio.gather(*tasks)
     result.wall_s = time.perf_counter() - began
+    drawn = await _finish_browser(chromium) if browser else None
     watcher.cancel()
-    return result, upstreams
+    return LoadRun(sessions, result, drawn, None, upstreams)
 
 
 def run_ws_load(base: str, paths: list[PageVisit], sessions: int = 5, rounds: int = 2, during: list[str] | None = None,
-                env: dict | None = None, cookie: str | None = None,
-                timeout: float = VIEW_TIMEOUT_S) -> tuple[LoadResult, subprocess.CompletedProcess | None, list[str]]:
-    """`sessions` websocket users walk `paths` `rounds` times; as they start, the command `during` (an import) runs.
-    Returns the result, the finished command, and per session the server process that answered (behind nginx).
-    `cookie`: sent with every session (e.g. a sign-in cookie taken from a browser); None: the proxy's own."""
+                env: dict | None = None, cookie: str | None = None, timeout: float = VIEW_TIMEOUT_S,
+                browser: bool = False) -> LoadRun:
+    """`sessions` users walk `paths` `rounds` times; as they start, the command `during` (an import) runs. With
+    `browser`, one of them is a real Chromium at the lowest priority (its drawn time), the others websocket clients.
+    `cookie`: sent with every websocket session (e.g. a sign-in cookie taken from a browser); None: the proxy's own."""
     from bench.load import REPO
 
     background: list[subprocess.Popen] = []
@@ -210,14 +309,46 @@ def run_ws_load(base: str, paths: list[PageVisit], sessions: int = 5, rounds: in
         return None
 
     try:
-        result, upstreams = asyncio.run(_drive(base, paths, sessions, rounds, start_background, cookie, timeout))
+        run = asyncio.run(_drive(base, paths, sessions, rounds, start_background, cookie, timeout, browser))
     except BaseException:
         for proc in background:
             proc.kill()
             proc.wait()
         raise
-    done = None
     if background:
         out, _ = background[0].communicate(timeout=600)
-        done = subprocess.CompletedProcess(during, background[0].returncode, out, "")
-    return result, done, upstreams
+        run.imported = subprocess.CompletedProcess(during, background[0].returncode, out, "")
+    return run
+
+
+def load_matrix(db, paths: list[PageVisit], workdir, sizes=(5, 20), processes=(1, 2), rounds: int = 1,
+                browser: bool = True) -> dict[tuple[int, int], LoadRun]:
+    """Every (processes, sessions) of the grid in one run, each behind nginx (deploy/serve_many.py) on `db`, each
+    while a command-line import of a new study (`load-<processes>-<sessions>`, 12 dossiers on kg-2017) runs."""
+    from pathlib import Path
+
+    from bench.load import write_import_workbook
+    from deploy.serve_many import start
+
+    workdir = Path(workdir)
+    runs: dict[tuple[int, int], LoadRun] = {}
+    for n_proc in processes:
+        with start(Path(db), processes=n_proc, prefix=workdir / f"nginx-{n_proc}") as cluster:
+            for n in sizes:
+                study = f"load-{n_proc}-{n}"
+                book = write_import_workbook(workdir / f"{study}.xlsx", study=study)
+                runs[(n_proc, n)] = run_ws_load(
+                    cluster.base, paths, sessions=n, rounds=rounds, browser=browser,
+                    during=[sys.executable, "-m", "loaders", "import", "--db", str(db), str(book)])
+    return runs
+
+
+def matrix_lines(runs: dict[tuple[int, int], LoadRun]) -> list[str]:
+    """One line per run, then the p95 ratio of one process to two per session count."""
+    lines = [f"load {p} proces(sen), {run.summary()}" for (p, _), run in sorted(runs.items())]
+    for n in sorted({n for _, n in runs}):
+        if (1, n) in runs and (2, n) in runs:
+            ratio = runs[(1, n)].served_p95 / runs[(2, n)].served_p95
+            lines.append(f"load {n} sessies: served p95 1 proces {runs[(1, n)].served_p95:.2f} s, "
+                         f"2 processen {runs[(2, n)].served_p95:.2f} s, ratio {ratio:.2f}")
+    return lines

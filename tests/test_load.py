@@ -66,7 +66,7 @@ def test_5_and_20_sessions_on_1_and_2_processes_during_imports_see_no_error(nati
         assert len(run.served) == n * ROUNDS * len(paths), (n_proc, n)  # every page of every session was served
         assert run.browser is not None and len(run.browser.times) == ROUNDS * len(paths)  # the drawn sample
         assert run.imported.returncode == 0, run.imported.stdout
-        if n_proc == 2:
+        if n_proc == 2 and n >= 20:  # 19 clients on random cookies all on one of 2 processes: 1 in 262,144
             assert len(set(run.upstreams)) == 2, run.upstreams  # the sessions used both processes
 
     with duckdb.connect(str(national_db), read_only=True) as con:

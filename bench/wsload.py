@@ -120,7 +120,8 @@ async def _view(ws, visit: PageVisit, timeout: float) -> ViewOutcome:
 def route_cookie(base: str) -> str | None:
     """What a browser receives when it loads the app's page: the proxy's routing cookie, if any (none without nginx)."""
     _local(base)
-    with urllib.request.urlopen(base + "/", timeout=30) as response:  # noqa: S310 (127.0.0.1 only, checked above)
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy from the environment
+    with direct.open(base + "/", timeout=30) as response:
         cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
     return "; ".join(cookies) or None
 
@@ -140,7 +141,8 @@ class Session:
 
         headers = {"Cookie": self.cookie} if self.cookie else None
         self._connection = websockets.connect(self.url, subprotocols=["streamlit"], additional_headers=headers,
-                                              max_size=None, open_timeout=60, ping_interval=None)
+                                              max_size=None, open_timeout=60, ping_interval=None,
+                                              proxy=None)  # never a proxy from the environment: 127.0.0.1 only
         self.ws = await self._connection.__aenter__()
         self.upstream = self.ws.response.headers.get(ROUTE_HEADER, "")
         return self

@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both create or refresh .venv/
 # from the pinned requirements and install Debian's Chromium (browser tests, static chart export) and LibreOffice
 # (.odt/.pdf reports) when missing.
+# `make serve`: several server processes behind nginx on one database (deploy/serve_many.py).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -8,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv browser office demo bench axe
+.PHONY: run test venv browser office nginx demo bench axe serve
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +33,13 @@ office:
 			libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
 	fi
 
+# Debian's nginx for several server processes behind one proxy (make serve, tests/test_multiprocess.py); it runs
+# without root from a directory of its own, so the Debian service is never started.
+nginx:
+	@if ! test -x /usr/sbin/nginx; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; \
+	fi
+
 # axe-core for the accessibility check of the browser test, in a git-ignored folder (no global install).
 AXE_VERSION := 4.14.1
 axe: tests/.axe/node_modules/axe-core/axe.min.js
@@ -44,8 +52,15 @@ run: venv browser office
 	$(PY) -m loaders demo --als-nieuw
 	$(PY) serve.py --server.headless true --browser.gatherUsageStats false
 
-test: venv browser office axe
+test: venv browser office nginx axe
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# PROCESSEN server processes behind nginx on http://127.0.0.1:PORT, one database (README: several users).
+PROCESSEN ?= 2
+PORT ?= 8501
+serve: venv nginx
+	$(PY) -m loaders demo --als-nieuw
+	$(PY) deploy/serve_many.py --processen $(PROCESSEN) --poort $(PORT)
 
 demo: venv
 	$(PY) -m loaders demo

@@ -61,6 +61,10 @@ class LoadResult:
         return _p95(self.times)
 
     @property
+    def served_p50(self) -> float:
+        return statistics.median(self.served) if self.served else float("nan")
+
+    @property
     def served_p95(self) -> float:
         """The p95 without the browsers' drawing: how long the server took to send each page."""
         return _p95(self.served)
@@ -262,3 +266,48 @@ def write_import_workbook(path: Path, study: str = "bench-load", dossiers: int =
         sheet.append([f"BL-{i:02d}", *[("ja" if (i + k) % 2 else "nee") for k in range(3)]])
     book.save(path)
     return path
+
+
+async def _one_browser(base: str, paths: list[PageVisit], rounds: int) -> LoadResult:
+    """One real browser for the drawn time, started by bench/wsload.py under `nice -n 19`: after its untimed first
+    visit it prints `klaar`, waits for a line on stdin, then walks `paths` `rounds` times."""
+    from playwright.async_api import async_playwright
+
+    result = LoadResult()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            context, page, _ = await _new_page(browser, result)
+            try:
+                await _show(page, base, PageVisit("/", "Overzicht", ("heading", "Overzicht")))
+            finally:
+                await context.close()
+            print("klaar", flush=True)
+            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+            start = asyncio.Event()
+            start.set()
+            began = time.perf_counter()
+            await _session(browser, base, paths, rounds, result, 0, start)
+            result.wall_s = time.perf_counter() - began
+        finally:
+            await browser.close()
+    return result
+
+
+def browser_main(argv: list[str]) -> int:
+    """`python bench/load.py BASE VISITS_JSON ROUNDS`: _one_browser, its result as one JSON line on stdout."""
+    import json
+
+    base, visits, rounds = argv[0], json.loads(argv[1]), int(argv[2])
+    if not base.startswith(LOCAL_PREFIXES[:1]):
+        print(json.dumps({"errors": [f"alleen 127.0.0.1 is toegestaan, niet {base}"]}), flush=True)
+        return 1
+    paths = [PageVisit(v["path"], v["title"], tuple(v["final"])) for v in visits]
+    result = asyncio.run(_one_browser(base, paths, rounds))
+    print(json.dumps({"times": result.times, "served": result.served, "pages": result.pages, "errors": result.errors,
+                      "outside_requests": result.outside_requests, "wall_s": result.wall_s}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(browser_main(sys.argv[1:]))

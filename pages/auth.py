@@ -157,9 +157,10 @@ def record_once(action: str, what: str) -> None:
     seen = st.session_state.setdefault(LOGGED_KEY, set())
     if (action, what) in seen:
         return
-    from pages.common import cursor
+    from pages.common import writing
 
-    log_access(cursor(), who(), action, what)
+    with writing() as con:
+        log_access(con, who(), action, what)
     seen.add((action, what))
 
 
@@ -173,6 +174,7 @@ def record_dossier_view(study: str, dossier: str, visits) -> None:
 
 def record_download(file_name: str) -> None:
     """Every download is logged (as a download button's on_click)."""
-    from pages.common import cursor
+    from pages.common import writing
 
-    log_access(cursor(), who(), "download", file_name)
+    with writing() as con:
+        log_access(con, who(), "download", file_name)

@@ -10,7 +10,7 @@ import streamlit as st
 from loaders import AccessError, remove_user, set_publication, set_user
 from metrics import access_log, users, visits_with_status
 from pages.auth import current_viewer, require, who
-from pages.common import cursor, download_buttons
+from pages.common import cursor, download_buttons, writing
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.access import MUNICIPALITY_ROLE, PUBLICATION_STATUSES, PUBLISHED_STATUS, ROLES
 from reference.municipalities import LAST_YEAR, names_in_year
@@ -25,9 +25,10 @@ LOG_ACTIONS = {"dossier": "dossier geopend", "download": "download", "import": "
 
 
 def attempt(change) -> None:
-    """Run a change from a button callback; its Dutch result (or refusal) is shown above the page on the rerun."""
+    """Run `change(con)` from a button callback; its Dutch result (or refusal) is shown above the page on the rerun."""
     try:
-        st.session_state[MESSAGE_KEY] = ("success", change() + ".")
+        with writing() as con:
+            st.session_state[MESSAGE_KEY] = ("success", change(con) + ".")
     except AccessError as exc:
         st.session_state[MESSAGE_KEY] = ("error", f"Niet gelukt: {exc}")
 
@@ -35,12 +36,12 @@ def attempt(change) -> None:
 def save_user() -> None:
     state = st.session_state
     role = state["beheer_rol"]
-    attempt(lambda: set_user(cursor(), state["beheer_email"], role,
-                             state["beheer_gemeenten"] if role == MUNICIPALITY_ROLE else [], who()))
+    attempt(lambda con: set_user(con, state["beheer_email"], role,
+                                 state["beheer_gemeenten"] if role == MUNICIPALITY_ROLE else [], who()))
 
 
 def delete_user() -> None:
-    attempt(lambda: remove_user(cursor(), st.session_state["beheer_verwijder"], who()))
+    attempt(lambda con: remove_user(con, st.session_state["beheer_verwijder"], who()))
 
 
 def save_status() -> None:
@@ -48,8 +49,8 @@ def save_status() -> None:
     municipality = state["beheer_gemeente"]
     visit_date = state["beheer_datum"]
     status = state["beheer_status"]
-    attempt(lambda: set_publication(
-        cursor(), state["beheer_onderzoek"], status, who(),
+    attempt(lambda con: set_publication(
+        con, state["beheer_onderzoek"], status, who(),
         municipality=None if municipality == ALL else municipality,
         visit_date=None if visit_date == ALL else visit_date,
         publication_date=state["beheer_publicatiedatum"] if status == PUBLISHED_STATUS else None))

@@ -6,6 +6,7 @@ Pages import only public names from here, from `metrics`, `charts`, `exports` an
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import replace
 from typing import Any, Callable
 
@@ -16,7 +17,7 @@ import streamlit as st
 from exports import csv_bytes, xlsx_bytes
 from metrics import Scope, data_sources, data_version, default_demo, studies_overview
 from reference.access import Viewer
-from store.database import DatabaseBusy, LeasedConnection, default_db_path
+from store.database import SHARED_ENV, DatabaseBusy, LeasedConnection, default_db_path
 
 SOURCE_KEY = "bron"  # query parameter: demo | echt
 SOURCE_LABELS = {"demo": "Demodata (fictief)", "echt": "Eigen gegevens"}
@@ -26,8 +27,15 @@ NOBODY = Viewer("", "gemeente", ())  # limited to no municipality and published 
 
 @st.cache_resource
 def connection() -> LeasedConnection:
-    """One leased connection per server process: let go when idle, so the command line can import meanwhile."""
-    return LeasedConnection(default_db_path())
+    """One leased connection per server process: let go when idle, so the command line can import meanwhile. With
+    several server processes on one file (deploy/serve_many.py) it reads read-only and opens for writing per write."""
+    return LeasedConnection(default_db_path(), read_only=os.environ.get(SHARED_ENV) == "1")
+
+
+def writing():
+    """`with writing() as con:` a cursor that may write (an import, the access log, a user or publication change);
+    waits while another process writes."""
+    return connection().writing(wait=BUSY_WAIT_SECONDS)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

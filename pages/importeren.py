@@ -13,7 +13,7 @@ import streamlit as st
 from loaders import Options, Preview, Problem, build_template, commit, preview, remove_demo
 from metrics import data_sources, import_history
 from pages.auth import require, viewer_may, who
-from pages.common import cursor, download_buttons, viewer
+from pages.common import cursor, download_buttons, viewer, writing
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
@@ -76,7 +76,8 @@ def show_preview(checked: Preview, upload_id: str) -> None:
     if st.button("Importeren", key=f"import-{upload_id}", type="primary"):
         try:
             with st.spinner("Opslaan…"):
-                result = commit(cursor(), checked, user=current_user())
+                with writing() as con:
+                    result = commit(con, checked, user=current_user())
         except Exception as exc:  # the database changed since the check, or a fault: say so, never a traceback
             LOG.error("import na controle mislukt: %s", type(exc).__name__)
             st.error("Opslaan is mislukt; er is niets opgeslagen. Upload het bestand opnieuw om het opnieuw te controleren.")
@@ -152,7 +153,8 @@ with tab_demo:
                  "(zelfde onderzoekscode) wordt geweigerd zolang de demo er staat.")
         if st.button("Demodata verwijderen", type="secondary", help="Eigen gegevens blijven staan. Alleen voor een beheerder.",
                      disabled=not viewer_may("may_manage_users")):
-            removed = remove_demo(cursor())
+            with writing() as con:
+                removed = remove_demo(con)
             st.cache_data.clear()
             st.session_state.pop("bron", None)
             st.success(f"Demodata verwijderd ({removed} bezoeken). Eigen gegevens zijn gebleven.")

@@ -70,7 +70,7 @@ def describe_error(exc: BaseException, path: Path) -> StoreError:
     """A DuckDB or OS error as a Dutch StoreError that names the database file and the cause."""
     text = str(exc)
     low = text.lower()
-    if "could not set lock" in low or "conflicting lock" in low:
+    if "could not set lock" in low or "conflicting lock" in low or "different configuration" in low:
         return DatabaseBusy(
             f"database {path} is in gebruik door een ander programma (de app of een andere import) "
             "en kwam niet op tijd vrij. Probeer het zo opnieuw."
@@ -113,35 +113,87 @@ def connect(
     path = Path(path) if path else default_db_path()
     deadline = time.monotonic() + wait
     told = False
-    while True:
+    intent: Path | None = None
+    try:
+        while True:
+            try:
+                con = _open(path, read_only)
+                if schema and not read_only:
+                    try:
+                        ensure_schema(con)  # may also meet the lock, on the write-ahead log
+                    except BaseException:
+                        con.close()
+                        raise
+                return con
+            except (duckdb.Error, OSError) as exc:
+                error = describe_error(exc, path)
+                if not isinstance(error, DatabaseBusy) or time.monotonic() >= deadline:
+                    raise error from exc
+                if not read_only and intent is None:
+                    intent = _announce_writer(path)  # readers of other server processes let go of the file
+                if on_wait and not told:
+                    on_wait(f"database {path} is in gebruik (de app of een andere import); wachten tot hij vrij is…")
+                    told = True
+                time.sleep(RETRY_SECONDS)
+    finally:
+        if intent is not None:
+            intent.unlink(missing_ok=True)
+
+
+# A writer that waits for the file leaves a small file beside it: `<db>.schrijver-<pid>`. Every lease checks for one
+# before each query and lets go of the file until it is gone, so a stream of readers in several server processes
+# cannot keep an import out. Once the writer has the file, readers meet the lock and wait as before.
+WRITER_MARK = ".schrijver-"
+
+
+def _announce_writer(path: Path) -> Path | None:
+    mark = path.with_name(f"{path.name}{WRITER_MARK}{os.getpid()}")
+    try:
+        mark.touch()
+    except OSError:
+        return None  # a read-only directory: the writer waits without announcing itself, as before
+    return mark
+
+
+def writer_waiting(path: Path) -> bool:
+    """Whether another process waits to write `path` (a mark of a process that died is removed and ignored)."""
+    prefix = f"{path.name}{WRITER_MARK}"
+    try:
+        names = [n for n in os.listdir(path.parent) if n.startswith(prefix)]
+    except OSError:
+        return False
+    for name in names:
+        pid = name[len(prefix):]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
         try:
-            con = _open(path, read_only)
-            if schema and not read_only:
-                try:
-                    ensure_schema(con)  # may also meet the lock, on the write-ahead log
-                except BaseException:
-                    con.close()
-                    raise
-            return con
-        except (duckdb.Error, OSError) as exc:
-            error = describe_error(exc, path)
-            if not isinstance(error, DatabaseBusy) or time.monotonic() >= deadline:
-                raise error from exc
-            if on_wait and not told:
-                on_wait(f"database {path} is in gebruik (de app of een andere import); wachten tot hij vrij is…")
-                told = True
-            time.sleep(RETRY_SECONDS)
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            (path.parent / name).unlink(missing_ok=True)
+            continue
+        except OSError:
+            pass  # alive, owned by another user
+        return True
+    return False
+
+
+SHARED_ENV = "TOEZICHT_GEDEELD"  # "1": several server processes share the file (deploy/serve_many.py)
 
 
 class LeasedConnection:
     """The owner of the server process's one connection: opened on demand and let go after `idle` seconds without
-    use, so the command line can open the file in between. Callers take a plain DuckDB cursor per query; a cursor
-    stays valid after the lease is let go (DuckDB keeps the database open until its last cursor is gone).
-    `close()` ends it at once, cursors included, and frees the file; a later `cursor()` opens it again."""
+    use, or at once when another process waits to write, so the command line can open the file in between. Callers
+    take a plain DuckDB cursor per query; a cursor stays valid after the lease is let go (DuckDB keeps the database
+    open until its last cursor is gone). `close()` ends it at once, cursors included, and frees the file; a later
+    `cursor()` opens it again.
 
-    def __init__(self, path: str | Path | None = None, idle: float = 1.5):
+    With `read_only` (several server processes on one file: DuckDB allows many read-only processes or one writer)
+    the lease reads through a read-only connection and `writing()` opens the file for writing only for the write."""
+
+    def __init__(self, path: str | Path | None = None, idle: float = 1.5, read_only: bool = False):
         self.path = Path(path) if path else default_db_path()
         self.idle = idle
+        self.read_only = read_only
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._last_use = 0.0
@@ -150,13 +202,42 @@ class LeasedConnection:
 
     def cursor(self, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
         with self._lock:
+            if writer_waiting(self.path):
+                self._drop()
+                self._await_writer(wait)
             if self._con is None:
-                self._con = connect(self.path, wait=wait, schema=not self._schema_checked)
+                if self.read_only and not self._schema_checked:
+                    connect(self.path, wait=wait).close()  # create or update the schema once, then only read
+                self._con = connect(self.path, read_only=self.read_only, wait=wait,
+                                    schema=not self._schema_checked)
                 self._schema_checked = True
             self._last_use = time.monotonic()
             if self._timer is None:
                 self._schedule(self.idle)
             return self._con.cursor()
+
+    @contextlib.contextmanager
+    def writing(self, wait: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor that may write. Read-only: this process's reads wait while the file is open for writing, and
+        the file is let go right after (the other server processes' leases read it again on their next query)."""
+        if not self.read_only:
+            yield self.cursor(wait)
+            return
+        with self._lock:
+            self._drop()
+            con = connect(self.path, wait=wait, schema=False)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def _await_writer(self, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        while writer_waiting(self.path):
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(f"database {self.path} wordt bijgewerkt (er loopt een import); "
+                                   "de pagina wacht tot hij vrij is.")
+            time.sleep(RETRY_SECONDS)
 
     def release(self) -> None:
         """Let go of the connection now (it closes once the last cursor is gone)."""

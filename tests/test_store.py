@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -68,3 +69,49 @@ def test_leased_connection_close_frees_the_file_and_is_idempotent(tmp_path):
     assert again.execute("SELECT count(*) FROM o").fetchall() == [(0,)]
     lease.close()
     assert _other_process_can_write(path)
+
+
+def test_a_waiting_writer_gets_past_read_only_leases_that_never_go_idle(tmp_path):
+    """Several server processes read through read-only leases; a CLI import waiting to write makes them let go.
+    The lease's idle time is an hour, so without the writer's mark the file would never come free."""
+    import threading
+    import time
+
+    from store.database import connect
+
+    path = tmp_path / "gedeeld.duckdb"
+    connect(path).close()
+    lease = LeasedConnection(path, idle=3600, read_only=True)
+    stop = threading.Event()
+    reads, failures = [], []
+
+    def reader():
+        for _ in range(20_000):  # bounded; stopped by the test long before
+            if stop.is_set():
+                return
+            try:
+                reads.append(lease.cursor(wait=60).execute("SELECT count(*) FROM framework").fetchall()[0][0])
+            except Exception as exc:  # noqa: BLE001 (any failure of a reader fails the test below)
+                failures.append(exc)
+                return
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        code = (f"from store.database import connect; c = connect({str(path)!r}, wait=30); "
+                "c.execute('CREATE TABLE w (x INT)'); c.execute('INSERT INTO w VALUES (1)'); c.close()")
+        writer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=90,
+                                cwd=Path(__file__).resolve().parent.parent)
+        assert writer.returncode == 0, writer.stderr[-1000:]
+        with lease.writing(wait=30) as con:  # this process's own write, past its own readers
+            con.execute("INSERT INTO w VALUES (2)")
+        assert lease.cursor(wait=30).execute("SELECT sum(x) FROM w").fetchall() == [(3,)]
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+        lease.close()
+    assert failures == []
+    assert len(reads) > 0 and set(reads) == {reads[0]}
+    assert not list(tmp_path.glob("gedeeld.duckdb.schrijver-*"))  # the writer's mark is gone

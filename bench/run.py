@@ -558,18 +558,13 @@ def time_concurrent(db_path: Path, folder: Path) -> tuple[float, float]:
 
 
 def time_report(db_path: Path, folder: Path) -> str:
-    """Seconds for one visit's draft report by `python -m metrics rapport`; NA while that command does not exist."""
-    helptext = subprocess.run([sys.executable, "-m", "metrics", "--help"], cwd=REPO, capture_output=True, text=True,
-                              timeout=120).stdout
-    if "rapport" not in helptext:
-        print("report NA: python -m metrics rapport does not exist yet")
-        return "NA"
+    """Seconds for one visit's draft report (.docx with its figures) by `python -m metrics rapport`, as a user runs it."""
     con = _read_only(db_path)
     muni = con.execute("SELECT min(municipality_name) FROM visit WHERE study_id = ?", [FOCUS_STUDY]).fetchall()[0][0]
     con.close()
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "metrics", "rapport", "--db", str(db_path), "--onderzoek", FOCUS_STUDY,
-                           "--gemeente", muni, "--uit", str(folder / "rapport")], cwd=REPO, capture_output=True,
+                           "--gemeente", muni, "--out", str(folder / "rapport.docx")], cwd=REPO, capture_output=True,
                           text=True, timeout=600)
     seconds = time.perf_counter() - started
     if done.returncode != 0:

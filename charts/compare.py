@@ -271,22 +271,32 @@ def _shared_features(geojson: dict) -> list[dict]:
 
 
 def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str = "") -> go.Figure:
-    """The chosen indicator per municipality, coloured by the comparison with the benchmark; the rest in grey.
+    """The chosen indicator per municipality, coloured by the comparison with the benchmark; neighbours in grey.
 
-    go.Choroplethmap with map_style 'white-bg' draws from the GeoJSON alone: no tile or CDN request."""
+    go.Choropleth on a `geo` subplot is drawn as SVG paths from the GeoJSON alone (no WebGL, which locked-down and
+    remote desktops often lack, no tiles, no base map): the projection fits the drawn municipalities, which are the
+    chosen ones and the grey municipalities around them (all of the Netherlands when none is chosen)."""
     shared = _shared_features(geojson)
     features = {f["id"]: f for f in shared}
     names = {code: f["properties"].get("statnaam", code) for code, f in features.items()}
     shown = frame[frame["gemeentecode"].isin(features.keys())]
-    outside = sorted(set(features) - set(shown["gemeentecode"]))
+    around = _surroundings(geojson, shown["gemeentecode"])
+    outside = sorted(around - set(shown["gemeentecode"]))
 
     def only(codes) -> dict:  # each trace carries only its own polygons: the GeoJSON is the bulk of the page
         wanted = set(codes)
         return {"type": "FeatureCollection", "features": [f for f in shared if f["id"] in wanted]}
 
-    traces = [dict(
-        type="choroplethmap", geojson=only(outside), locations=outside, z=[0] * len(outside),
-        colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]], showscale=False, marker=dict(line=dict(color="white", width=0.5)),
+    common = dict(type="choropleth", featureidkey="id", showscale=False)
+    # plotly.js fetches a world topojson from its CDN when the first trace on a geo subplot has a `locationmode`
+    # (a choropleth has 'geojson-id'), although the invisible base map never uses it. A first, empty-looking
+    # scattergeo (lon/lat, no locationmode) keeps the map free of outside requests, in the browser and in kaleido.
+    west, south, east, north = _box([_feature_boxes(geojson)[c] for c in around])
+    traces = [dict(type="scattergeo", lon=[(west + east) / 2], lat=[(south + north) / 2], mode="markers", marker=dict(size=1, opacity=0),
+                   hoverinfo="skip", showlegend=False, name="")]
+    traces += [dict(
+        common, geojson=only(outside), locations=outside, z=[0] * len(outside),
+        colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]], marker=dict(line=dict(color="white", width=0.5)),
         name="niet in dit onderzoek", hovertext=[f"{names[c]}: niet in dit onderzoek" for c in outside], hoverinfo="text",
     )]
     verdicts = shown["vergelijking"].fillna("")
@@ -297,32 +307,58 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
         colour = COMPARISON_COLOURS[name] if name else "#FFFFFF"
         codes = part["gemeentecode"].tolist()
         traces.append(dict(
-            type="choroplethmap", geojson=only(codes), locations=codes, z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
-            showscale=False, marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
+            common, geojson=only(codes), locations=codes, z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
+            marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
             customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
-    lon, lat = _centre(geojson, shown["gemeentecode"])
+    geo = dict(visible=False, fitbounds="locations", projection=dict(type="mercator"), bgcolor="white")
     return _figure(traces, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560,
-                   dict(map=dict(style="white-bg", center=dict(lon=lon, lat=lat), zoom=6.2 if len(shown) > 40 else 7)),
-                   _legend_below(top=80, bottom=40))
+                   dict(geo=geo, dragmode=False), _legend_below(top=80, bottom=40))
 
 
-def _centre(geojson: dict, codes) -> tuple[float, float]:
-    """Mean of the chosen municipalities' first coordinates (the Netherlands' centre when none)."""
+def _bounds(feature: dict) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a Polygon or MultiPolygon feature."""
+    polygons = feature["geometry"]["coordinates"]
+    if feature["geometry"]["type"] == "Polygon":
+        polygons = [polygons]
+    xs = [p[0] for polygon in polygons for ring in polygon for p in ring]
+    ys = [p[1] for polygon in polygons for ring in polygon for p in ring]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+_BOXES: dict[int, tuple[dict, dict[str, tuple]]] = {}
+
+
+def _feature_boxes(geojson: dict) -> dict[str, tuple[float, float, float, float]]:
+    """GM-code → box, made once per boundary set (charts.geo caches those)."""
+    held = _BOXES.get(id(geojson))
+    if held is None or held[0] is not geojson:
+        if len(_BOXES) > 8:
+            _BOXES.clear()
+        held = _BOXES[id(geojson)] = (geojson, {f["id"]: _bounds(f) for f in geojson["features"]})
+    return held[1]
+
+
+def _box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """The box around `boxes` (the Netherlands' when empty)."""
+    if not boxes:
+        return 3.3, 50.7, 7.3, 53.6
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def _surroundings(geojson: dict, codes, margin: float = 0.25) -> set[str]:
+    """The municipalities whose box meets the chosen ones' box widened by `margin` of its size (at least ~15 km):
+    the map shows a region with its neighbours for orientation, the whole country when nothing is chosen."""
     wanted = set(codes)
-    xs, ys = [], []
-    for feature in geojson["features"]:
-        if feature["id"] not in wanted:
-            continue
-        ring = feature["geometry"]["coordinates"][0]
-        if feature["geometry"]["type"] == "MultiPolygon":
-            ring = ring[0]
-        xs += [p[0] for p in ring]
-        ys += [p[1] for p in ring]
-    if not xs:
-        return 5.3, 52.2
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    boxes = _feature_boxes(geojson)
+    chosen = [boxes[c] for c in wanted if c in boxes]
+    if not chosen:
+        return set(boxes)
+    west, south, east, north = _box(chosen)
+    dx, dy = max((east - west) * margin, 0.2), max((north - south) * margin, 0.13)
+    west, east, south, north = west - dx, east + dx, south - dy, north + dy
+    return {c for c, (w, s, e, n) in boxes.items() if w <= east and e >= west and s <= north and n >= south}
 
 
 def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from charts.compare import (
     change_chart,
@@ -19,7 +22,7 @@ from charts.compare import (
     visit_profile,
     weakest_chart,
 )
-from charts.geo import boundaries, map_year
+from charts.geo import MAP_YEARS, boundaries, map_year, spherical_winding
 from charts.style import COMPARISON_COLOURS, FONT_FAMILY, OUTSIDE_COLOUR
 
 
@@ -109,24 +112,74 @@ def test_funnel_draws_both_limits_the_benchmark_and_clickable_points():
     assert "trechter: binnen" in similar.hovertext[0]
 
 
-def test_map_greys_municipalities_outside_the_study_and_needs_no_tiles():
+def square(x: float, y: float, clockwise: bool) -> list:
+    ring = [[x, y], [x, y + 0.1], [x + 0.1, y + 0.1], [x + 0.1, y], [x, y]]
+    return ring if clockwise else ring[::-1]
+
+
+def test_map_draws_svg_paths_greys_the_neighbours_and_needs_no_tiles_or_webgl():
+    far = {"type": "Feature", "id": "GM0014", "properties": {"statnaam": "Groningen"},
+           "geometry": {"type": "Polygon", "coordinates": [square(6.5, 53.2, True)]}}
     geo = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": code, "properties": {"statnaam": name},
-         "geometry": {"type": "Polygon", "coordinates": [[[4 + i, 51], [4.1 + i, 51], [4.1 + i, 51.1], [4 + i, 51]]]}}
-        for i, (code, name) in enumerate([("GM1924", "Goeree-Overflakkee"), ("GM0501", "Brielle"), ("GM0363", "Amsterdam")])]}
+         "geometry": {"type": "Polygon", "coordinates": [square(4 + 0.1 * i, 51.8, True)]}}
+        for i, (code, name) in enumerate([("GM1924", "Goeree-Overflakkee"), ("GM0501", "Brielle"), ("GM0363", "Amsterdam")])] + [far]}
     fig = compliance_map(SAMPLE, geo, "TT3 per gemeente")
-    outside = fig.data[0]
-    assert outside.type == "choroplethmap" and list(outside.locations) == ["GM0363"]
+    # SVG: a geo subplot (d3 paths), not the WebGL map (choroplethmap/maplibre)
+    assert {t.type for t in fig.data} == {"scattergeo", "choropleth"}
+    assert fig.data[0].type == "scattergeo" and fig.data[0].locationmode is None  # keeps plotly.js from its CDN topojson
+    assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
+    outside = fig.data[1]
+    # the neighbour is drawn in grey, Groningen (far outside the chosen municipalities' box) is not drawn at all
+    assert list(outside.locations) == ["GM0363"]
     assert outside.colorscale[0][1] == OUTSIDE_COLOUR and "niet in dit onderzoek" in outside.hovertext[0]
     worse = next(t for t in fig.data if t.name == "slechter dan benchmark")
     assert list(worse.locations) == ["GM1924"] and worse.colorscale[0][1] == COMPARISON_COLOURS["slechter"]
     assert list(worse.customdata[0]) == ["Goeree-Overflakkee", "TT3"] and "2 van 14" in worse.hovertext[0]
-    assert fig.layout.map.style == "white-bg"
+    assert [f["id"] for f in worse.geojson["features"]] == ["GM1924"]
     # Westvoorne and Nissewaard have no polygon here: not drawn, not invented
-    drawn = {c for t in fig.data for c in t.locations}
+    drawn = {c for t in fig.data[1:] for c in t.locations}
     assert drawn == {"GM1924", "GM0501", "GM0363"}
     serialised = json.dumps(fig.to_plotly_json(), default=str)
     assert "http" not in serialised  # no tile server or CDN in the figure
+    # nothing chosen on the map: the whole country in grey
+    everything = compliance_map(SAMPLE.iloc[:0], geo, "leeg")
+    assert sorted(everything.data[1].locations) == ["GM0014", "GM0363", "GM0501", "GM1924"]
+
+
+def test_rings_are_wound_as_d3_reads_them():
+    """d3-geo (plotly's geo maps) takes a counter-clockwise outer ring for the whole globe minus the polygon."""
+    outer_ccw = square(4, 52, False)
+    hole_cw = [[4.02, 52.02], [4.02, 52.05], [4.05, 52.05], [4.02, 52.02]]  # up, right, back: clockwise
+    fixed = spherical_winding([outer_ccw, hole_cw])
+    assert fixed[0] == outer_ccw[::-1]  # outer ring now clockwise
+    assert fixed[1] == hole_cw[::-1]  # hole now counter-clockwise
+    assert spherical_winding(fixed) == fixed
+    for year in MAP_YEARS:  # every shipped ring
+        for feature in boundaries(year)["features"]:
+            geometry = feature["geometry"]
+            for polygon in [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]:
+                assert spherical_winding(polygon) == polygon
+
+
+def test_the_map_exports_to_png_and_svg_without_outside_requests():
+    """kaleido (headless Chromium) renders the figure: it fails when plotly.js tries to fetch its CDN topojson."""
+    fig = compliance_map(SAMPLE, boundaries(2017), "TT3 per gemeente")
+    svg = fig.to_image(format="svg", width=700, height=560).decode()
+    fills = re.findall(r'class="choroplethlocation" fill="([^"]*)"', svg)
+    # drawn as SVG paths: 1 'slechter', 1 'beter', 2 'vergelijkbaar' and the grey neighbours
+    assert fills.count("rgb(204, 51, 17)") == 1 and fills.count("rgb(0, 153, 136)") == 1
+    assert fills.count("rgb(187, 187, 187)") == 2 and fills.count("rgb(221, 221, 221)") > 20
+    png = fig.to_image(format="png", width=700, height=560)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    counts = colour_pixels(image, [(204, 51, 17), (0, 153, 136)])
+    assert counts[(204, 51, 17)] > 500 and counts[(0, 153, 136)] > 100
+
+
+def colour_pixels(image, colours, tolerance: int = 12) -> dict:
+    """How many pixels of `image` lie within `tolerance` (per channel) of each colour."""
+    pixels = np.asarray(image.convert("RGB"), dtype=int)
+    return {c: int((np.abs(pixels - np.array(c)).max(axis=2) <= tolerance).sum()) for c in colours}
 
 
 def test_shipped_boundaries_are_small_and_keyed_by_gm_code():

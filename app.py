@@ -29,7 +29,13 @@ def ensure_database() -> None:
 ensure_database()
 
 from pages.auth import gate  # noqa: E402
-from pages.common import follow_requested_view, refresh_after_outside_imports, source_selector, study_selector  # noqa: E402
+from pages.common import (  # noqa: E402
+    follow_requested_view,
+    refresh_after_outside_imports,
+    sidebar_navigation,
+    source_selector,
+    study_selector,
+)
 
 viewer = gate()  # no page, and no sidebar filter, shows data before this
 
@@ -59,10 +65,11 @@ pages = {
 }
 hidden = {"dossiers": not viewer.sees_dossiers, "importeren": not viewer.may_import, "beheer": not viewer.may_manage_users}
 pages = {section: [p for p in listed if not hidden.get(p.url_path)] for section, listed in pages.items()}
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, position="hidden")  # drawn by sidebar_navigation: Streamlit's own fails WCAG
 follow_requested_view()  # a chart click asked for another page: switch before any widget is drawn
 # Shared filters are bound here, before the page runs, so they survive page switches.
 with st.sidebar:
+    sidebar_navigation(pages)
     source_selector()
     study_selector()
     st.markdown(f"Database: {default_db_path()}")  # plain text: the default caption grey fails WCAG contrast

@@ -32,6 +32,7 @@ from pages.auth import gate  # noqa: E402
 from pages.common import (  # noqa: E402
     follow_requested_view,
     refresh_after_outside_imports,
+    dutch_widget_texts,
     sidebar_navigation,
     source_selector,
     study_selector,
@@ -68,6 +69,7 @@ pages = {section: [p for p in listed if not hidden.get(p.url_path)] for section,
 navigation = st.navigation(pages, position="hidden")  # drawn by sidebar_navigation: Streamlit's own fails WCAG
 follow_requested_view()  # a chart click asked for another page: switch before any widget is drawn
 # Shared filters are bound here, before the page runs, so they survive page switches.
+dutch_widget_texts()
 with st.sidebar:
     sidebar_navigation(pages)
     source_selector()

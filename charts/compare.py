@@ -6,6 +6,7 @@ can read a click from `event["selection"]["points"][i]["customdata"]` whatever t
 
 from __future__ import annotations
 
+import textwrap
 from functools import lru_cache
 
 import numpy as np
@@ -135,6 +136,29 @@ def _strings(texts: list[str]) -> np.ndarray | list[str]:
     return np.array(texts, dtype=str) if texts else texts
 
 
+LABEL_WIDTH = 34  # characters per line of a category label; longer labels wrap (the whole text is in the hover)
+
+
+def wrapped(texts, width: int = LABEL_WIDTH, lines: int = 2) -> list[str]:
+    """Category labels broken into at most `lines` lines of `width` characters (plotly breaks on <br>); a label
+    that still does not fit ends in '…' (its hover has the whole text). Never cut mid-word."""
+    out = []
+    for text in texts:
+        parts = textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False) or [str(text)]
+        if len(parts) > lines:
+            parts = parts[:lines]
+            parts[-1] = parts[-1] + " …"
+        out.append("<br>".join(parts))
+    return out
+
+
+def _judgement_texts(frame: pd.DataFrame, y: list) -> dict:
+    """'k van n' just right of each bar's interval (not in a far column): a text trace at the upper bound."""
+    x = frame["bovengrens"].fillna(frame["percentage"]).fillna(0).to_numpy(dtype=float) + 1.5
+    return dict(type="scatter", x=x, y=y, mode="text", showlegend=False, hoverinfo="skip",
+                text=judgement_labels(frame), textposition="middle right", cliponaxis=False)
+
+
 def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Municipality × indicator: the cell colour is the comparison with the benchmark, the cell text 'k van n'.
 
@@ -197,14 +221,13 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
             error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
-    traces.append(dict(type="scatter", x=[103] * len(frame), y=frame["gemeente"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
-                       text=judgement_labels(frame), textposition="middle right", cliponaxis=False))
+    traces.append(_judgement_texts(frame, frame["gemeente"].tolist()))
     updates = []
     benchmark = frame["benchmark"].dropna()
     if not benchmark.empty:
         updates.append(_benchmark_line(float(benchmark.iloc[0])))
     updates.append(dict(
-        xaxis=dict(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
+        xaxis=dict(range=[0, 122], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
                    title=dict(text="naleving (95%-Wilson-interval)")),
         yaxis=dict(type="category", categoryorder="array", categoryarray=frame["gemeente"].tolist())))
     return _figure(traces, title, subtitle or f"gestreept = {SMALL_N_NOTE}", 230 + 28 * len(frame), *updates,
@@ -224,15 +247,18 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
                            line=dict(color=BENCHMARK_COLOUR, width=2), name=f"benchmark {dutch_percent(curves['benchmark'].iloc[0], 1)}",
                            hoverinfo="skip"))
     points = points[points["n"] > 0]
+    positions = _label_positions(points)
     for name in COMPARISONS:
         part = points[points["vergelijking"] == name]
         if part.empty:
             continue
         small = part["klein_aantal"].to_numpy(dtype=bool)
         funnel = part["funnel"].tolist() if "funnel" in part else [""] * len(part)
+        where = [positions.get(i) for i in part.index]
         traces.append(dict(
-            type="scatter", x=part["n"].to_numpy(), y=part["percentage"].to_numpy(), mode="markers+text" if len(points) <= 30 else "markers",
-            name=COMPARISON_TEXT[name], text=part["gemeente"].tolist(), textposition="top center", textfont=dict(size=10), cliponaxis=False,
+            type="scatter", x=part["n"].to_numpy(), y=part["percentage"].to_numpy(), mode="markers+text",
+            name=COMPARISON_TEXT[name], text=[g if w else "" for g, w in zip(part["gemeente"].tolist(), where)],
+            textposition=[w or "top center" for w in where], textfont=dict(size=11), cliponaxis=False,
             marker=dict(size=12, color=COMPARISON_COLOURS[name], line=dict(color="#333333", width=1),
                         symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
             customdata=_pairs(part, ["gemeente", "indicator"]),
@@ -244,6 +270,42 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
                 yaxis=dict(title=dict(text="naleving"), range=[-3, 103], ticksuffix="%"))
     return _figure(traces, title, subtitle or f"open cirkel = {SMALL_N_NOTE}; buiten de 99,8%-grenzen = opvallend", 540,
                    axes, _legend_below(top=90))
+
+
+FUNNEL_LABELS = 12  # beyond this only the municipalities outside the 95% limits get a name on the funnel
+
+
+def _label_positions(points: pd.DataFrame) -> dict:
+    """Where each labelled funnel point's name goes (index → plotly textposition); unlabelled points are absent.
+
+    All names when there are few points, else only those outside the 95% limits (the hover names every point). A
+    name goes above its point unless that box meets a name already placed; then below, right or left; a name that
+    fits nowhere is left off (hover). Boxes are estimated in axis units from the plot's usual size (~600×400 px)."""
+    if points.empty:
+        return {}
+    chosen = points if len(points) <= FUNNEL_LABELS else points[points["vergelijking"].isin(["beter", "slechter"])]
+    x_span = max(float(points["n"].max()), 1) * 1.15
+    px_x, px_y = x_span / 560, 106 / 330  # axis units per pixel
+    placed: list[tuple[float, float, float, float]] = []
+    markers = [(float(n), float(p)) for n, p in zip(points["n"], points["percentage"])]
+    out = {}
+    for index, n, rate, name in zip(chosen.index, chosen["n"].astype(float), chosen["percentage"].astype(float), chosen["gemeente"]):
+        width, height = 6.5 * len(str(name)) * px_x, 14 * px_y
+        gap = 9 * px_y
+        options = {
+            "top center": (n - width / 2, rate + gap, n + width / 2, rate + gap + height),
+            "bottom center": (n - width / 2, rate - gap - height, n + width / 2, rate - gap),
+            "middle right": (n + 9 * px_x, rate - height / 2, n + 9 * px_x + width, rate + height / 2),
+            "middle left": (n - 9 * px_x - width, rate - height / 2, n - 9 * px_x, rate + height / 2),
+        }
+        for where, box in options.items():
+            meets_name = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+            meets_point = any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in markers)
+            if not meets_name and not meets_point:
+                placed.append(box)
+                out[index] = where
+                break
+    return out
 
 
 class _Shared(list):
@@ -363,44 +425,55 @@ def _surroundings(geojson: dict, codes, margin: float = 0.25) -> set[str]:
 
 def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Gemeente: per indicator each visit's compliance with its interval (symbol = soort, colour = comparison)
-    and the study benchmark as a black tick."""
+    and the study benchmark as a black tick. The visits of one indicator sit one above the other (dodged), each
+    with its own interval, so an onderzoek and its hertoets never hide each other."""
     used = ("gemeente", "indicator", "label", "soort", "datum", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark",
             "vergelijking", "norm", "oordeel", "klein_aantal")
     frame = frame[[c for c in used if c in frame.columns]]  # every row filter below copies every column: only these
-    frame = frame.assign(as_label=frame["indicator"] + " " + frame["label"].str.slice(0, 45))
-    indicators = list(dict.fromkeys(frame["as_label"].tolist()))
+    codes = list(dict.fromkeys(frame["indicator"].tolist()))
+    row_of = {c: i for i, c in enumerate(codes)}
+    firsts = frame.drop_duplicates("indicator")
+    labels = wrapped((firsts["indicator"] + " " + firsts["label"]).tolist())
+    visits = list(frame.drop_duplicates(["soort", "datum"])[["soort", "datum"]].itertuples(index=False))
+    step = 0.5 / max(len(visits) - 1, 1) if len(visits) > 1 else 0.0
+    step = min(step, 0.3)
     traces = []
-    bench = frame.drop_duplicates("indicator")
-    traces.append(dict(type="scatter", x=bench["benchmark"].to_numpy(), y=bench["as_label"].tolist(), mode="markers",
-                       name="benchmark (onderzoek)", marker=dict(symbol="line-ns", size=18, line=dict(color=BENCHMARK_COLOUR, width=3)),
+    bench = firsts
+    rows_at = bench["indicator"].map(row_of).to_numpy(dtype=float)
+    traces.append(dict(type="scatter", x=bench["benchmark"].to_numpy(), y=rows_at, mode="markers",
+                       name="benchmark (onderzoek)", marker=dict(symbol="line-ns", size=min(14 + 14 * max(len(visits) - 1, 0), 44),
+                                                                  line=dict(color=BENCHMARK_COLOUR, width=3)),
                        hovertext=["benchmark " + b for b in percent_texts(bench["benchmark"])], hoverinfo="text"))
     if "norm" in frame and frame["norm"].notna().any():
         norm = bench[bench["norm"].notna()]
-        traces.append(dict(type="scatter", x=norm["norm"].to_numpy(), y=norm["as_label"].tolist(), mode="markers", name="norm",
-                           marker=dict(symbol="star-diamond", size=10, color="#EE7733"),
+        traces.append(dict(type="scatter", x=norm["norm"].to_numpy(), y=norm["indicator"].map(row_of).to_numpy(dtype=float), mode="markers",
+                           name="norm", marker=dict(symbol="star-diamond", size=10, color="#EE7733"),
                            hovertext=["norm " + v for v in percent_texts(norm["norm"], 0)], hoverinfo="text"))
-    visits = frame.drop_duplicates(["soort", "datum"])[["soort", "datum"]].itertuples(index=False)
-    for offset, (kind, date) in zip((-0.15, 0.15, 0.0, 0.3), visits):
+    for number, (kind, date) in enumerate(visits):
+        offset = (number - (len(visits) - 1) / 2) * step
         part = frame[(frame["soort"] == kind) & (frame["datum"] == date) & (frame["n"] > 0)]
         colours = [COMPARISON_COLOURS.get(v or "", "#FFFFFF") for v in part["vergelijking"].fillna("")]
         names = [f"{label} — {kind} {dutch_date(date)}" for label in (part["indicator"] + " " + part["label"]).tolist()]
         traces.append(dict(
-            type="scatter", x=part["percentage"].to_numpy(), y=part["as_label"].tolist(), mode="markers", name=f"{kind} {dutch_date(date)}",
+            type="scatter", x=part["percentage"].to_numpy(), y=part["indicator"].map(row_of).to_numpy(dtype=float) + offset,
+            mode="markers", name=f"{kind} {dutch_date(date)}",
             marker=dict(symbol=(KIND_SYMBOLS.get(kind, "circle") + np.where(part["klein_aantal"].to_numpy(dtype=bool), "-open", "").astype(object)).tolist(),
-                        size=12, color=colours, line=dict(color="#222222", width=1)),
+                        size=11, color=colours, line=dict(color="#222222", width=1)),
             error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, names)), hoverinfo="text",
         ))
     axes = dict(xaxis=dict(range=[-2, 102], ticksuffix="%", title=dict(text="naleving (95%-Wilson-interval)")),
-                yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=indicators))
-    return _figure(traces, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 230 + 30 * len(indicators),
+                yaxis=dict(tickmode="array", tickvals=list(range(len(codes))), ticktext=labels, range=[len(codes) - 0.5, -0.5],
+                           showgrid=False, zeroline=False))
+    row_height = max(40, 16 * len(visits) + 14)
+    return _figure(traces, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 230 + row_height * len(codes),
                    axes, _legend_below(top=90))
 
 
 def change_chart(trend: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Change between two visits in percentage points with Newcombe's 95% interval. Only a change whose
     interval excludes 0 is drawn in colour and filled; the rest is grey and hollow, labelled 'niet significant'."""
-    trend = trend.assign(as_label=trend["indicator"] + " " + trend["label"].str.slice(0, 45))
+    trend = trend.assign(as_label=wrapped((trend["indicator"] + " " + trend["label"]).tolist()))
     traces = []
     groups = (("verbeterd (significant)", (trend["ondergrens_pp"] > 0), COMPARISON_COLOURS["beter"], "circle"),
               ("verslechterd (significant)", (trend["bovengrens_pp"] < 0), COMPARISON_COLOURS["slechter"], "circle"),
@@ -423,7 +496,7 @@ def change_chart(trend: pd.DataFrame, title: str, subtitle: str = "") -> go.Figu
              yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=list(dict.fromkeys(trend["as_label"].tolist())))),
     )
     return _figure(traces, title, subtitle or "alleen gevulde punten zijn significant: hun interval sluit 0 uit",
-                   230 + 30 * trend["as_label"].nunique(), *updates, _legend_below(top=90))
+                   230 + 40 * trend["as_label"].nunique(), *updates, _legend_below(top=90))
 
 
 def change_text(row) -> str:
@@ -474,18 +547,18 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
 
 
 def weakest_chart(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
-    """Overzicht: the weakest indicators as bars with intervals; customdata [onderzoek, indicator] for the link."""
-    frame = frame.assign(as_label=frame["onderzoek"] + " · " + frame["indicator"] + " " + frame["label"].str.slice(0, 40))
+    """Overzicht: the weakest indicators as bars with intervals; customdata [onderzoek, indicator] for the link.
+    Labels wrap over two lines (the hover has the whole label); 'k van n' sits right of each interval."""
+    full = (frame["onderzoek"] + " · " + frame["indicator"] + " " + frame["label"]).tolist()
+    labels = wrapped(full, width=44)
     traces = [
-        dict(type="bar", x=frame["percentage"].to_numpy(), y=frame["as_label"].tolist(), orientation="h", marker=dict(color=NEUTRAL),
+        dict(type="bar", x=frame["percentage"].to_numpy(), y=labels, orientation="h", marker=dict(color=NEUTRAL),
              error_x=_error(frame), customdata=_pairs(frame, ["onderzoek", "indicator"]),
              hovertext=hover_texts(frame, frame["onderzoek"] + " — " + frame["indicator"] + " " + frame["label"]),
-             hoverinfo="text", name="naleving"),
-        # 'k van n' in a column right of the bars, where no error bar can run through it
-        dict(type="scatter", x=[103] * len(frame), y=frame["as_label"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
-             text=judgement_labels(frame), textposition="middle right", cliponaxis=False),
+             hoverinfo="text", name="naleving", showlegend=False),
+        _judgement_texts(frame, labels),
     ]
-    axes = dict(xaxis=dict(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
+    axes = dict(xaxis=dict(range=[0, 122], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
                            title=dict(text="naleving over alle gemeenten (95%-Wilson-interval)")),
-                yaxis=dict(type="category", autorange="reversed"))
-    return _figure(traces, title, subtitle, 130 + 32 * len(frame), axes)
+                yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=labels))
+    return _figure(traces, title, subtitle, 150 + 44 * len(frame), axes, dict(showlegend=False))

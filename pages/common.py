@@ -143,6 +143,23 @@ def sidebar_navigation(sections: dict[str, list]) -> None:
             st.page_link(page)
 
 
+def dutch_widget_texts() -> None:
+    """Streamlit's own English hints (the file uploader's limit line, the 'Press Enter' hint under a text field)
+    replaced through CSS: Streamlit has no setting for these texts. The English node is taken out (display: none,
+    so no screen reader reads it) and the Dutch text is generated content. The uploader's button keeps its own
+    'Upload' (Dutch uses the word too): generated content does not count as a button's name for every
+    assistive technology. The upload limit is the server's own setting."""
+    limit = st.get_option("server.maxUploadSize")
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "of sleep ze hierheen (.xlsx of .csv, ten hoogste {limit} MB per bestand)"; font-size: 0.875rem; }}
+[data-testid="InputInstructions"] > span {{ display: none; }}
+[data-testid="InputInstructions"]::after {{ content: "Enter: toepassen"; }}
+[data-testid="stForm"] [data-testid="InputInstructions"]::after {{ content: "Enter: formulier versturen"; }}
+</style>""")
+
+
 def today() -> dt.date:
     """The default reference date of the follow-up views."""
     return dt.date.today()

@@ -9,6 +9,7 @@ from charts.compare import change_chart, change_text, interval_texts, percent_te
 from metrics import (
     change_counts,
     compliance_by_visit,
+    framework_items,
     municipality_findings,
     municipality_recommendations,
     municipality_visits,
@@ -73,8 +74,13 @@ if indicator:
 st.subheader("Naleving per indicator")
 st.caption("Per bezoek k van n met 95%-Wilson-interval; de zwarte streep is de benchmark (het gepoolde eerste onderzoek "
            "van alle gemeenten in dit onderzoek). Kleur: beter / vergelijkbaar / slechter dan de benchmark.")
+theme_names = {}
+for framework in rows["kader"].dropna().unique():
+    items = cached(framework_items, framework, long=True)
+    theme_names.update(zip(items["thema"], items["themanaam"]))
 for theme in rows["thema"].unique():
-    st.plotly_chart(profile_figure(scope, theme, f"{municipality}: thema {theme}", f"{study}; open symbool = {SMALL_N_NOTE}"),
+    name = theme_names.get(theme) or f"thema {theme}"
+    st.plotly_chart(profile_figure(scope, theme, f"{municipality}: {name}", f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}"),
                     key=f"profiel-{theme}", config={"displaylogo": False})
 table = rows[["onderzoek", "soort", "datum", "thema", "indicator", "label", "niveau", "k", "n", "nvt", "onbekend", "percentage",
               "ondergrens", "bovengrens", "benchmark", "vergelijking", "norm", "voldoet_norm", "klein_aantal"]]

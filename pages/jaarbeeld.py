@@ -50,7 +50,7 @@ if year is None:
 year = int(year)
 studies_frame = cached(jaarbeeld_studies, year, demo)
 chosen = right.multiselect(
-    "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken",
+    "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken", placeholder="Alle onderzoeken",
     format_func=lambda s: f"{s} — {dict(zip(studies_frame['onderzoek'], studies_frame['onderzoeksnaam'])).get(s, s)}",
 )
 preset = width.radio("Figuurbreedte", ["twee-kolommen", "een-kolom"], format_func=lambda k: PRESETS[k].label, key="jaarbeeld_breedte",

@@ -117,6 +117,25 @@ def square(x: float, y: float, clockwise: bool) -> list:
     return ring if clockwise else ring[::-1]
 
 
+def test_funnel_names_do_not_overlap():
+    """Ten municipalities close together (as Westvoorne and Brielle were): no two name boxes overlap on the plot."""
+    close = rows(*[(f"Gemeente{i}", f"GM{i:04d}", "TT3", 5 + (i % 3), 10 + (i % 2), 20.0, 80.0, 55.0, "vergelijkbaar") for i in range(10)])
+    fig = funnel_plot(close, pd.DataFrame(), "Trechter")
+    shown = [(x, y, t, p) for trace in fig.data if trace.text is not None
+             for x, y, t, p in zip(trace.x, trace.y, trace.text, trace.textposition) if t]
+    assert 0 < len(shown) < 10  # some names, not all ten on top of each other
+    boxes = []
+    px_x, px_y = 11 * 1.15 / 560, 106 / 330  # a ~560×330 px plot: axis units per pixel (x up to n = 11)
+    for x, y, text, where in shown:  # an 11 px name is ~6.5 px a character wide, 14 px high, 9 px from its point
+        w, h = 6.5 * len(text) * px_x, 14 * px_y
+        cx = x + {"middle right": 9 * px_x + w / 2, "middle left": -9 * px_x - w / 2}.get(where, 0)
+        cy = y + {"top center": 9 * px_y + h / 2, "bottom center": -9 * px_y - h / 2}.get(where, 0)
+        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+
+
 def test_map_draws_svg_paths_greys_the_neighbours_and_needs_no_tiles_or_webgl():
     far = {"type": "Feature", "id": "GM0014", "properties": {"statnaam": "Groningen"},
            "geometry": {"type": "Polygon", "coordinates": [square(6.5, 53.2, True)]}}
@@ -225,6 +244,12 @@ def test_visit_profile_marks_visits_by_soort_and_the_benchmark():
     first = fig.data[2]
     assert list(first.marker.symbol) == ["circle"] and first.marker.color[0] == COMPARISON_COLOURS["slechter"]
     assert "2 van 14" in first.hovertext[0] and "norm 100%" in first.hovertext[0]
+    # onderzoek and hertoets of one indicator are dodged: one above the other, each with its own interval
+    second = fig.data[3]
+    assert first.y[0] != second.y[0] and abs(first.y[0] - second.y[0]) >= 0.3
+    assert -0.5 < first.y[0] < 0.5 and -0.5 < second.y[0] < 0.5 and fig.data[0].y[0] == 0  # benchmark in the middle
+    assert first.error_x.array[0] == pytest.approx(39.9 - 200 / 14) and second.error_x.arrayminus[0] == pytest.approx(700 / 9 - 45.3)
+    assert list(fig.layout.yaxis.ticktext) == ["TT3 Veiligheid ingeschat"]
 
 
 def test_theme_years_pool_per_year_with_intervals_and_show_the_spread():
@@ -246,8 +271,18 @@ def test_weakest_chart_links_bars_to_study_and_indicator():
     fig = weakest_chart(frame, "Zwakste")
     bar = fig.data[0]
     assert list(bar.customdata[0]) == ["kg-2017", "TT3"] and list(fig.data[1].text) == ["2 van 14"]
-    assert fig.data[1].x[0] > 100  # beside the bars, clear of the error bar
+    assert 39.9 < fig.data[1].x[0] < 39.9 + 5  # next to its bar, just right of the interval's end (39,9%)
     assert list(bar.y) == ["kg-2017 · TT3 Veiligheid"]
+    assert fig.layout.showlegend is False  # one series: no legend to sit on the subtitle
+
+
+def test_long_labels_wrap_instead_of_being_cut():
+    text = "so-2016 · JB5 Prioritering op problematiek van het hele gezin"
+    frame = pd.DataFrame({"onderzoek": ["so-2016"], "indicator": ["JB5"], "label": ["Prioritering op problematiek van het hele gezin"],
+                          "k": [14], "n": [64], "percentage": [1400 / 64], "ondergrens": [13.5], "bovengrens": [33.4]}).pipe(judged)
+    label = weakest_chart(frame, "Zwakste").data[0].y[0]
+    assert label.replace("<br>", " ") == text  # every word, none cut
+    assert all(len(line) <= 44 for line in label.split("<br>"))
 
 
 def test_charts_mark_small_numbers_from_the_frames_klein_aantal_column():

@@ -336,13 +336,14 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
     """The chosen indicator per municipality, coloured by the comparison with the benchmark; neighbours in grey.
 
     go.Choropleth on a `geo` subplot is drawn as SVG paths from the GeoJSON alone (no WebGL, which locked-down and
-    remote desktops often lack, no tiles, no base map): the projection fits the drawn municipalities, which are the
-    chosen ones and the grey municipalities around them (all of the Netherlands when none is chosen)."""
+    remote desktops often lack, no tiles, no base map): the view frames the chosen municipalities with the grey
+    municipalities around them (all of the Netherlands when none is chosen)."""
     shared = _shared_features(geojson)
     features = {f["id"]: f for f in shared}
     names = {code: f["properties"].get("statnaam", code) for code, f in features.items()}
     shown = frame[frame["gemeentecode"].isin(features.keys())]
-    around = _surroundings(geojson, shown["gemeentecode"])
+    west, south, east, north = _view(geojson, shown["gemeentecode"])
+    around = {c for c, (w, s, e, n) in _feature_boxes(geojson).items() if w <= east and e >= west and s <= north and n >= south}
     outside = sorted(around - set(shown["gemeentecode"]))
 
     def only(codes) -> dict:  # each trace carries only its own polygons: the GeoJSON is the bulk of the page
@@ -353,7 +354,6 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
     # plotly.js fetches a world topojson from its CDN when the first trace on a geo subplot has a `locationmode`
     # (a choropleth has 'geojson-id'), although the invisible base map never uses it. A first, empty-looking
     # scattergeo (lon/lat, no locationmode) keeps the map free of outside requests, in the browser and in kaleido.
-    west, south, east, north = _box([_feature_boxes(geojson)[c] for c in around])
     traces = [dict(type="scattergeo", lon=[(west + east) / 2], lat=[(south + north) / 2], mode="markers", marker=dict(size=1, opacity=0),
                    hoverinfo="skip", showlegend=False, name="")]
     traces += [dict(
@@ -374,7 +374,8 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
             customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
-    geo = dict(visible=False, fitbounds="locations", projection=dict(type="mercator"), bgcolor="white")
+    geo = dict(visible=False, scope="europe", projection=dict(type="mercator"), lonaxis=dict(range=[west, east]),
+               lataxis=dict(range=[south, north]), bgcolor="white")
     return _figure(traces, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560,
                    dict(geo=geo, dragmode=False), _legend_below(top=80, bottom=40))
 
@@ -409,18 +410,19 @@ def _box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, 
     return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
 
 
-def _surroundings(geojson: dict, codes, margin: float = 0.25) -> set[str]:
-    """The municipalities whose box meets the chosen ones' box widened by `margin` of its size (at least ~15 km):
-    the map shows a region with its neighbours for orientation, the whole country when nothing is chosen."""
-    wanted = set(codes)
+def _view(geojson: dict, codes, margin: float = 0.25) -> tuple[float, float, float, float]:
+    """The map's (west, south, east, north): the chosen municipalities' box widened by `margin` of its size (~15 to
+    ~25 km) and made square on the (Mercator) screen, the shape of plotly's geo frame, so the region fills
+    it; the whole country when nothing is chosen. The grey neighbours inside it give orientation."""
     boxes = _feature_boxes(geojson)
-    chosen = [boxes[c] for c in wanted if c in boxes]
-    if not chosen:
-        return set(boxes)
-    west, south, east, north = _box(chosen)
-    dx, dy = max((east - west) * margin, 0.2), max((north - south) * margin, 0.13)
+    chosen = [boxes[c] for c in set(codes) if c in boxes]
+    west, south, east, north = _box(chosen or list(boxes.values()))
+    dx, dy = min(max((east - west) * margin, 0.2), 0.3), min(max((north - south) * margin, 0.13), 0.2)
     west, east, south, north = west - dx, east + dx, south - dy, north + dy
-    return {c for c, (w, s, e, n) in boxes.items() if w <= east and e >= west and s <= north and n >= south}
+    stretch = 1 / np.cos(np.radians((south + north) / 2))  # screen height of a degree of latitude, in degrees of longitude
+    width = max(east - west, (north - south) * stretch)
+    centre_x, centre_y = (west + east) / 2, (south + north) / 2
+    return centre_x - width / 2, centre_y - width / stretch / 2, centre_x + width / 2, centre_y + width / stretch / 2
 
 
 def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:

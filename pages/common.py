@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from exports import csv_bytes, xlsx_bytes
+from pages.text import md_escape
 from metrics import Scope, data_sources, data_version, default_demo, studies_overview
 from store.database import DatabaseBusy, LeasedConnection, default_db_path
 
@@ -158,6 +159,15 @@ def dutch_widget_texts() -> None:
 [data-testid="InputInstructions"]::after {{ content: "Enter: toepassen"; }}
 [data-testid="stForm"] [data-testid="InputInstructions"]::after {{ content: "Enter: formulier versturen"; }}
 </style>""")
+
+
+def plotly_described(figure, description: str, **kwargs):
+    """st.plotly_chart with a text alternative: the first sentence as the chart's accessible name, the whole
+    description (what it shows, the extremes, the benchmark) in an expander under it. Returns the chart's state."""
+    state = st.plotly_chart(figure, alt=description.split(". ")[0], **kwargs)
+    with st.expander("Grafiek in woorden"):
+        st.markdown(md_escape(description))
+    return state
 
 
 def today() -> dt.date:

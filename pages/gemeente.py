@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.compare import change_chart, change_text, interval_texts, percent_texts, visit_profile
+from charts.describe import describe_change, describe_profile
 from metrics import (
     change_counts,
     compliance_by_visit,
@@ -17,7 +18,16 @@ from metrics import (
     trend_by_indicator,
     verdict_sentences,
 )
-from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, follow_requested_view, view_link
+from pages.common import (
+    base_scope,
+    cached,
+    chosen_study,
+    demo_banner,
+    download_buttons,
+    follow_requested_view,
+    plotly_described,
+    view_link,
+)
 from reference.dutch import dutch_date
 from reference.vocab import SMALL_N_NOTE
 
@@ -80,8 +90,9 @@ for framework in rows["kader"].dropna().unique():
     theme_names.update(zip(items["thema"], items["themanaam"]))
 for theme in rows["thema"].unique():
     name = theme_names.get(theme) or f"thema {theme}"
-    st.plotly_chart(profile_figure(scope, theme, f"{municipality}: {name}", f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}"),
-                    key=f"profiel-{theme}", config={"displaylogo": False})
+    plotly_described(profile_figure(scope, theme, f"{municipality}: {name}", f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}"),
+                     describe_profile(rows[rows["thema"] == theme], f"{municipality}: {name}"),
+                     key=f"profiel-{theme}", config={"displaylogo": False})
 table = rows[["onderzoek", "soort", "datum", "thema", "indicator", "label", "niveau", "k", "n", "nvt", "onbekend", "percentage",
               "ondergrens", "bovengrens", "benchmark", "vergelijking", "norm", "voldoet_norm", "klein_aantal"]]
 st.dataframe(
@@ -99,9 +110,10 @@ if changes.empty:
     st.info(f"{municipality} heeft in {study} maar één bezoek: er is geen verandering te tonen.")
 else:
     first, last = changes.iloc[0], changes.iloc[-1]
-    st.plotly_chart(change_figure(scope, f"{municipality}: verandering {first['van_soort']} {dutch_date(first['van_datum'])} → "
-                                  f"{last['naar_soort']} {dutch_date(last['naar_datum'])}"),
-                    key="verandering", config={"displaylogo": False})
+    change_title = (f"{municipality}: verandering {first['van_soort']} {dutch_date(first['van_datum'])} → "
+                    f"{last['naar_soort']} {dutch_date(last['naar_datum'])}")
+    plotly_described(change_figure(scope, change_title), describe_change(changes, change_title),
+                     key="verandering", config={"displaylogo": False})
     trend_view = change_counts(changes).assign(verandering=[change_text(r) for _, r in changes.iterrows()])
     st.dataframe(trend_view[["indicator", "label", "van_soort", "van", "naar_soort", "naar", "verandering"]], hide_index=True, width="stretch")
     download_buttons(rounded_rates(changes, ("verschil_pp", "ondergrens_pp", "bovengrens_pp", "van_percentage", "naar_percentage")),

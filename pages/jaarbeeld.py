@@ -24,7 +24,7 @@ def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str):
 def chart(spec) -> None:
     """A print figure with its copyable caption; the camera icon saves it as a 300-dpi PNG in the browser."""
     st.plotly_chart(spec.figure, width="content", key=f"chart-{spec.stem}", theme=None,  # exactly the print figure
-                    config={"displaylogo": False, "toImageButtonOptions": {
+                    alt=f"Figuur {spec.number}. {spec.caption}", config={"displaylogo": False, "toImageButtonOptions": {
                         "format": "png", "filename": spec.stem, "scale": 300 / 96}})
     st.caption(f"**Figuur {spec.number}.** {spec.caption}")
 

@@ -110,14 +110,20 @@ def _figure(traces: list[dict], title: str | None, subtitle: str | None, height:
 
     Axis settings in `updates` go under 'xaxis'/'yaxis' (each figure here has one pair of axes)."""
     layout = _house_base()
-    text = None
+    text, extra = None, 0
     if title:
-        text = f"<b>{title}</b>" + (f"<br><span style='font-size:0.8em'>{subtitle}</span>" if subtitle else "")
+        # plotly never wraps a title: break it and the subtitle into lines that fit a half-width chart at 1024 px
+        lines = wrapped([title], width=60, lines=3)[0]
+        sub = wrapped([subtitle], width=70, lines=3)[0] if subtitle else ""
+        text = f"<b>{lines}</b>" + (f"<br><span style='font-size:0.8em'>{sub}</span>" if sub else "")
+        extra = 18 * (text.count("<br>") - (1 if sub else 0))
         layout = _merged(layout, dict(title=dict(text=text, x=0, xanchor="left"), margin=dict(t=70)))
     if height:
         layout = _merged(layout, dict(height=height))
     for update in updates:
         layout = _merged(layout, update)
+    if extra:  # room for the title's extra lines, whatever top margin the figure asked for
+        layout = _merged(layout, dict(margin=dict(t=layout["margin"]["t"] + extra)))
     return go.Figure(data=traces, layout=layout)
 
 
@@ -377,7 +383,7 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
     geo = dict(visible=False, scope="europe", projection=dict(type="mercator"), lonaxis=dict(range=[west, east]),
                lataxis=dict(range=[south, north]), bgcolor="white")
     return _figure(traces, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560,
-                   dict(geo=geo, dragmode=False), _legend_below(top=80, bottom=40))
+                   dict(geo=geo), _legend_below(top=80, bottom=40))
 
 
 def _bounds(feature: dict) -> tuple[float, float, float, float]:

@@ -170,6 +170,12 @@ def plotly_described(figure, description: str, **kwargs):
     return state
 
 
+def whole_texts(frame: pd.DataFrame) -> None:
+    """A small table of texts (findings, recommendations) with every cell whole: a plain table wraps, where a data
+    grid cuts a sentence at the column's edge. Workbook text stays literal (the table renders markdown)."""
+    st.table(frame.map(md_escape), hide_index=True)
+
+
 def today() -> dt.date:
     """The default reference date of the follow-up views."""
     return dt.date.today()
@@ -218,6 +224,12 @@ def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] 
     change a widget's value once it is drawn in the run: so the switch happens in app.py before any widget,
     bound keys (the sidebar's and `bound_here`) are preset through session state, the others go in the URL."""
     st.session_state[PENDING_VIEW_KEY] = (page, dict(params), tuple(bound_here))
+
+
+def view_requested() -> bool:
+    """Whether a callback asked for another view: a fragment (whose reruns skip app.py and the page's top) then
+    reruns the whole app so that follow_requested_view carries it out."""
+    return PENDING_VIEW_KEY in st.session_state
 
 
 def follow_requested_view() -> None:

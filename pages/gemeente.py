@@ -27,6 +27,7 @@ from pages.common import (
     follow_requested_view,
     plotly_described,
     view_link,
+    whole_texts,
 )
 from reference.dutch import dutch_date
 from reference.vocab import SMALL_N_NOTE
@@ -125,14 +126,13 @@ if found.empty:
     st.caption("Geen bevindingen vastgelegd.")
 else:
     st.markdown("**Bevindingen**")
-    st.dataframe(found.assign(datum=found["datum"].map(dutch_date), indicator=found["indicator"].fillna(""))[
-                     ["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]],
-                 hide_index=True, width="stretch")
+    whole_texts(found.assign(datum=found["datum"].map(dutch_date), indicator=found["indicator"].fillna(""))[
+                    ["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]])
     download_buttons(found, f"bevindingen-{municipality}-{study}", "Download bevindingen")
 advice = cached(municipality_recommendations, scope)
 if advice.empty:
     st.caption("Geen aanbevelingen vastgelegd.")
 else:
     st.markdown("**Aanbevelingen** (met de stand van de opvolging)")
-    st.dataframe(advice.assign(datum=advice["datum"].map(dutch_date))[["soort", "datum", "nr", "tekst", "status"]], hide_index=True, width="stretch")
+    whole_texts(advice.assign(datum=advice["datum"].map(dutch_date))[["soort", "datum", "nr", "tekst", "status"]])
     download_buttons(advice, f"aanbevelingen-{municipality}-{study}", "Download aanbevelingen")

@@ -34,6 +34,7 @@ from pages.common import (
     showing_demo,
     studies,
     view_link,
+    view_requested,
 )
 from reference.vocab import SMALL_N_NOTE, VISIT_KINDS
 
@@ -164,7 +165,7 @@ plotly_described(
 st.caption("Klik op een cel om de gemeente en die indicator te openen.")
 
 st.subheader(f"{indicator} — {labels.get(indicator, '')}")
-bars, funnel = st.columns(2)
+bars, funnel = st.container(), st.container()  # one under the other: side by side they are cut off below ~1400 px
 with bars:
     plotly_described(figure("staven", scope, tuple(chosen), indicator,
                             f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
@@ -190,6 +191,8 @@ def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle
                      describe_municipalities(frame, f"{indicator}: kaart, vergelijking met de benchmark per gemeente"),
                      key="kaart", on_select=lambda: open_clicked("kaart", study), selection_mode="points",
                     config={"displaylogo": False, "scrollZoom": False})
+    if view_requested():  # a click on the map: this fragment's rerun does not reach app.py's switch
+        st.rerun(scope="app")
     codes = {f["id"] for f in geo["features"]}
     missing = sorted(set(frame.loc[~frame["gemeentecode"].isin(codes), "gemeente"]))
     if missing:

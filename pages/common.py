@@ -100,7 +100,7 @@ def source_selector() -> None:
     if showing_demo():
         st.warning("**Demodata** — fictief, behalve de cijfers die de rapporten publiceren.", icon=":material/science:")
     else:
-        st.caption("Eigen gegevens (geen demodata).")
+        st.markdown("Eigen gegevens (geen demodata).")  # plain text: a caption's grey fails WCAG contrast on the sidebar
 
 
 def demo_banner() -> None:

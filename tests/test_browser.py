@@ -40,7 +40,7 @@ FILLED = {"dossiers": "dossiers?onderzoek=kg-2017&gemeente=Goeree-Overflakkee&in
 WIDTHS = (1440, 1024)
 AXE_RUN = """async (context) => { const r = await axe.run(context === 'document' ? document : context, {runOnly: {type: 'tag',
     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-    return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 10)})); }"""
+    return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.html.slice(0, 200) + ' :: ' + n.failureSummary.slice(0, 200)).slice(0, 10)})); }"""
 # No GPU and no software GL (SwiftShader): WebGL is unavailable, as on many remote and locked-down desktops.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-software-rasterizer", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
@@ -254,7 +254,7 @@ def test_a_copied_url_restores_the_view(page, server, chromium):
     other.goto(copied)
     expect(other.locator("h1").first).to_have_text("Vergelijken", timeout=60_000)
     expect(other.get_by_role("heading", name=re.compile("^IZ4 — "))).to_be_visible(timeout=60_000)
-    expect(other.locator("[data-testid=stRadio] input[type=radio]:checked")).to_have_value("1")  # hertoets
+    expect(other.locator("[data-testid=stRadio] input[type=radio]:checked")).to_have_value("1", timeout=60_000)  # hertoets
     assert "soort=hertoets" in other.url and "indicator=IZ4" in other.url
     # and the back button returns to the previous choice
     page.go_back()

@@ -29,7 +29,14 @@ def ensure_database() -> None:
 ensure_database()
 
 from pages.auth import gate  # noqa: E402
-from pages.common import follow_requested_view, refresh_after_outside_imports, source_selector, study_selector  # noqa: E402
+from pages.common import (  # noqa: E402
+    follow_requested_view,
+    refresh_after_outside_imports,
+    dutch_widget_texts,
+    sidebar_navigation,
+    source_selector,
+    study_selector,
+)
 
 viewer = gate()  # no page, and no sidebar filter, shows data before this
 
@@ -60,10 +67,12 @@ pages = {
 }
 hidden = {"dossiers": not viewer.sees_dossiers, "importeren": not viewer.may_import, "beheer": not viewer.may_manage_users}
 pages = {section: [p for p in listed if not hidden.get(p.url_path)] for section, listed in pages.items()}
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, position="hidden")  # drawn by sidebar_navigation: Streamlit's own fails WCAG
 follow_requested_view()  # a chart click asked for another page: switch before any widget is drawn
 # Shared filters are bound here, before the page runs, so they survive page switches.
+dutch_widget_texts()
 with st.sidebar:
+    sidebar_navigation(pages)
     source_selector()
     study_selector()
     st.markdown(f"Database: {default_db_path()}")  # plain text: the default caption grey fails WCAG contrast

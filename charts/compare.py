@@ -6,6 +6,7 @@ can read a click from `event["selection"]["points"][i]["customdata"]` whatever t
 
 from __future__ import annotations
 
+import textwrap
 from functools import lru_cache
 
 import numpy as np
@@ -127,17 +128,20 @@ def _figure(traces: list[dict], title: str | None, subtitle: str | None, height:
 
     Axis settings in `updates` go under 'xaxis'/'yaxis' (each figure here has one pair of axes)."""
     layout = _house_base()
-    text = None
+    text, extra = None, 0
     if title:
-        text = f"<b>{title}</b>" + (f"<br><span style='font-size:0.8em'>{subtitle}</span>" if subtitle else "")
+        # plotly never wraps a title: break it and the subtitle into lines that fit a half-width chart at 1024 px
+        lines = wrapped([title], width=60, lines=3)[0]
+        sub = wrapped([subtitle], width=70, lines=3)[0] if subtitle else ""
+        text = f"<b>{lines}</b>" + (f"<br><span style='font-size:0.8em'>{sub}</span>" if sub else "")
+        extra = 18 * (text.count("<br>") - (1 if sub else 0))
         layout = _merged(layout, dict(title=dict(text=text, x=0, xanchor="left"), margin=dict(t=70)))
     if height:
         layout = _merged(layout, dict(height=height))
     for update in updates:
         layout = _merged(layout, update)
-    extra_lines = (subtitle or "").count("<br>") if title else 0
-    if extra_lines:  # each further subtitle line (e.g. the benchmark) pushes the plot down, so nothing sits on the title
-        layout = _merged(layout, dict(margin=dict(t=layout["margin"]["t"] + 24 * extra_lines)))
+    if extra:  # room for the title's extra lines, whatever top margin the figure asked for
+        layout = _merged(layout, dict(margin=dict(t=layout["margin"]["t"] + extra)))
     return go.Figure(data=traces, layout=layout)
 
 
@@ -154,6 +158,29 @@ def _pairs(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 def _strings(texts: list[str]) -> np.ndarray | list[str]:
     """Per-point texts as a string array, which plotly validates and copies in one go (the JSON is the same list)."""
     return np.array(texts, dtype=str) if texts else texts
+
+
+LABEL_WIDTH = 34  # characters per line of a category label; longer labels wrap (the whole text is in the hover)
+
+
+def wrapped(texts, width: int = LABEL_WIDTH, lines: int = 2) -> list[str]:
+    """Category labels broken into at most `lines` lines of `width` characters (plotly breaks on <br>); a label
+    that still does not fit ends in '…' (its hover has the whole text). Never cut mid-word."""
+    out = []
+    for text in texts:
+        parts = textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False) or [str(text)]
+        if len(parts) > lines:
+            parts = parts[:lines]
+            parts[-1] = parts[-1] + " …"
+        out.append("<br>".join(parts))
+    return out
+
+
+def _judgement_texts(frame: pd.DataFrame, y: list) -> dict:
+    """'k van n' just right of each bar's interval (not in a far column): a text trace at the upper bound."""
+    x = frame["bovengrens"].fillna(frame["percentage"]).fillna(0).to_numpy(dtype=float) + 1.5
+    return dict(type="scatter", x=x, y=y, mode="text", showlegend=False, hoverinfo="skip",
+                text=judgement_labels(frame), textposition="middle right", cliponaxis=False)
 
 
 def comparison_heatmap(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
@@ -226,14 +253,13 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
             error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
-    traces.append(dict(type="scatter", x=[103] * len(frame), y=frame["gemeente"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
-                       text=judgement_labels(frame), textposition="middle right", cliponaxis=False))
+    traces.append(_judgement_texts(frame, frame["gemeente"].tolist()))
     updates = []
     benchmark = frame["benchmark"].dropna()
     if not benchmark.empty:
         updates.append(_benchmark_line(float(benchmark.iloc[0])))
     updates.append(dict(
-        xaxis=dict(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
+        xaxis=dict(range=[0, 122], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
                    title=dict(text="naleving (95%-Wilson-interval)")),
         yaxis=dict(type="category", categoryorder="array", categoryarray=frame["gemeente"].tolist())))
     return _figure(traces, title, subtitle or f"gestreept = {SMALL_N_NOTE}", 230 + 28 * len(frame), *updates,
@@ -253,6 +279,7 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
                            line=dict(color=BENCHMARK_COLOUR, width=2), name=f"benchmark {dutch_percent(curves['benchmark'].iloc[0], 1)}",
                            hoverinfo="skip"))
     points = points[points["n"] > 0]
+    positions = _label_positions(points)
     verdicts = verdict_levels(points)
     for name in ("duidelijk slechter",) + COMPARISONS + ("duidelijk beter",):
         part = points[verdicts == name]
@@ -260,9 +287,11 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
             continue
         small = part["klein_aantal"].to_numpy(dtype=bool)
         funnel = part["funnel"].tolist() if "funnel" in part else [""] * len(part)
+        where = [positions.get(i) for i in part.index]
         traces.append(dict(
-            type="scatter", x=part["n"].to_numpy(), y=part["percentage"].to_numpy(), mode="markers+text" if len(points) <= 30 else "markers",
-            name=COMPARISON_TEXT[name], text=part["gemeente"].tolist(), textposition="top center", textfont=dict(size=10), cliponaxis=False,
+            type="scatter", x=part["n"].to_numpy(), y=part["percentage"].to_numpy(), mode="markers+text",
+            name=COMPARISON_TEXT[name], text=[g if w else "" for g, w in zip(part["gemeente"].tolist(), where)],
+            textposition=[w or "top center" for w in where], textfont=dict(size=11), cliponaxis=False,
             marker=dict(size=12, color=COMPARISON_COLOURS[name], line=dict(color="#333333", width=1),
                         symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
             customdata=_pairs(part, ["gemeente", "indicator"]),
@@ -274,6 +303,42 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
                 yaxis=dict(title=dict(text="naleving"), range=[-3, 103], ticksuffix="%"))
     return _figure(traces, title, subtitle or f"open cirkel = {SMALL_N_NOTE}; buiten de 99,8%-grenzen = opvallend", 540,
                    axes, _legend_below(top=90))
+
+
+FUNNEL_LABELS = 12  # beyond this only the municipalities outside the 95% limits get a name on the funnel
+
+
+def _label_positions(points: pd.DataFrame) -> dict:
+    """Where each labelled funnel point's name goes (index → plotly textposition); unlabelled points are absent.
+
+    All names when there are few points, else only those outside the 95% limits (the hover names every point). A
+    name goes above its point unless that box meets a name already placed; then below, right or left; a name that
+    fits nowhere is left off (hover). Boxes are estimated in axis units from the plot's usual size (~600×400 px)."""
+    if points.empty:
+        return {}
+    chosen = points if len(points) <= FUNNEL_LABELS else points[points["vergelijking"].isin(["beter", "slechter"])]
+    x_span = max(float(points["n"].max()), 1) * 1.15
+    px_x, px_y = x_span / 560, 106 / 330  # axis units per pixel
+    placed: list[tuple[float, float, float, float]] = []
+    markers = [(float(n), float(p)) for n, p in zip(points["n"], points["percentage"])]
+    out = {}
+    for index, n, rate, name in zip(chosen.index, chosen["n"].astype(float), chosen["percentage"].astype(float), chosen["gemeente"]):
+        width, height = 6.5 * len(str(name)) * px_x, 14 * px_y
+        gap = 9 * px_y
+        options = {
+            "top center": (n - width / 2, rate + gap, n + width / 2, rate + gap + height),
+            "bottom center": (n - width / 2, rate - gap - height, n + width / 2, rate - gap),
+            "middle right": (n + 9 * px_x, rate - height / 2, n + 9 * px_x + width, rate + height / 2),
+            "middle left": (n - 9 * px_x - width, rate - height / 2, n - 9 * px_x, rate + height / 2),
+        }
+        for where, box in options.items():
+            meets_name = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+            meets_point = any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in markers)
+            if not meets_name and not meets_point:
+                placed.append(box)
+                out[index] = where
+                break
+    return out
 
 
 class _Shared(list):
@@ -301,22 +366,32 @@ def _shared_features(geojson: dict) -> list[dict]:
 
 
 def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str = "") -> go.Figure:
-    """The chosen indicator per municipality, coloured by the comparison with the benchmark; the rest in grey.
+    """The chosen indicator per municipality, coloured by the comparison with the benchmark; neighbours in grey.
 
-    go.Choroplethmap with map_style 'white-bg' draws from the GeoJSON alone: no tile or CDN request."""
+    go.Choropleth on a `geo` subplot is drawn as SVG paths from the GeoJSON alone (no WebGL, which locked-down and
+    remote desktops often lack, no tiles, no base map): the view frames the chosen municipalities with the grey
+    municipalities around them (all of the Netherlands when none is chosen)."""
     shared = _shared_features(geojson)
     features = {f["id"]: f for f in shared}
     names = {code: f["properties"].get("statnaam", code) for code, f in features.items()}
     shown = frame[frame["gemeentecode"].isin(features.keys())]
-    outside = sorted(set(features) - set(shown["gemeentecode"]))
+    west, south, east, north = _view(geojson, shown["gemeentecode"])
+    around = {c for c, (w, s, e, n) in _feature_boxes(geojson).items() if w <= east and e >= west and s <= north and n >= south}
+    outside = sorted(around - set(shown["gemeentecode"]))
 
     def only(codes) -> dict:  # each trace carries only its own polygons: the GeoJSON is the bulk of the page
         wanted = set(codes)
         return {"type": "FeatureCollection", "features": [f for f in shared if f["id"] in wanted]}
 
-    traces = [dict(
-        type="choroplethmap", geojson=only(outside), locations=outside, z=[0] * len(outside),
-        colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]], showscale=False, marker=dict(line=dict(color="white", width=0.5)),
+    common = dict(type="choropleth", featureidkey="id", showscale=False)
+    # plotly.js fetches a world topojson from its CDN when the first trace on a geo subplot has a `locationmode`
+    # (a choropleth has 'geojson-id'), although the invisible base map never uses it. A first, empty-looking
+    # scattergeo (lon/lat, no locationmode) keeps the map free of outside requests, in the browser and in kaleido.
+    traces = [dict(type="scattergeo", lon=[(west + east) / 2], lat=[(south + north) / 2], mode="markers", marker=dict(size=1, opacity=0),
+                   hoverinfo="skip", showlegend=False, name="")]
+    traces += [dict(
+        common, geojson=only(outside), locations=outside, z=[0] * len(outside),
+        colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]], marker=dict(line=dict(color="white", width=0.5)),
         name="niet in dit onderzoek", hovertext=[f"{names[c]}: niet in dit onderzoek" for c in outside], hoverinfo="text",
     )]
     verdicts = verdict_levels(shown)
@@ -327,75 +402,114 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
         colour = COMPARISON_COLOURS[name] if name else "#FFFFFF"
         codes = part["gemeentecode"].tolist()
         traces.append(dict(
-            type="choroplethmap", geojson=only(codes), locations=codes, z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
-            showscale=False, marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
+            common, geojson=only(codes), locations=codes, z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
+            marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
             customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
         ))
-    lon, lat = _centre(geojson, shown["gemeentecode"])
+    geo = dict(visible=False, scope="europe", projection=dict(type="mercator"), lonaxis=dict(range=[west, east]),
+               lataxis=dict(range=[south, north]), bgcolor="white")
     return _figure(traces, title, subtitle or "grijs: gemeente niet in dit onderzoek", 560,
-                   dict(map=dict(style="white-bg", center=dict(lon=lon, lat=lat), zoom=6.2 if len(shown) > 40 else 7)),
-                   _legend_below(top=80, bottom=40))
+                   dict(geo=geo), _legend_below(top=80, bottom=40))
 
 
-def _centre(geojson: dict, codes) -> tuple[float, float]:
-    """Mean of the chosen municipalities' first coordinates (the Netherlands' centre when none)."""
-    wanted = set(codes)
-    xs, ys = [], []
-    for feature in geojson["features"]:
-        if feature["id"] not in wanted:
-            continue
-        ring = feature["geometry"]["coordinates"][0]
-        if feature["geometry"]["type"] == "MultiPolygon":
-            ring = ring[0]
-        xs += [p[0] for p in ring]
-        ys += [p[1] for p in ring]
-    if not xs:
-        return 5.3, 52.2
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+def _bounds(feature: dict) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a Polygon or MultiPolygon feature."""
+    polygons = feature["geometry"]["coordinates"]
+    if feature["geometry"]["type"] == "Polygon":
+        polygons = [polygons]
+    xs = [p[0] for polygon in polygons for ring in polygon for p in ring]
+    ys = [p[1] for polygon in polygons for ring in polygon for p in ring]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+_BOXES: dict[int, tuple[dict, dict[str, tuple]]] = {}
+
+
+def _feature_boxes(geojson: dict) -> dict[str, tuple[float, float, float, float]]:
+    """GM-code → box, made once per boundary set (charts.geo caches those)."""
+    held = _BOXES.get(id(geojson))
+    if held is None or held[0] is not geojson:
+        if len(_BOXES) > 8:
+            _BOXES.clear()
+        held = _BOXES[id(geojson)] = (geojson, {f["id"]: _bounds(f) for f in geojson["features"]})
+    return held[1]
+
+
+def _box(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    """The box around `boxes` (the Netherlands' when empty)."""
+    if not boxes:
+        return 3.3, 50.7, 7.3, 53.6
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def _view(geojson: dict, codes, margin: float = 0.25) -> tuple[float, float, float, float]:
+    """The map's (west, south, east, north): the chosen municipalities' box widened by `margin` of its size (~15 to
+    ~25 km) and made square on the (Mercator) screen, the shape of plotly's geo frame, so the region fills
+    it; the whole country when nothing is chosen. The grey neighbours inside it give orientation."""
+    boxes = _feature_boxes(geojson)
+    chosen = [boxes[c] for c in set(codes) if c in boxes]
+    west, south, east, north = _box(chosen or list(boxes.values()))
+    dx, dy = min(max((east - west) * margin, 0.2), 0.3), min(max((north - south) * margin, 0.13), 0.2)
+    west, east, south, north = west - dx, east + dx, south - dy, north + dy
+    stretch = 1 / np.cos(np.radians((south + north) / 2))  # screen height of a degree of latitude, in degrees of longitude
+    width = max(east - west, (north - south) * stretch)
+    centre_x, centre_y = (west + east) / 2, (south + north) / 2
+    return centre_x - width / 2, centre_y - width / stretch / 2, centre_x + width / 2, centre_y + width / stretch / 2
 
 
 def visit_profile(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Gemeente: per indicator each visit's compliance with its interval (symbol = soort, colour = comparison)
-    and the study benchmark as a black tick."""
+    and the study benchmark as a black tick. The visits of one indicator sit one above the other (dodged), each
+    with its own interval, so an onderzoek and its hertoets never hide each other."""
     used = ("gemeente", "indicator", "label", "soort", "datum", "k", "n", "percentage", "ondergrens", "bovengrens", "benchmark",
             "vergelijking", "vergelijking_998", "norm", "oordeel", "klein_aantal", "benchmark_soort", "benchmark_gebied",
             "benchmark_gemeenten", "benchmark_opmerking")
     frame = frame[[c for c in used if c in frame.columns]]  # every row filter below copies every column: only these
-    frame = frame.assign(as_label=frame["indicator"] + " " + frame["label"].str.slice(0, 45))
-    indicators = list(dict.fromkeys(frame["as_label"].tolist()))
+    codes = list(dict.fromkeys(frame["indicator"].tolist()))
+    row_of = {c: i for i, c in enumerate(codes)}
+    firsts = frame.drop_duplicates("indicator")
+    labels = wrapped((firsts["indicator"] + " " + firsts["label"]).tolist())
+    visits = list(frame.drop_duplicates(["soort", "datum"])[["soort", "datum"]].itertuples(index=False))
+    step = 0.5 / max(len(visits) - 1, 1) if len(visits) > 1 else 0.0
+    step = min(step, 0.3)
     traces = []
-    bench = frame.drop_duplicates("indicator")
-    traces.append(dict(type="scatter", x=bench["benchmark"].to_numpy(), y=bench["as_label"].tolist(), mode="markers",
-                       name="benchmark (onderzoek)", marker=dict(symbol="line-ns", size=18, line=dict(color=BENCHMARK_COLOUR, width=3)),
+    bench = firsts
+    rows_at = bench["indicator"].map(row_of).to_numpy(dtype=float)
+    traces.append(dict(type="scatter", x=bench["benchmark"].to_numpy(), y=rows_at, mode="markers",
+                       name="benchmark (onderzoek)", marker=dict(symbol="line-ns", size=min(14 + 14 * max(len(visits) - 1, 0), 44),
+                                                                  line=dict(color=BENCHMARK_COLOUR, width=3)),
                        hovertext=["benchmark " + b for b in percent_texts(bench["benchmark"])], hoverinfo="text"))
     if "norm" in frame and frame["norm"].notna().any():
         norm = bench[bench["norm"].notna()]
-        traces.append(dict(type="scatter", x=norm["norm"].to_numpy(), y=norm["as_label"].tolist(), mode="markers", name="norm",
-                           marker=dict(symbol="star-diamond", size=10, color="#EE7733"),
+        traces.append(dict(type="scatter", x=norm["norm"].to_numpy(), y=norm["indicator"].map(row_of).to_numpy(dtype=float), mode="markers",
+                           name="norm", marker=dict(symbol="star-diamond", size=10, color="#EE7733"),
                            hovertext=["norm " + v for v in percent_texts(norm["norm"], 0)], hoverinfo="text"))
-    visits = frame.drop_duplicates(["soort", "datum"])[["soort", "datum"]].itertuples(index=False)
-    for offset, (kind, date) in zip((-0.15, 0.15, 0.0, 0.3), visits):
+    for number, (kind, date) in enumerate(visits):
+        offset = (number - (len(visits) - 1) / 2) * step
         part = frame[(frame["soort"] == kind) & (frame["datum"] == date) & (frame["n"] > 0)]
         colours = [COMPARISON_COLOURS.get(v or "", "#FFFFFF") for v in verdict_levels(part)]
         names = [f"{label} — {kind} {dutch_date(date)}" for label in (part["indicator"] + " " + part["label"]).tolist()]
         traces.append(dict(
-            type="scatter", x=part["percentage"].to_numpy(), y=part["as_label"].tolist(), mode="markers", name=f"{kind} {dutch_date(date)}",
+            type="scatter", x=part["percentage"].to_numpy(), y=part["indicator"].map(row_of).to_numpy(dtype=float) + offset,
+            mode="markers", name=f"{kind} {dutch_date(date)}",
             marker=dict(symbol=(KIND_SYMBOLS.get(kind, "circle") + np.where(part["klein_aantal"].to_numpy(dtype=bool), "-open", "").astype(object)).tolist(),
-                        size=12, color=colours, line=dict(color="#222222", width=1)),
+                        size=11, color=colours, line=dict(color="#222222", width=1)),
             error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
             hovertext=_strings(hover_texts(part, names)), hoverinfo="text",
         ))
     axes = dict(xaxis=dict(range=[-2, 102], ticksuffix="%", title=dict(text="naleving (95%-Wilson-interval)")),
-                yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=indicators))
-    return _figure(traces, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 230 + 30 * len(indicators),
+                yaxis=dict(tickmode="array", tickvals=list(range(len(codes))), ticktext=labels, range=[len(codes) - 0.5, -0.5],
+                           showgrid=False, zeroline=False))
+    row_height = max(40, 16 * len(visits) + 14)
+    return _figure(traces, title, subtitle or f"kleur: t.o.v. benchmark; open symbool = {SMALL_N_NOTE}", 230 + row_height * len(codes),
                    axes, _legend_below(top=90))
 
 
 def change_chart(trend: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
     """Change between two visits in percentage points with Newcombe's 95% interval. Only a change whose
     interval excludes 0 is drawn in colour and filled; the rest is grey and hollow, labelled 'niet significant'."""
-    trend = trend.assign(as_label=trend["indicator"] + " " + trend["label"].str.slice(0, 45))
+    trend = trend.assign(as_label=wrapped((trend["indicator"] + " " + trend["label"]).tolist()))
     traces = []
     groups = (("verbeterd (significant)", (trend["ondergrens_pp"] > 0), COMPARISON_COLOURS["beter"], "circle"),
               ("verslechterd (significant)", (trend["bovengrens_pp"] < 0), COMPARISON_COLOURS["slechter"], "circle"),
@@ -418,7 +532,7 @@ def change_chart(trend: pd.DataFrame, title: str, subtitle: str = "") -> go.Figu
              yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=list(dict.fromkeys(trend["as_label"].tolist())))),
     )
     return _figure(traces, title, subtitle or "alleen gevulde punten zijn significant: hun interval sluit 0 uit",
-                   230 + 30 * trend["as_label"].nunique(), *updates, _legend_below(top=90))
+                   230 + 40 * trend["as_label"].nunique(), *updates, _legend_below(top=90))
 
 
 def change_text(row) -> str:
@@ -469,18 +583,18 @@ def theme_years(pooled: pd.DataFrame, per_municipality: pd.DataFrame, title: str
 
 
 def weakest_chart(frame: pd.DataFrame, title: str, subtitle: str = "") -> go.Figure:
-    """Overzicht: the weakest indicators as bars with intervals; customdata [onderzoek, indicator] for the link."""
-    frame = frame.assign(as_label=frame["onderzoek"] + " · " + frame["indicator"] + " " + frame["label"].str.slice(0, 40))
+    """Overzicht: the weakest indicators as bars with intervals; customdata [onderzoek, indicator] for the link.
+    Labels wrap over two lines (the hover has the whole label); 'k van n' sits right of each interval."""
+    full = (frame["onderzoek"] + " · " + frame["indicator"] + " " + frame["label"]).tolist()
+    labels = wrapped(full, width=44)
     traces = [
-        dict(type="bar", x=frame["percentage"].to_numpy(), y=frame["as_label"].tolist(), orientation="h", marker=dict(color=NEUTRAL),
+        dict(type="bar", x=frame["percentage"].to_numpy(), y=labels, orientation="h", marker=dict(color=NEUTRAL),
              error_x=_error(frame), customdata=_pairs(frame, ["onderzoek", "indicator"]),
              hovertext=hover_texts(frame, frame["onderzoek"] + " — " + frame["indicator"] + " " + frame["label"]),
-             hoverinfo="text", name="naleving"),
-        # 'k van n' in a column right of the bars, where no error bar can run through it
-        dict(type="scatter", x=[103] * len(frame), y=frame["as_label"].tolist(), mode="text", showlegend=False, hoverinfo="skip",
-             text=judgement_labels(frame), textposition="middle right", cliponaxis=False),
+             hoverinfo="text", name="naleving", showlegend=False),
+        _judgement_texts(frame, labels),
     ]
-    axes = dict(xaxis=dict(range=[0, 135], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
+    axes = dict(xaxis=dict(range=[0, 122], tickvals=[0, 20, 40, 60, 80, 100], ticktext=[f"{v}%" for v in (0, 20, 40, 60, 80, 100)],
                            title=dict(text="naleving over alle gemeenten (95%-Wilson-interval)")),
-                yaxis=dict(type="category", autorange="reversed"))
-    return _figure(traces, title, subtitle, 130 + 32 * len(frame), axes)
+                yaxis=dict(type="category", autorange="reversed", categoryorder="array", categoryarray=labels))
+    return _figure(traces, title, subtitle, 150 + 44 * len(frame), axes, dict(showlegend=False))

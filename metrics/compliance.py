@@ -205,7 +205,8 @@ def _attach_benchmark(con, frame: pd.DataFrame, keys: list[str], bench_keys: lis
         frame["benchmark"] = bench["benchmark"].reindex(at).to_numpy(dtype=float)
         municipalities = bench["gemeenten"].reindex(at).to_numpy(dtype=float)
         pooled_n = bench["n"].reindex(at).to_numpy(dtype=float)
-        too_small = ~np.isnan(municipalities) & (municipalities < MIN_GROUP)
+        # The minimum is the rule for a chosen pool (a group, a province); the whole study is the study, however small.
+        too_small = ~np.isnan(municipalities) & (municipalities < MIN_GROUP) & (kind != "onderzoek")
         empty = np.isnan(pooled_n) | (pooled_n == 0)
         unset = note == ""
         note[unset & empty] = "de benchmark heeft geen oordelen (n = 0): geen vergelijking"

@@ -70,7 +70,8 @@ st.markdown("\n".join(f"- **{role}**: {rights.label}" for role, rights in ROLES.
 with st.form("beheer_gebruiker", clear_on_submit=False):
     st.text_input("E-mailadres", key="beheer_email", placeholder="naam@domein.nl")
     st.selectbox("Rol", list(ROLES), key="beheer_rol")
-    st.multiselect("Gemeenten (alleen bij rol gemeente)", names_in_year(LAST_YEAR), key="beheer_gemeenten")
+    st.multiselect("Gemeenten (alleen bij rol gemeente)", names_in_year(LAST_YEAR), key="beheer_gemeenten",
+                   placeholder="Kies gemeenten")
     st.form_submit_button("Gebruiker opslaan", on_click=save_user, icon=":material/person_add:")
 emails = users(cursor())["email"].tolist()
 if emails:

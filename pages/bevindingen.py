@@ -56,9 +56,12 @@ theme_names = dict(zip(catalogue["thema"], catalogue["themanaam"])) if not catal
 theme = row2[0].selectbox("Thema", list(dict.fromkeys(catalogue["thema"])), index=None, key="thema", bind="query-params",
                           placeholder="Alle thema's", help="Ook bevindingen bij een indicator van dit thema.")
 indicator_choices = catalogue[catalogue["thema"] == theme] if theme else catalogue
-indicator = row2[1].selectbox("Indicator", list(dict.fromkeys(indicator_choices["indicator"])) if study else [], index=None,
-                              key="indicator", bind="query-params",
-                              placeholder="Alle indicatoren" if study else "Kies eerst een onderzoek", disabled=not study)
+if study:
+    indicator = row2[1].selectbox("Indicator", list(dict.fromkeys(indicator_choices["indicator"])), index=None,
+                                  key="indicator", bind="query-params", placeholder="Alle indicatoren")
+else:  # a disabled widget's label is drawn faded below WCAG contrast: say in text why there is no choice
+    indicator = None
+    row2[1].markdown("**Indicator**  \nKies eerst één onderzoek (zet *Alleen onderzoek* aan): indicatorcodes verschillen per kader.")
 kind = row2[2].pills("Soort bevinding", list(FINDING_KINDS), key="soort", bind="query-params")
 
 scope = replace(scope, municipality=municipality, kind=visit_kind, year=year)

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from exports import csv_bytes, xlsx_bytes
+from pages.text import md_escape
 from metrics import Scope, data_sources, data_version, default_demo, studies_overview
 from reference.access import Viewer
 from store.database import SHARED_ENV, DatabaseBusy, LeasedConnection, default_db_path
@@ -118,7 +119,7 @@ def source_selector() -> None:
     if showing_demo():
         st.warning("**Demodata** — fictief, behalve de cijfers die de rapporten publiceren.", icon=":material/science:")
     else:
-        st.caption("Eigen gegevens (geen demodata).")
+        st.markdown("Eigen gegevens (geen demodata).")  # plain text: a caption's grey fails WCAG contrast on the sidebar
 
 
 def demo_banner() -> None:
@@ -148,6 +149,50 @@ def download_buttons(frame: pd.DataFrame, stem: str, label: str = "Download", sh
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key or stem}-xlsx",
         icon=":material/download:", on_click=record_download, args=(f"{stem}.xlsx",),
     )
+
+
+def sidebar_navigation(sections: dict[str, list]) -> None:
+    """The page menu as plain links under a section name. Streamlit's sectioned sidebar menu puts its section
+    headers inside the <ul> and its items in <li>s outside any list, which axe reports as WCAG failures (1.3.1,
+    12 items a page); links built with st.page_link carry no list markup, and the current page is highlighted."""
+    for section, listed in sections.items():
+        if not listed:
+            continue
+        st.markdown(f"**{section}**")
+        for page in listed:
+            st.page_link(page)
+
+
+def dutch_widget_texts() -> None:
+    """Streamlit's own English hints (the file uploader's limit line, the 'Press Enter' hint under a text field)
+    replaced through CSS: Streamlit has no setting for these texts. The English node is taken out (display: none,
+    so no screen reader reads it) and the Dutch text is generated content. The uploader's button keeps its own
+    'Upload' (Dutch uses the word too): generated content does not count as a button's name for every
+    assistive technology. The upload limit is the server's own setting."""
+    limit = st.get_option("server.maxUploadSize")
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "of sleep ze hierheen (.xlsx of .csv, ten hoogste {limit} MB per bestand)"; font-size: 0.875rem; }}
+[data-testid="InputInstructions"] > span {{ display: none; }}
+[data-testid="InputInstructions"]::after {{ content: "Enter: toepassen"; }}
+[data-testid="stForm"] [data-testid="InputInstructions"]::after {{ content: "Enter: formulier versturen"; }}
+</style>""")
+
+
+def plotly_described(figure, description: str, **kwargs):
+    """st.plotly_chart with a text alternative: the first sentence as the chart's accessible name, the whole
+    description (what it shows, the extremes, the benchmark) in an expander under it. Returns the chart's state."""
+    state = st.plotly_chart(figure, alt=description.split(". ")[0], **kwargs)
+    with st.expander("Grafiek in woorden"):
+        st.markdown(md_escape(description))
+    return state
+
+
+def whole_texts(frame: pd.DataFrame) -> None:
+    """A small table of texts (findings, recommendations) with every cell whole: a plain table wraps, where a data
+    grid cuts a sentence at the column's edge. Workbook text stays literal (the table renders markdown)."""
+    st.table(frame.map(md_escape), hide_index=True)
 
 
 def today() -> dt.date:
@@ -198,6 +243,12 @@ def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] 
     change a widget's value once it is drawn in the run: so the switch happens in app.py before any widget,
     bound keys (the sidebar's and `bound_here`) are preset through session state, the others go in the URL."""
     st.session_state[PENDING_VIEW_KEY] = (page, dict(params), tuple(bound_here))
+
+
+def view_requested() -> bool:
+    """Whether a callback asked for another view: a fragment (whose reruns skip app.py and the page's top) then
+    reruns the whole app so that follow_requested_view carries it out."""
+    return PENDING_VIEW_KEY in st.session_state
 
 
 def follow_requested_view() -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.compare import change_chart, change_text, interval_texts, percent_texts, visit_profile
+from charts.describe import describe_change, describe_profile
 from metrics import (
     change_counts,
     compliance_by_visit,
+    framework_items,
     municipality_findings,
     municipality_recommendations,
     municipality_visits,
@@ -17,7 +19,17 @@ from metrics import (
     verdict_sentences,
 )
 from pages.benchmark import benchmark_notes, benchmark_text, choose_benchmark, group_problem, with_benchmark
-from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, follow_requested_view, view_link
+from pages.common import (
+    base_scope,
+    cached,
+    chosen_study,
+    demo_banner,
+    download_buttons,
+    follow_requested_view,
+    plotly_described,
+    view_link,
+    whole_texts,
+)
 from reference.dutch import dutch_date
 from reference.vocab import SMALL_N_NOTE
 
@@ -86,9 +98,15 @@ st.subheader("Naleving per indicator")
 st.caption("Per bezoek k van n met 95%-Wilson-interval; de zwarte streep is de benchmark (het gepoolde eerste onderzoek; "
            f"{compared}). Kleur: beter / vergelijkbaar / slechter dan de benchmark, donker = ook bij 99,8%.")
 in_chart = f"; {compared}" if benchmark_kind != "onderzoek" else ""
+theme_names = {}
+for framework in rows["kader"].dropna().unique():
+    items = cached(framework_items, framework, long=True)
+    theme_names.update(zip(items["thema"], items["themanaam"]))
 for theme in rows["thema"].unique():
-    st.plotly_chart(profile_figure(scope, theme, f"{municipality}: thema {theme}", f"{study}; open symbool = {SMALL_N_NOTE}{in_chart}"),
-                    key=f"profiel-{theme}", config={"displaylogo": False})
+    name = theme_names.get(theme) or f"thema {theme}"
+    plotly_described(profile_figure(scope, theme, f"{municipality}: {name}", f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}{in_chart}"),
+                     describe_profile(rows[rows["thema"] == theme], f"{municipality}: {name}"),
+                     key=f"profiel-{theme}", config={"displaylogo": False})
 table = rows[["onderzoek", "soort", "datum", "thema", "indicator", "label", "niveau", "k", "n", "nvt", "onbekend", "percentage",
               "ondergrens", "bovengrens", "benchmark", "vergelijking", "vergelijking_998", "norm", "voldoet_norm", "klein_aantal",
               "benchmark_soort", "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]]
@@ -115,9 +133,10 @@ if changes.empty:
     st.info(f"{municipality} heeft in {study} maar één bezoek: er is geen verandering te tonen.")
 else:
     first, last = changes.iloc[0], changes.iloc[-1]
-    st.plotly_chart(change_figure(scope, f"{municipality}: verandering {first['van_soort']} {dutch_date(first['van_datum'])} → "
-                                  f"{last['naar_soort']} {dutch_date(last['naar_datum'])}"),
-                    key="verandering", config={"displaylogo": False})
+    change_title = (f"{municipality}: verandering {first['van_soort']} {dutch_date(first['van_datum'])} → "
+                    f"{last['naar_soort']} {dutch_date(last['naar_datum'])}")
+    plotly_described(change_figure(scope, change_title), describe_change(changes, change_title),
+                     key="verandering", config={"displaylogo": False})
     trend_view = change_counts(changes).assign(verandering=[change_text(r) for _, r in changes.iterrows()])
     st.dataframe(trend_view[["indicator", "label", "van_soort", "van", "naar_soort", "naar", "verandering"]], hide_index=True, width="stretch")
     download_buttons(rounded_rates(changes, ("verschil_pp", "ondergrens_pp", "bovengrens_pp", "van_percentage", "naar_percentage")),
@@ -129,14 +148,13 @@ if found.empty:
     st.caption("Geen bevindingen vastgelegd.")
 else:
     st.markdown("**Bevindingen**")
-    st.dataframe(found.assign(datum=found["datum"].map(dutch_date), indicator=found["indicator"].fillna(""))[
-                     ["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]],
-                 hide_index=True, width="stretch")
+    whole_texts(found.assign(datum=found["datum"].map(dutch_date), indicator=found["indicator"].fillna(""))[
+                    ["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]])
     download_buttons(found, f"bevindingen-{municipality}-{study}", "Download bevindingen")
 advice = cached(municipality_recommendations, scope)
 if advice.empty:
     st.caption("Geen aanbevelingen vastgelegd.")
 else:
     st.markdown("**Aanbevelingen** (met de stand van de opvolging)")
-    st.dataframe(advice.assign(datum=advice["datum"].map(dutch_date))[["soort", "datum", "nr", "tekst", "status"]], hide_index=True, width="stretch")
+    whole_texts(advice.assign(datum=advice["datum"].map(dutch_date))[["soort", "datum", "nr", "tekst", "status"]])
     download_buttons(advice, f"aanbevelingen-{municipality}-{study}", "Download aanbevelingen")

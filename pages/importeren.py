@@ -14,17 +14,12 @@ from loaders import Options, Preview, Problem, build_template, commit, preview, 
 from metrics import data_sources, import_history
 from pages.auth import require, viewer_may, who
 from pages.common import cursor, download_buttons, viewer, writing
+from pages.text import md_escape
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
 
 LOG = logging.getLogger(__name__)
-PROBLEM_COLUMNS = {
-    "soort": st.column_config.TextColumn("soort", width="small"),
-    "blad": st.column_config.TextColumn("blad", width="small"),
-    "cel": st.column_config.TextColumn("cel", width="small"),
-    "melding": st.column_config.TextColumn("melding", width="large"),
-}
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -32,6 +27,13 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
         [{"soort": p.severity, "bestand": p.file, "blad": p.sheet, "cel": p.cell, "melding": p.message} for p in problems],
         columns=["soort", "bestand", "blad", "cel", "melding"],
     )
+
+
+def show_problems(report: pd.DataFrame) -> None:
+    """Every message whole: a plain table whose cells wrap (a data grid cuts a long sentence at the column's edge,
+    and the end of a message says what to do next). Workbook text in a message stays literal."""
+    shown = report.drop(columns="bestand")
+    st.table(shown.assign(**{c: shown[c].map(md_escape) for c in shown.columns}), hide_index=True)
 
 
 def current_user() -> str:
@@ -53,7 +55,7 @@ def show_preview(checked: Preview, upload_id: str) -> None:
     if checked.status == "geweigerd":
         st.error(f"Geweigerd: {len(checked.errors)} fout(en). Er is niets opgeslagen. Herstel de cellen hieronder en upload opnieuw.")
         report = problems_frame(checked.problems)
-        st.dataframe(report.drop(columns="bestand"), hide_index=True, width="stretch", column_config=PROBLEM_COLUMNS)
+        show_problems(report)
         download_buttons(report, f"{Path(checked.file).stem}-fouten", "Download foutenrapport", key=f"rapport-{upload_id}")
         return
     staged = checked.staged
@@ -71,8 +73,7 @@ def show_preview(checked: Preview, upload_id: str) -> None:
     })
     if checked.warnings:
         with st.expander(f"{len(checked.warnings)} waarschuwing(en) — blokkeren de import niet"):
-            st.dataframe(problems_frame(checked.warnings).drop(columns="bestand"), hide_index=True, width="stretch",
-                         column_config=PROBLEM_COLUMNS)
+            show_problems(problems_frame(checked.warnings))
     if st.button("Importeren", key=f"import-{upload_id}", type="primary"):
         try:
             with st.spinner("Opslaan…"):

@@ -26,7 +26,7 @@ def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str, who: 
 def chart(spec) -> None:
     """A print figure with its copyable caption; the camera icon saves it as a 300-dpi PNG in the browser."""
     st.plotly_chart(spec.figure, width="content", key=f"chart-{spec.stem}", theme=None,  # exactly the print figure
-                    config={"displaylogo": False, "toImageButtonOptions": {
+                    alt=f"Figuur {spec.number}. {spec.caption}", config={"displaylogo": False, "toImageButtonOptions": {
                         "format": "png", "filename": spec.stem, "scale": 300 / 96}})
     st.caption(f"**Figuur {spec.number}.** {md_escape(spec.caption)}")
 
@@ -53,7 +53,7 @@ if year is None:
 year = int(year)
 studies_frame = cached(jaarbeeld_studies, year, demo, viewer=viewer())
 chosen = right.multiselect(
-    "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken",
+    "Onderzoeken (leeg = alle)", studies_frame["onderzoek"].tolist(), key="jaarbeeld_onderzoeken", placeholder="Alle onderzoeken",
     format_func=lambda s: f"{s} — {dict(zip(studies_frame['onderzoek'], studies_frame['onderzoeksnaam'])).get(s, s)}",
 )
 preset = width.radio("Figuurbreedte", ["twee-kolommen", "een-kolom"], format_func=lambda k: PRESETS[k].label, key="jaarbeeld_breedte",

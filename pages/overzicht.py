@@ -3,6 +3,7 @@
 import streamlit as st
 
 from charts.compare import percent_texts, weakest_chart
+from charts.describe import describe_weakest
 from metrics import loaded_summary, weakest_indicators
 from pages.common import (
     base_scope,
@@ -10,6 +11,7 @@ from pages.common import (
     demo_banner,
     download_buttons,
     follow_requested_view,
+    plotly_described,
     request_view,
     selected_point,
     showing_demo,
@@ -57,16 +59,18 @@ download_buttons(study_table, "onderzoeken", "Download onderzoeken")
 st.caption("Vergelijk de gemeenten van een onderzoek:")
 link_columns = st.columns(max(len(study_table), 1))
 for place, row in zip(link_columns, study_table.itertuples(index=False)):
-    place.button(f"Vergelijken: {row.onderzoek}", key=f"vergelijk-{row.onderzoek}", on_click=open_comparison, args=(row.onderzoek,),
-                 icon=":material/compare_arrows:", width="stretch")
+    place.button(row.onderzoek, key=f"vergelijk-{row.onderzoek}", on_click=open_comparison, args=(row.onderzoek,),  # never cut off
+                 icon=":material/compare_arrows:", width="stretch", help=f"Vergelijken: {row.onderzoek}")
 
 st.subheader("Zwakste indicatoren")
 st.caption("Naleving per indicator over alle gemeenten van een onderzoek (alleen eerste onderzoek, geen hertoets); k van n met 95%-Wilson-interval. "
            f"Minder dan {SMALL_N} beoordeelde dossiers geldt als klein aantal.")
 weak = cached(weakest_indicators, base_scope(), limit=10).copy()
 if not weak.empty:
-    st.plotly_chart(weakest_chart(weak, "De 10 zwakste indicatoren", "k van n over alle gemeenten van het onderzoek, eerste onderzoek; klik op een staaf om te vergelijken"),
-                    key="zwakste", on_select=open_clicked_indicator, selection_mode="points", config={"displaylogo": False})
+    plotly_described(weakest_chart(weak, "De 10 zwakste indicatoren", "k van n over alle gemeenten van het onderzoek, eerste onderzoek"),
+                     describe_weakest(weak, "De 10 zwakste indicatoren"),
+                     key="zwakste", on_select=open_clicked_indicator, selection_mode="points", config={"displaylogo": False})
+    st.caption("Klik op een staaf om dat onderzoek en die indicator te vergelijken.")
 weak["naleving"] = percent_texts(weak["percentage"])
 weak["95%-interval"] = [a + " – " + b for a, b in zip(percent_texts(weak["ondergrens"]), percent_texts(weak["bovengrens"]))]
 st.dataframe(weak[["onderzoek", "indicator", "label", "oordeel", "naleving", "95%-interval"]], hide_index=True, width="stretch")

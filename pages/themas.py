@@ -6,8 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.compare import interval_texts, percent_texts, theme_years
+from charts.describe import describe_years
 from metrics import compliance_by_indicator, ranked_municipalities, rounded_rates, theme_compliance, theme_options
-from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, follow_requested_view, showing_demo, studies
+from pages.common import (
+    base_scope,
+    cached,
+    chosen_study,
+    demo_banner,
+    download_buttons,
+    follow_requested_view,
+    plotly_described,
+    showing_demo,
+    studies,
+)
 from reference.vocab import SMALL_N, SMALL_N_NOTE, VISIT_KINDS, YEARBOOK_THEMES
 
 
@@ -62,8 +73,8 @@ if pooled.empty:
 years = ", ".join(str(y) for y in pooled["jaar"])
 st.caption(f"{what}: jaren {years}. Alle gemeenten samen (Σk / Σn over de indicatoren op dossierniveau) met 95%-Wilson-interval; "
            "de grijze punten laten de spreiding tussen gemeenten zien.")
-st.plotly_chart(theme_years(pooled, per_municipality, f"Naleving per jaar — {what}", f"{kind}; grijs: per gemeente, open = {SMALL_N_NOTE}"),
-                key="jaren", config={"displaylogo": False})
+plotly_described(theme_years(pooled, per_municipality, f"Naleving per jaar — {what}", f"{kind}; grijs: per gemeente, open = {SMALL_N_NOTE}"),
+                 describe_years(pooled, f"Naleving per jaar — {what}"), key="jaren", config={"displaylogo": False})
 st.dataframe(
     pooled.assign(naleving=percent_texts(pooled["percentage"]), interval=interval_texts(pooled["ondergrens"], pooled["bovengrens"]))[
         ["jaar", "oordeel", "naleving", "interval", "gemeenten", "onderzoeken", "nvt", "onbekend"]],

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars
+from charts.describe import describe_heatmap, describe_municipalities
 from charts.geo import boundaries, map_year
 from metrics import (
     HEATMAP_MAX_ROWS,
@@ -29,11 +30,13 @@ from pages.common import (
     demo_banner,
     download_buttons,
     follow_requested_view,
+    plotly_described,
     request_view,
     selected_point,
     showing_demo,
     studies,
     view_link,
+    view_requested,
 )
 from reference.vocab import SMALL_N_NOTE, VISIT_KINDS
 
@@ -179,26 +182,29 @@ st.subheader("Overzicht per gemeente en indicator")
 if len(heat_rows) < len(shown):
     st.caption(f"{shown['gemeente'].nunique()} gemeenten: de heatmap toont de {HEATMAP_MAX_ROWS} met de meeste indicatoren "
                "'slechter'. Kies gemeenten hierboven om andere te zien; de tabel onderaan bevat alle.")
-st.plotly_chart(
+plotly_described(
     figure("heatmap", scope, tuple(chosen), "", f"Naleving per gemeente en indicator — {study}",
            f"cel: k van n; * = {SMALL_N_NOTE}; kleur: t.o.v. {benchmark_text(heat_rows)}, donker = ook bij 99,8%" if in_chart else None),
+    describe_heatmap(heat_rows, f"Naleving per gemeente en indicator — {study}"),
     key="heatmap", on_select=lambda: open_clicked("heatmap", study, cell=True), selection_mode="points",
     config={"displaylogo": False},
 )
 st.caption("Klik op een cel om de gemeente en die indicator te openen.")
 
 st.subheader(f"{indicator} — {labels.get(indicator, '')}")
-bars, funnel = st.columns(2)
+bars, funnel = st.container(), st.container()  # one under the other: side by side they are cut off below ~1400 px
 with bars:
-    st.plotly_chart(figure("staven", scope, tuple(chosen), indicator,
-                           f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
-                           f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}"),
-                    key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
+    plotly_described(figure("staven", scope, tuple(chosen), indicator,
+                            f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
+                            f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}"),
+                     describe_municipalities(bar_rows, f"{indicator}: naleving per gemeente (staafdiagram)"),
+                     key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
                     config={"displaylogo": False})
 with funnel:
-    st.plotly_chart(figure("trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
-                           f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}"),
-                    key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
+    plotly_described(figure("trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
+                            f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}"),
+                     describe_municipalities(one[one["n"] > 0], f"{indicator}: trechterdiagram, naleving tegen aantal dossiers"),
+                     key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
                     config={"displaylogo": False})
 if picked["limits"].empty and one["n"].gt(0).any():
     st.caption("Geen trechtergrenzen: " + ("de gemeenten hebben elk de benchmark van hun eigen provincie; kies gemeenten van "
@@ -211,9 +217,12 @@ def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle
     """The map in a fragment: its GeoJSON is heavy and is not resent when the rest of the page reruns."""
     frame = selection(scope, chosen, indicator)["one"]
     geo = boundaries(map_year(year), scope.viewer.limited_to)
-    st.plotly_chart(figure(f"kaart-{map_year(year)}", scope, chosen, indicator, f"{indicator}: vergelijking met de benchmark per gemeente", subtitle),
-                    key="kaart", on_select=lambda: open_clicked("kaart", study), selection_mode="points",
+    plotly_described(figure(f"kaart-{map_year(year)}", scope, chosen, indicator, f"{indicator}: vergelijking met de benchmark per gemeente", subtitle),
+                     describe_municipalities(frame, f"{indicator}: kaart, vergelijking met de benchmark per gemeente"),
+                     key="kaart", on_select=lambda: open_clicked("kaart", study), selection_mode="points",
                     config={"displaylogo": False, "scrollZoom": False})
+    if view_requested():  # a click on the map: this fragment's rerun does not reach app.py's switch
+        st.rerun(scope="app")
     codes = {f["id"] for f in geo["features"]}
     missing = sorted(set(frame.loc[~frame["gemeentecode"].isin(codes), "gemeente"]))
     if missing:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from charts.compare import (
     change_chart,
@@ -19,7 +22,7 @@ from charts.compare import (
     visit_profile,
     weakest_chart,
 )
-from charts.geo import boundaries, map_year
+from charts.geo import MAP_YEARS, boundaries, map_year, spherical_winding
 from charts.style import COMPARISON_COLOURS, FONT_FAMILY, OUTSIDE_COLOUR
 
 
@@ -109,24 +112,95 @@ def test_funnel_draws_both_limits_the_benchmark_and_clickable_points():
     assert "trechter: binnen" in similar.hovertext[0]
 
 
-def test_map_greys_municipalities_outside_the_study_and_needs_no_tiles():
+def square(x: float, y: float, clockwise: bool) -> list:
+    ring = [[x, y], [x, y + 0.1], [x + 0.1, y + 0.1], [x + 0.1, y], [x, y]]
+    return ring if clockwise else ring[::-1]
+
+
+def test_funnel_names_do_not_overlap():
+    """Ten municipalities close together (as Westvoorne and Brielle were): no two name boxes overlap on the plot."""
+    close = rows(*[(f"Gemeente{i}", f"GM{i:04d}", "TT3", 5 + (i % 3), 10 + (i % 2), 20.0, 80.0, 55.0, "vergelijkbaar") for i in range(10)])
+    fig = funnel_plot(close, pd.DataFrame(), "Trechter")
+    shown = [(x, y, t, p) for trace in fig.data if trace.text is not None
+             for x, y, t, p in zip(trace.x, trace.y, trace.text, trace.textposition) if t]
+    assert 0 < len(shown) < 10  # some names, not all ten on top of each other
+    boxes = []
+    px_x, px_y = 11 * 1.15 / 560, 106 / 330  # a ~560×330 px plot: axis units per pixel (x up to n = 11)
+    for x, y, text, where in shown:  # an 11 px name is ~6.5 px a character wide, 14 px high, 9 px from its point
+        w, h = 6.5 * len(text) * px_x, 14 * px_y
+        cx = x + {"middle right": 9 * px_x + w / 2, "middle left": -9 * px_x - w / 2}.get(where, 0)
+        cy = y + {"top center": 9 * px_y + h / 2, "bottom center": -9 * px_y - h / 2}.get(where, 0)
+        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+
+
+def test_map_draws_svg_paths_greys_the_neighbours_and_needs_no_tiles_or_webgl():
+    far = {"type": "Feature", "id": "GM0014", "properties": {"statnaam": "Groningen"},
+           "geometry": {"type": "Polygon", "coordinates": [square(6.5, 53.2, True)]}}
     geo = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": code, "properties": {"statnaam": name},
-         "geometry": {"type": "Polygon", "coordinates": [[[4 + i, 51], [4.1 + i, 51], [4.1 + i, 51.1], [4 + i, 51]]]}}
-        for i, (code, name) in enumerate([("GM1924", "Goeree-Overflakkee"), ("GM0501", "Brielle"), ("GM0363", "Amsterdam")])]}
+         "geometry": {"type": "Polygon", "coordinates": [square(4 + 0.1 * i, 51.8, True)]}}
+        for i, (code, name) in enumerate([("GM1924", "Goeree-Overflakkee"), ("GM0501", "Brielle"), ("GM0363", "Amsterdam")])] + [far]}
     fig = compliance_map(SAMPLE, geo, "TT3 per gemeente")
-    outside = fig.data[0]
-    assert outside.type == "choroplethmap" and list(outside.locations) == ["GM0363"]
+    # SVG: a geo subplot (d3 paths), not the WebGL map (choroplethmap/maplibre)
+    assert {t.type for t in fig.data} == {"scattergeo", "choropleth"}
+    assert fig.data[0].type == "scattergeo" and fig.data[0].locationmode is None  # keeps plotly.js from its CDN topojson
+    assert fig.layout.geo.visible is False
+    west, east = fig.layout.geo.lonaxis.range
+    assert west < 4.0 and east > 4.3 and east < 6.5  # the chosen squares with a margin, not Groningen
+    outside = fig.data[1]
+    # the neighbour is drawn in grey, Groningen (far outside the chosen municipalities' box) is not drawn at all
+    assert list(outside.locations) == ["GM0363"]
     assert outside.colorscale[0][1] == OUTSIDE_COLOUR and "niet in dit onderzoek" in outside.hovertext[0]
     worse = next(t for t in fig.data if t.name == "slechter dan benchmark")
     assert list(worse.locations) == ["GM1924"] and worse.colorscale[0][1] == COMPARISON_COLOURS["slechter"]
     assert list(worse.customdata[0]) == ["Goeree-Overflakkee", "TT3"] and "2 van 14" in worse.hovertext[0]
-    assert fig.layout.map.style == "white-bg"
+    assert [f["id"] for f in worse.geojson["features"]] == ["GM1924"]
     # Westvoorne and Nissewaard have no polygon here: not drawn, not invented
-    drawn = {c for t in fig.data for c in t.locations}
+    drawn = {c for t in fig.data[1:] for c in t.locations}
     assert drawn == {"GM1924", "GM0501", "GM0363"}
     serialised = json.dumps(fig.to_plotly_json(), default=str)
     assert "http" not in serialised  # no tile server or CDN in the figure
+    # nothing chosen on the map: the whole country in grey
+    everything = compliance_map(SAMPLE.iloc[:0], geo, "leeg")
+    assert sorted(everything.data[1].locations) == ["GM0014", "GM0363", "GM0501", "GM1924"]
+
+
+def test_rings_are_wound_as_d3_reads_them():
+    """d3-geo (plotly's geo maps) takes a counter-clockwise outer ring for the whole globe minus the polygon."""
+    outer_ccw = square(4, 52, False)
+    hole_cw = [[4.02, 52.02], [4.02, 52.05], [4.05, 52.05], [4.02, 52.02]]  # up, right, back: clockwise
+    fixed = spherical_winding([outer_ccw, hole_cw])
+    assert fixed[0] == outer_ccw[::-1]  # outer ring now clockwise
+    assert fixed[1] == hole_cw[::-1]  # hole now counter-clockwise
+    assert spherical_winding(fixed) == fixed
+    for year in MAP_YEARS:  # every shipped ring
+        for feature in boundaries(year)["features"]:
+            geometry = feature["geometry"]
+            for polygon in [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]:
+                assert spherical_winding(polygon) == polygon
+
+
+def test_the_map_exports_to_png_and_svg_without_outside_requests():
+    """kaleido (headless Chromium) renders the figure: it fails when plotly.js tries to fetch its CDN topojson."""
+    fig = compliance_map(SAMPLE, boundaries(2017), "TT3 per gemeente")
+    svg = fig.to_image(format="svg", width=700, height=560).decode()
+    fills = re.findall(r'class="choroplethlocation" fill="([^"]*)"', svg)
+    # drawn as SVG paths: 1 'slechter', 1 'beter', 2 'vergelijkbaar' and the grey neighbours
+    assert fills.count("rgb(204, 51, 17)") == 1 and fills.count("rgb(0, 153, 136)") == 1
+    assert fills.count("rgb(187, 187, 187)") == 2 and fills.count("rgb(221, 221, 221)") > 20
+    png = fig.to_image(format="png", width=700, height=560)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    counts = colour_pixels(image, [(204, 51, 17), (0, 153, 136)])
+    assert counts[(204, 51, 17)] > 500 and counts[(0, 153, 136)] > 100
+
+
+def colour_pixels(image, colours, tolerance: int = 12) -> dict:
+    """How many pixels of `image` lie within `tolerance` (per channel) of each colour."""
+    pixels = np.asarray(image.convert("RGB"), dtype=int)
+    return {c: int((np.abs(pixels - np.array(c)).max(axis=2) <= tolerance).sum()) for c in colours}
 
 
 def test_shipped_boundaries_are_small_and_keyed_by_gm_code():
@@ -172,6 +246,12 @@ def test_visit_profile_marks_visits_by_soort_and_the_benchmark():
     first = fig.data[2]
     assert list(first.marker.symbol) == ["circle"] and first.marker.color[0] == COMPARISON_COLOURS["slechter"]
     assert "2 van 14" in first.hovertext[0] and "norm 100%" in first.hovertext[0]
+    # onderzoek and hertoets of one indicator are dodged: one above the other, each with its own interval
+    second = fig.data[3]
+    assert first.y[0] != second.y[0] and abs(first.y[0] - second.y[0]) >= 0.3
+    assert -0.5 < first.y[0] < 0.5 and -0.5 < second.y[0] < 0.5 and fig.data[0].y[0] == 0  # benchmark in the middle
+    assert first.error_x.array[0] == pytest.approx(39.9 - 200 / 14) and second.error_x.arrayminus[0] == pytest.approx(700 / 9 - 45.3)
+    assert list(fig.layout.yaxis.ticktext) == ["TT3 Veiligheid ingeschat"]
 
 
 def test_theme_years_pool_per_year_with_intervals_and_show_the_spread():
@@ -193,8 +273,18 @@ def test_weakest_chart_links_bars_to_study_and_indicator():
     fig = weakest_chart(frame, "Zwakste")
     bar = fig.data[0]
     assert list(bar.customdata[0]) == ["kg-2017", "TT3"] and list(fig.data[1].text) == ["2 van 14"]
-    assert fig.data[1].x[0] > 100  # beside the bars, clear of the error bar
+    assert 39.9 < fig.data[1].x[0] < 39.9 + 5  # next to its bar, just right of the interval's end (39,9%)
     assert list(bar.y) == ["kg-2017 · TT3 Veiligheid"]
+    assert fig.layout.showlegend is False  # one series: no legend to sit on the subtitle
+
+
+def test_long_labels_wrap_instead_of_being_cut():
+    text = "so-2016 · JB5 Prioritering op problematiek van het hele gezin"
+    frame = pd.DataFrame({"onderzoek": ["so-2016"], "indicator": ["JB5"], "label": ["Prioritering op problematiek van het hele gezin"],
+                          "k": [14], "n": [64], "percentage": [1400 / 64], "ondergrens": [13.5], "bovengrens": [33.4]}).pipe(judged)
+    label = weakest_chart(frame, "Zwakste").data[0].y[0]
+    assert label.replace("<br>", " ") == text  # every word, none cut
+    assert all(len(line) <= 44 for line in label.split("<br>"))
 
 
 def test_charts_mark_small_numbers_from_the_frames_klein_aantal_column():

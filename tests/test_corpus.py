@@ -503,6 +503,8 @@ def test_representative_cases_through_the_importeren_page(corpus, tmp_path, empt
             shown = [str(e.value) for e in at.error] + [str(m.value) for m in at.markdown]
             for frame in at.dataframe:
                 shown += [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
+            for frame in at.table:  # the problem report: markdown-escaped text, read as the user sees it
+                shown += [re.sub(r"\\(.)", r"\1", str(v)) for v in frame.value.astype(str).to_numpy().ravel()]
             text = "\n".join(shown)
             assert any(all(e in line for e in case.expect) for line in shown), (name, text[:1500])
             assert "Traceback" not in text and VALID_BSN not in text

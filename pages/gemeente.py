@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.compare import change_chart, change_text, interval_texts, percent_texts, visit_profile
-from charts.describe import describe_change, describe_profile
+from charts import change_chart, change_text, describe_change, describe_profile, interval_texts, percent_texts, visit_profile
 from metrics import (
     change_counts,
     compliance_by_visit,

@@ -3,9 +3,8 @@ and the year's visits and reports; the whole pack (PNG/SVG, XLSX, CSV, README, d
 
 import streamlit as st
 
-from charts.print import PRESETS
-from jaarbeeld.content import build_yearbook
-from jaarbeeld.pack import build_pack, image_export_available
+from charts import PRESETS
+from jaarbeeld import build_pack, build_yearbook, image_export_available
 from pages.auth import record_download
 from metrics import jaarbeeld_studies, jaarbeeld_years
 from pages.common import cached, cursor, demo_banner, download_buttons, showing_demo, viewer

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from charts.compare import percent_texts, weakest_chart
-from charts.describe import describe_weakest
+from charts import describe_weakest, percent_texts, weakest_chart
 from metrics import loaded_summary, weakest_indicators
 from pages.common import (
     base_scope,

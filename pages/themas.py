@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.compare import interval_texts, percent_texts, theme_years
-from charts.describe import describe_years
+from charts import describe_years, interval_texts, percent_texts, theme_years
 from metrics import compliance_by_indicator, ranked_municipalities, rounded_rates, theme_compliance, theme_options
 from pages.common import (
     base_scope,

@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from charts.compare import comparison_heatmap, compliance_map, funnel_plot, municipality_bars
-from charts.describe import describe_heatmap, describe_municipalities
-from charts.geo import boundaries, map_year
+from charts import (boundaries, comparison_heatmap, compliance_map, describe_heatmap, describe_municipalities, funnel_plot,
+                    map_year, municipality_bars)
 from metrics import (
     HEATMAP_MAX_ROWS,
     bar_rows,

@@ -113,6 +113,15 @@ def _set_path(context: dict, path: str, value) -> None:
         target[last] = value
 
 
+def read_template(path: str | Path | None, env: str, default: Path) -> tuple[bytes, str]:
+    """(template bytes, its name): `path`, else the file the environment variable `env` names, else `default`."""
+    chosen = Path(path) if path else Path(os.environ[env]) if os.environ.get(env) else default
+    try:
+        return chosen.read_bytes(), chosen.name
+    except OSError as exc:
+        raise TemplateError(f"Sjabloon {chosen}: bestand kan niet worden gelezen ({exc.strerror}).") from exc
+
+
 def soffice() -> str | None:
     """The LibreOffice program, or None."""
     return shutil.which("soffice") or shutil.which("libreoffice")

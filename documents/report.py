@@ -51,13 +51,9 @@ _WARM = threading.Event()
 
 def template_bytes(path: str | Path | None = None) -> tuple[bytes, str]:
     """(template bytes, its name): the given path, else TOEZICHT_SJABLOON_RAPPORT, else the shipped default."""
-    chosen = Path(path) if path else Path(os.environ[TEMPLATE_ENV]) if os.environ.get(TEMPLATE_ENV) else DEFAULT_TEMPLATE
-    try:
-        return chosen.read_bytes(), chosen.name
-    except OSError as exc:
-        from documents.render import TemplateError
+    from documents.render import read_template
 
-        raise TemplateError(f"Sjabloon {chosen}: bestand kan niet worden gelezen ({exc.strerror}).") from exc
+    return read_template(path, TEMPLATE_ENV, DEFAULT_TEMPLATE)
 
 
 def figures(report: Report):

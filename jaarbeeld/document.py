@@ -9,12 +9,11 @@ placeholders' values."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from charts.print import PRESETS, period_text
 from charts.style import dutch_date
-from documents.render import TemplateError, render_docx
+from documents.render import read_template, render_docx
 from jaarbeeld.content import FigureSpec, ThemeSection, Yearbook
 from reference.paths import DATA_DIR
 
@@ -100,11 +99,7 @@ def context(yearbook: Yearbook) -> dict:
 
 def template_bytes(path: str | Path | None = None) -> tuple[bytes, str]:
     """(template, name): the given path, else TOEZICHT_SJABLOON_JAARBEELD, else the shipped default."""
-    chosen = Path(path) if path else Path(os.environ[TEMPLATE_ENV]) if os.environ.get(TEMPLATE_ENV) else DEFAULT_TEMPLATE
-    try:
-        return chosen.read_bytes(), chosen.name
-    except OSError as exc:
-        raise TemplateError(f"Sjabloon {chosen}: bestand kan niet worden gelezen ({exc.strerror}).") from exc
+    return read_template(path, TEMPLATE_ENV, DEFAULT_TEMPLATE)
 
 
 def document_bytes(yearbook: Yearbook, images: dict[str, bytes] | None = None, template: bytes | None = None,

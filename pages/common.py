@@ -236,6 +236,15 @@ def chosen_study() -> str | None:
     return ids[0] if ids else None
 
 
+def study_or_stop() -> str:
+    """The chosen study; without any study loaded the page says so and stops."""
+    study = chosen_study()
+    if not study:
+        st.info("Er zijn nog geen onderzoeken geladen. Importeer scores op de pagina Importeren.")
+        st.stop()
+    return study
+
+
 def request_view(page: str, params: dict[str, str], bound_here: tuple[str, ...] = ()) -> None:
     """Ask app.py to open `page` with `params` preset at the start of the next run (call from a widget callback).
 

@@ -21,7 +21,7 @@ from pages.benchmark import benchmark_notes, benchmark_text, choose_benchmark, g
 from pages.common import (
     base_scope,
     cached,
-    chosen_study,
+    study_or_stop,
     demo_banner,
     download_buttons,
     follow_requested_view,
@@ -48,10 +48,7 @@ def change_figure(scope, title: str):
 follow_requested_view()
 st.title("Gemeente")
 demo_banner()
-study = chosen_study()
-if not study:
-    st.info("Er zijn nog geen onderzoeken geladen. Importeer scores op de pagina Importeren.")
-    st.stop()
+study = study_or_stop()
 all_visits = cached(municipality_visits, base_scope(study=study, kind=None))  # every municipality, for the choice list
 if all_visits.empty:
     st.info(f"{study} heeft geen bezoeken met scores; kies een ander onderzoek in de zijbalk.")

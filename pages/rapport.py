@@ -9,7 +9,7 @@ import streamlit as st
 from documents import (PLACEHOLDERS, REQUIRED, TEMPLATE_ENV, ConversionError, TemplateError, check_template, convert,
                        report_docx, soffice, template_bytes)
 from metrics import ReportChoiceError, municipality_visits, study_report, visit_report
-from pages.common import base_scope, cached, chosen_study, demo_banner, follow_requested_view, showing_demo, viewer
+from pages.common import base_scope, cached, study_or_stop, demo_banner, follow_requested_view, showing_demo, viewer
 from pages.text import md_escape
 from reference.dutch import dutch_date
 from reference.vocab import parse_date
@@ -27,10 +27,7 @@ def bullets(items: list[str]) -> None:
 follow_requested_view()
 st.title("Rapport")
 demo_banner()
-study = chosen_study()
-if not study:
-    st.info("Er zijn nog geen onderzoeken geladen. Importeer scores op de pagina Importeren.")
-    st.stop()
+study = study_or_stop()
 all_visits = cached(municipality_visits, base_scope(study=study, kind=None))
 if all_visits.empty:
     st.info(f"{study} heeft geen bezoeken met scores; kies een ander onderzoek in de zijbalk.")

@@ -25,7 +25,7 @@ from pages.benchmark import benchmark_notes, benchmark_text, choose_benchmark, g
 from pages.common import (
     base_scope,
     cached,
-    chosen_study,
+    study_or_stop,
     demo_banner,
     download_buttons,
     follow_requested_view,
@@ -127,10 +127,7 @@ def open_clicked(chart_key: str, study: str, cell: bool = False) -> None:
 follow_requested_view()
 st.title("Vergelijken")
 demo_banner()
-study = chosen_study()
-if not study:
-    st.info("Er zijn nog geen onderzoeken geladen. Importeer scores op de pagina Importeren.")
-    st.stop()
+study = study_or_stop()
 info = studies(showing_demo()).set_index("onderzoek").loc[study]
 st.caption(f"**{study}** — {info['kadernaam']}. Kies het onderzoek in de zijbalk.")
 

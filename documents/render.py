@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
+from exports.office import CONVERT_SECONDS, ConversionError, convert_file, soffice  # noqa: F401  (re-exported)
 from reference.errors import ToezichtError
 
-CONVERT_SECONDS = 120
 OUTPUT_FORMATS = {".docx": None, ".odt": "odt", ".pdf": "pdf"}
 
 
 class TemplateError(ToezichtError):
     """A template that cannot be used (unreadable, unknown or missing placeholder, broken {% %} syntax)."""
-
-
-class ConversionError(ToezichtError):
-    """LibreOffice is missing or could not convert the document."""
 
 
 def _load(template: bytes, name: str):
@@ -122,38 +115,9 @@ def read_template(path: str | Path | None, env: str, default: Path) -> tuple[byt
         raise TemplateError(f"Sjabloon {chosen}: bestand kan niet worden gelezen ({exc.strerror}).") from exc
 
 
-def soffice() -> str | None:
-    """The LibreOffice program, or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def convert(docx: bytes, fmt: str, timeout: int = CONVERT_SECONDS) -> bytes:
     """.docx bytes converted by LibreOffice (headless) to 'odt' or 'pdf'; a Dutch ConversionError when it cannot."""
-    program = soffice()
-    if program is None:
-        raise ConversionError("LibreOffice is niet geïnstalleerd op deze computer, dus kan er geen "
-                              f".{fmt}-bestand worden gemaakt. Installeer het (Debian: apt-get install "
-                              "libreoffice-writer-nogui) of download het .docx-bestand en sla het zelf op als "
-                              f".{fmt}.")
-    with tempfile.TemporaryDirectory(prefix="toezicht-doc-") as tmp:
-        source = Path(tmp) / "document.docx"
-        source.write_bytes(docx)
-        # An own profile folder: two conversions at once (or a user's open LibreOffice) never share a lock.
-        profile = Path(tmp) / "profiel"
-        env = dict(os.environ, HOME=tmp)
-        try:
-            done = subprocess.run(
-                [program, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                 "--convert-to", fmt, "--outdir", tmp, str(source)],
-                capture_output=True, timeout=timeout, check=False, env=env,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ConversionError(f"LibreOffice deed er langer dan {timeout} seconden over om het document "
-                                  f"om te zetten naar .{fmt}; probeer het opnieuw.") from exc
-        target = Path(tmp) / f"document.{fmt}"
-        if done.returncode != 0 or not target.exists():
-            raise ConversionError(f"LibreOffice kon het document niet omzetten naar .{fmt}.")
-        return target.read_bytes()
+    return convert_file(docx, "docx", fmt, timeout)
 
 
 def write_document(docx: bytes, out: Path) -> Path:

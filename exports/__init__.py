@@ -1,4 +1,4 @@
-"""Files a user downloads: CSV that Dutch Excel opens, XLSX, and formula-injection escaping for both.
+"""Files a user downloads: CSV that Dutch Excel opens, XLSX and ODS, and formula-injection escaping for all.
 
 A text cell that starts with '=', '+', '-' or '@' is a formula to Excel (OWASP "CSV injection"); exports put a
 leading apostrophe before it so it stays text. Numbers are never touched.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+
+from exports.office import ConversionError, soffice  # noqa: F401  (public: pages offer ODS where LibreOffice is)
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -54,3 +56,11 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame] | pd.DataFrame, sheet_name: str =
                     if isinstance(cell.value, str):
                         cell.data_type = "s"  # never a formula, whatever the text
     return buffer.getvalue()
+
+
+def ods_bytes(sheets: dict[str, pd.DataFrame] | pd.DataFrame, sheet_name: str = "Gegevens") -> bytes:
+    """The same workbook as `xlsx_bytes` (text cells escaped and stored as text) as OpenDocument (.ods), through
+    LibreOffice; exports.office.ConversionError (Dutch) when LibreOffice is missing."""
+    from exports.office import convert_file
+
+    return convert_file(xlsx_bytes(sheets, sheet_name), "xlsx", "ods")

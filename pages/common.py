@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from exports import csv_bytes, xlsx_bytes
+from exports import csv_bytes, ods_bytes, soffice, xlsx_bytes
 from pages.text import md_escape
 from metrics import Scope, data_sources, data_version, default_demo, studies_overview
 from reference.access import Viewer
@@ -141,14 +141,20 @@ def download_buttons(frame: pd.DataFrame, stem: str, label: str = "Download", sh
     seconds, which no page render can afford."""
     from pages.auth import record_download
 
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(f"{label} (CSV)", lambda: csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
                          key=f"{key or stem}-csv", icon=":material/download:", on_click=record_download, args=(f"{stem}.csv",))
-    right.download_button(
+    middle.download_button(
         f"{label} (XLSX)", lambda: xlsx_bytes(sheets or {"Gegevens": frame}), file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key or stem}-xlsx",
         icon=":material/download:", on_click=record_download, args=(f"{stem}.xlsx",),
     )
+    if soffice() is not None:  # OpenDocument through LibreOffice, where the server has it
+        right.download_button(
+            f"{label} (ODS)", lambda: ods_bytes(sheets or {"Gegevens": frame}), file_name=f"{stem}.ods",
+            mime="application/vnd.oasis.opendocument.spreadsheet", key=f"{key or stem}-ods",
+            icon=":material/download:", on_click=record_download, args=(f"{stem}.ods",),
+        )
 
 
 def sidebar_navigation(sections: dict[str, list]) -> None:

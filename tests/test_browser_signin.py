@@ -128,8 +128,9 @@ def sign_in(page, url: str, email: str) -> None:
 
 
 def nav_links(page) -> set[str]:
-    """The page titles in the sidebar navigation (each link's text is the icon's name, then the title)."""
-    return {t.strip().splitlines()[-1].strip() for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()}
+    """The page titles in the sidebar navigation (page links; each link's text is the icon's name, then the title)."""
+    links = page.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").all_inner_texts()
+    return {t.strip().splitlines()[-1].strip() for t in links}
 
 
 def dossier_url(setup) -> str:

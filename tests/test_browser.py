@@ -175,7 +175,8 @@ def test_vergelijken_draws_heatmap_bars_funnel_and_map(page, server, outside_req
 
 def expected_map_colours(study: str, indicator: str) -> dict[str, str]:
     """gemeente → the map colour of its verdict, worked out here from the raw counts: the benchmark is the pooled
-    k/n of the study's onderzoek visits, the verdict the Wilson 95% interval (statsmodels) against it (DESIGN §7)."""
+    k/n of the study's onderzoek visits, the verdict the Wilson 95% interval (statsmodels) against it, 'duidelijk' where
+    the 99.8% interval says the same (DESIGN §7)."""
     counts = {g: kn for (g, i), kn in raw_counts(study).items() if i == indicator}
     benchmark = sum(k for k, _ in counts.values()) / sum(n for _, n in counts.values())
     colours = {}
@@ -184,7 +185,11 @@ def expected_map_colours(study: str, indicator: str) -> dict[str, str]:
             continue
         low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
         verdict = "beter" if low > benchmark else "slechter" if high < benchmark else "vergelijkbaar"
-        colours[municipality] = {"beter": "#009988", "vergelijkbaar": "#BBBBBB", "slechter": "#CC3311"}[verdict]
+        strict_low, strict_high = proportion_confint(k, n, alpha=0.002, method="wilson")  # the second level, 99.8%
+        if (verdict == "beter" and strict_low > benchmark) or (verdict == "slechter" and strict_high < benchmark):
+            verdict = "duidelijk " + verdict
+        colours[municipality] = {"beter": "#009988", "vergelijkbaar": "#BBBBBB", "slechter": "#CC3311",
+                                 "duidelijk beter": "#005F56", "duidelijk slechter": "#882211"}[verdict]
     return colours
 
 
@@ -207,7 +212,7 @@ def test_the_map_draws_without_webgl_and_a_click_opens_gemeente(page, server, ou
     page.wait_for_timeout(500)
     png = the_map.screenshot()
     expected = expected_map_colours("kg-2017", "TT3")
-    assert expected["Goeree-Overflakkee"] == "#CC3311"  # 2 van 14, the published figure, is far below the rest
+    assert expected["Goeree-Overflakkee"] == "#882211"  # 2 van 14, the published figure, is far below the rest (99,8%)
     for colour in set(expected.values()):
         assert colour_pixels(png, colour) > 150, colour
     assert colour_pixels(png, "#DDDDDD") > 2000  # the neighbouring municipalities outside the study, in grey

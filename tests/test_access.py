@@ -262,7 +262,8 @@ def test_beheer_adds_a_user_publishes_and_shows_the_log(app_db, tmp_path):
     log = at.dataframe[2].value
     assert log["handeling"].tolist()[:3] == ["publicatie", "gebruiker", "import"]
     assert log["wie"].tolist()[:2] == ["lokaal, zonder aanmelding (app)"] * 2
-    assert [b.label for b in at.get("download_button")] == ["Download toegangslog (CSV)", "Download toegangslog (XLSX)"]
+    assert [b.label for b in at.get("download_button")] == ["Download toegangslog (CSV)", "Download toegangslog (XLSX)",
+                                                            "Download toegangslog (ODS)"]
 
 
 def test_with_sign_in_configured_nothing_shows_before_signing_in(app_db):

@@ -72,4 +72,5 @@ def test_importeren_shows_history_and_offers_templates(demo_env):
     assert set(history["bestand"]) == {w.name for w in workbooks}
     template_choice = at.selectbox[1]
     assert [o.split(" — ")[0] for o in template_choice.options] == ["kg-2017", "rigg-2016", "so-2016", "vt-2019"]
-    assert [b.label for b in at.get("download_button")] == ["Download importgeschiedenis (CSV)", "Download importgeschiedenis (XLSX)", "Download sjabloon (.xlsx)"]
+    assert [b.label for b in at.get("download_button")] == ["Download importgeschiedenis (CSV)", "Download importgeschiedenis (XLSX)",
+                                                            "Download importgeschiedenis (ODS)", "Download sjabloon (.xlsx)"]

@@ -98,7 +98,7 @@ def test_vergelijken_shows_2_van_14_for_goeree_overflakkee_tt3_and_marks_it_slec
                              JOIN visit v USING (visit_id) WHERE v.study_id = 'kg-2017' AND v.kind = 'onderzoek'""")[0][0]
     assert len(table) == cells
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download tabel (CSV)", "Download tabel (XLSX)"]
+    assert labels == ["Download tabel (CSV)", "Download tabel (XLSX)", "Download tabel (ODS)"]
 
 
 def test_gemeente_shows_onderzoek_hertoets_and_the_tt3_change_with_its_interval(demo_env):

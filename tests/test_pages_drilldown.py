@@ -231,7 +231,8 @@ def test_kaders_shows_the_tt3_decision_rule_and_its_studies(demo_env):
     assert "IZ1" not in shown  # only the chosen indicator
     assert set(at.dataframe[0].value["onderzoek"]) == {"kg-2017"}
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download kader (CSV)", "Download kader (XLSX)", "Download leeg scoringssjabloon (.xlsx)"]
+    assert labels == ["Download kader (CSV)", "Download kader (XLSX)", "Download kader (ODS)",
+                      "Download leeg scoringssjabloon (.xlsx)"]
     # without an indicator every indicator of the framework is there
     at = page("pages/kaders.py", kader="kg-2017")
     codes = [r[0] for r in raw(demo_env, "SELECT indicator_code FROM indicator WHERE framework_id = 'kg-2017'")]

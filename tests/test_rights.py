@@ -377,7 +377,7 @@ def page_text(at: AppTest, maps: bool = True) -> str:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "metric",
                  "selectbox", "multiselect", "radio", "button", "tabs", "expander", "text", "table", "json"):
         parts += [str(e.proto) for e in getattr(at, kind)]
-    parts += [str(e.proto) for e in at.get("plotly_chart") if maps or "choroplethmap" not in str(e.proto)]
+    parts += [str(e.proto) for e in at.get("plotly_chart") if maps or "choropleth" not in str(e.proto)]
     parts += [str(e.proto) for e in at.get("download_button")]
     return "\n".join(parts)
 

@@ -6,6 +6,7 @@ Pages import only public names from here, from `metrics`, `charts`, `exports` an
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 from dataclasses import replace
 from typing import Any, Callable
@@ -196,9 +197,16 @@ def plotly_described(figure, description: str, **kwargs):
 
 
 def whole_texts(frame: pd.DataFrame) -> None:
-    """A small table of texts (findings, recommendations) with every cell whole: a plain table wraps, where a data
-    grid cuts a sentence at the column's edge. Workbook text stays literal (the table renders markdown)."""
-    st.table(frame.map(md_escape), hide_index=True)
+    """A small table of texts (findings, recommendations, import messages) with every cell whole: a plain HTML table
+    wraps, where a data grid cuts a sentence at the column's edge. Every cell is HTML-escaped text: no markdown is
+    read (st.table would read it, and its autolinker swallows an escaped bracket after a URL), nothing is a link."""
+    head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape('' if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    st.html(f"<table class='hele-teksten'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            "<style>.hele-teksten{border-collapse:collapse;width:100%;font-size:0.9rem}"
+            ".hele-teksten th,.hele-teksten td{border-bottom:1px solid #ddd;padding:0.3rem 0.5rem;text-align:left;"
+            "vertical-align:top;white-space:pre-wrap;overflow-wrap:anywhere}</style>")
 
 
 def today() -> dt.date:

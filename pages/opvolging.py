@@ -58,7 +58,7 @@ if not recs.empty:
     order = ["gemeente", "bezoeksoort", "datum", "nr", "status", "leeftijd_maanden", "te_lang_open", "tekst", "onderzoek"]
     shown = recs[order].rename(columns={"bezoeksoort": "soort", "leeftijd_maanden": "maanden",
                                         "te_lang_open": f"> {OVERDUE_MONTHS} mnd open"})
-    st.dataframe(shown, hide_index=True, width="stretch", row_height=64,  # three lines: a recommendation wraps
+    st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={"datum": DATE, "tekst": st.column_config.TextColumn("aanbeveling", width="large")})
     download_buttons(recs.drop(columns=["bezoek"]), "aanbevelingen-opvolging", "Download aanbevelingen", key="recs")
 

@@ -379,6 +379,7 @@ def page_text(at: AppTest, maps: bool = True) -> str:
         parts += [str(e.proto) for e in getattr(at, kind)]
     parts += [str(e.proto) for e in at.get("plotly_chart") if maps or "choropleth" not in str(e.proto)]
     parts += [str(e.proto) for e in at.get("download_button")]
+    parts += [str(e.proto) for e in at.get("html")]  # the whole-text tables (findings, recommendations)
     return "\n".join(parts)
 
 

@@ -6,6 +6,7 @@ request leaves the server, no dialog opens, no link or image points anywhere).""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 from urllib.parse import unquote
@@ -115,6 +116,8 @@ def test_every_payload_appears_literally_under_apptest(app_db, page, params):
     cells = [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel().tolist()]
     # st.table renders its cells as markdown (the whole-text tables of findings): they count as markdown here
     markdown += [str(v) for t in at.table for v in t.value.to_numpy().ravel().tolist()]
+    # the whole-text tables are HTML-escaped text (st.html): literal once the entities are read
+    cells += [html.unescape(e.proto.body) for e in at.get("html")]
     for payload in PAYLOADS:
         # shown: a data-grid cell holds it as is, or markdown shows it once its escapes are read
         assert any(payload in c for c in cells) or any(payload in unescaped(m) for m in markdown), f"{page}: {payload[:40]} ontbreekt"

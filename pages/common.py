@@ -83,7 +83,8 @@ def cached(fn: Callable, *args, long: bool = False, **kwargs) -> Any:
     if code is not None:  # page scripts all run as one module name: their file tells their functions apart
         key += f"@{code.co_filename}"
     call = _call_long if long else _call
-    return call(key, _seen_version().get("version"), args, tuple(sorted(kwargs.items())), fn)
+    # The database file is part of the key: a data version alone could coincide between two files (tests switch files).
+    return call(key, (str(default_db_path()), _seen_version().get("version")), args, tuple(sorted(kwargs.items())), fn)
 
 
 def showing_demo() -> bool:

@@ -91,9 +91,12 @@ def app_db(corpus_db, tmp_path_factory):
     shutil.copy(corpus_db, path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TOEZICHT_DB", str(path))
+        import streamlit as st
+
         from pages.common import connection
 
         connection.clear()
+        st.cache_data.clear()  # results cached for another test's database must not answer for this one
         yield path
         connection().close()
         connection.clear()

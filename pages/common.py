@@ -207,7 +207,7 @@ def whole_texts(frame: pd.DataFrame) -> None:
     st.html(f"<table class='hele-teksten'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             "<style>.hele-teksten{border-collapse:collapse;width:100%;font-size:0.9rem}"
             ".hele-teksten th,.hele-teksten td{border-bottom:1px solid #ddd;padding:0.3rem 0.5rem;text-align:left;"
-            "vertical-align:top;white-space:pre-wrap;overflow-wrap:anywhere}</style>")
+            "vertical-align:top;white-space:pre-wrap;overflow-wrap:break-word}</style>")
 
 
 def today() -> dt.date:

@@ -15,7 +15,7 @@ import zipfile
 from xml.etree.ElementTree import ParseError, iterparse
 
 from loaders.problems import LoaderError
-from loaders.xlsx_check import SheetScan, _check_sheet, check_members
+from loaders.xlsx_check import SheetScan, check_sheet, check_members
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -102,5 +102,5 @@ def check_ods(name: str, data: bytes) -> dict[str, SheetScan]:
             raise LoaderError(f"{name}: {_DAMAGED}") from exc
         raise
     for sheet, scan in scans.items():
-        _check_sheet(name, sheet, scan)
+        check_sheet(name, sheet, scan)
     return scans

@@ -223,7 +223,7 @@ def _scan_sheets(name: str, zf: zipfile.ZipFile) -> tuple[dict[str, SheetScan], 
             with zf.open(info) as stream:
                 scan = scan_sheet(stream, MAX_ROWS)
             scans[sheet] = scan
-            _check_sheet(name, sheet, scan)
+            check_sheet(name, sheet, scan)
             if scan.formulas_without_value:
                 formulas.append((sheet, scan.formulas_without_value, len(scan.formulas_without_value)))
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
@@ -236,7 +236,7 @@ def _scan_sheets(name: str, zf: zipfile.ZipFile) -> tuple[dict[str, SheetScan], 
     return scans, formulas
 
 
-def _check_sheet(name: str, sheet: str, scan: SheetScan) -> None:
+def check_sheet(name: str, sheet: str, scan: SheetScan) -> None:
     rows, columns = scan.rows, scan.columns
     if scan.dimension is not None:  # what the sheet declares counts too: the reader may reserve room for it
         rows, columns = max(rows, scan.dimension[0]), max(columns, scan.dimension[1])

@@ -173,6 +173,8 @@ def _attach_benchmark(con, frame: pd.DataFrame, keys: list[str], bench_keys: lis
     rows = len(frame)
     area = np.full(rows, {"onderzoek": "alle gemeenten van het onderzoek", "groep": "eigen vergelijkingsgroep",
                           "norm": "norm van het kader", "provincie": ""}[kind], dtype=object)
+    # lezer and gemeente pool published visits only (DESIGN §12): the caption must not claim every municipality.
+    published_only = "" if scope.viewer.sees_concept or kind == "norm" else ", alleen gepubliceerde bezoeken"
     note = np.full(rows, "", dtype=object)
     municipalities = np.full(rows, np.nan)
     if kind == "onderzoek" and scope == scope.benchmark():
@@ -216,7 +218,7 @@ def _attach_benchmark(con, frame: pd.DataFrame, keys: list[str], bench_keys: lis
     frame["vergelijking"] = compare_to_benchmark(frame["ondergrens"], frame["bovengrens"], frame["benchmark"])
     frame["vergelijking_998"] = compare_to_benchmark(low * 100, high * 100, frame["benchmark"])
     frame["benchmark_soort"] = kind
-    frame["benchmark_gebied"] = area
+    frame["benchmark_gebied"] = area + published_only if published_only else area
     frame["benchmark_gemeenten"] = pd.Series(municipalities, index=frame.index).astype("Int64")
     frame["benchmark_opmerking"] = note
 

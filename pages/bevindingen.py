@@ -10,7 +10,7 @@ import streamlit as st
 
 from metrics import finding_rates, framework_items, has_search_words, search_findings, search_recommendations, selection_visits
 from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
-from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
+from pages.links import dossiers_open, k_of_n_column, show_dossiers_link, with_dossier_links
 from pages.text import md_escape
 from reference.dutch import dutch_date, dutch_percent
 from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SMALL_N_MARK, VISIT_KINDS
@@ -72,8 +72,8 @@ with tab_findings:
     st.subheader(f"{len(found)} bevindingen")
     st.caption(
         "Naast elke bevinding de naleving van haar thema (Σk van Σn over de dossierindicatoren van het thema) of "
-        "indicator bij dát bezoek, met 95%-Wilson-interval. Klik op \u201ck van n\u201d voor de dossiers achter het thema "
-        "of de indicator."
+        "indicator bij dát bezoek, met 95%-Wilson-interval."
+        + (" Klik op \u201ck van n\u201d voor de dossiers achter het thema of de indicator." if dossiers_open() else "")
     )
     if found.empty:
         st.info("Geen bevindingen gevonden. Maak de zoektekst korter of verwijder een filter.")
@@ -110,8 +110,7 @@ with tab_findings:
                 column_config={
                     "datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
                     "tekst": st.column_config.TextColumn("bevinding", width="large"),
-                    "naleving": st.column_config.LinkColumn("k van n", display_text=LINK_TEXT,
-                                                            help="Klik voor de dossiers achter dit getal (nieuw tabblad)"),
+                    "naleving": k_of_n_column(),
                 },
             )
         download_buttons(found.drop(columns=["bezoek"]), "bevindingen", "Download bevindingen")

@@ -13,7 +13,7 @@ import streamlit as st
 from loaders import build_template
 from metrics import framework_items, framework_overview, framework_provenance, framework_studies
 from pages.common import cached, download_buttons, showing_demo, viewer
-from pages.links import open_dossiers
+from pages.links import dossiers_open, open_dossiers
 from pages.text import md_escape
 from reference.frameworks import DERIVED_NOTE, FRAMEWORK_NOTE, shipped_frameworks
 
@@ -113,7 +113,7 @@ else:
     st.dataframe(used, hide_index=True, width="stretch",
                  column_config={"eerste_bezoek": st.column_config.DateColumn("eerste bezoek", format="DD-MM-YYYY"),
                                 "laatste_bezoek": st.column_config.DateColumn("laatste bezoek", format="DD-MM-YYYY")})
-    if indicator and all_items.set_index("indicator").loc[indicator, "niveau"] == "dossier":
+    if indicator and dossiers_open() and all_items.set_index("indicator").loc[indicator, "niveau"] == "dossier":
         buttons = st.columns(min(len(used), 4))
         for slot, study_id in zip(buttons * (len(used) // len(buttons) + 1), used["onderzoek"]):
             if slot.button(f"Dossiers: {indicator} in {study_id}", key=f"naar-{study_id}", icon=":material/folder_open:",

@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics import data_sources
-from pages.common import SOURCE_KEY, cursor, showing_demo
+from pages.common import SOURCE_KEY, cursor, showing_demo, viewer
+from pages.text import md_escape
 from reference.dutch import dutch_date
 from reference.vocab import OUTCOMES
 
@@ -25,6 +26,12 @@ DOSSIERS_PAGE = "pages/dossiers.py"
 DOSSIERS_PATH = "dossiers"  # url path st.navigation derives from pages/dossiers.py
 # The column display_text regex of a link made by dossiers_url(..., text=…): the text after '#'.
 LINK_TEXT = r"#(.+)$"
+
+
+def dossiers_open() -> bool:
+    """Whether this viewer may open dossiers: without that right a "k van n" stays plain text, since its link
+    would lead to a page the role does not have (the Dossiers metrics return nothing for it anyway)."""
+    return viewer().sees_dossiers
 
 
 def _source_param() -> dict[str, str]:
@@ -75,6 +82,9 @@ def with_dossier_links(
     compliance_by_visit rows — soort and datum (`kind_column` names the visit-kind column). Show it with
     `st.column_config.LinkColumn(display_text=LINK_TEXT)` so the 'k van n' text itself is the link."""
     out = frame.copy()
+    if not dossiers_open():
+        out[column] = out[text_column] if text_column else None
+        return out
     source = _source_param()  # one query for all rows
 
     def url(row) -> str:
@@ -104,8 +114,19 @@ def show_dossiers_link(text: str, url: str | None = None, container=st, **fields
     widget on the *source* page was bound to (QueryParams.populate_from_query_string), and the pages share the
     names onderzoek, gemeente, indicator, thema, soort … — the Dossiers view would lose its filter. A plain link
     loads the URL as a fresh page, where every parameter seeds its widget."""
+    if not dossiers_open():
+        container.markdown(md_escape(text))
+        return
     url = url or dossiers_url(**fields)
     container.markdown(f":material/folder_open: {dossiers_anchor(text, url)}", unsafe_allow_html=True)
+
+
+def k_of_n_column(label: str = "k van n"):
+    """The column config of a with_dossier_links column: a link showing the 'k van n', or the plain 'k van n' for a
+    viewer who may not open dossiers."""
+    if not dossiers_open():
+        return st.column_config.TextColumn(label)
+    return st.column_config.LinkColumn(label, display_text=LINK_TEXT, help="Klik voor de dossiers achter dit getal")
 
 
 def open_dossiers(**fields) -> None:

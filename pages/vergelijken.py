@@ -37,6 +37,7 @@ from pages.common import (
     view_link,
     view_requested,
 )
+from pages.links import dossiers_open
 from reference.vocab import SMALL_N_NOTE, VISIT_KINDS
 
 BOUND_HERE = ("soort", "gemeenten", "indicator", "benchmark", "groep")
@@ -105,7 +106,10 @@ def figure(name: str, scope, chosen: tuple[str, ...], indicator: str, title: str
 
 
 def cell_view(study: str, municipality: str, indicator: str) -> tuple[str, dict[str, str]]:
-    """Where a heatmap cell leads: the dossiers behind its 'k van n' (same study, municipality, indicator, soort)."""
+    """Where a heatmap cell leads: the dossiers behind its 'k van n' (same study, municipality, indicator, soort);
+    Gemeente with that indicator for a viewer who may not open dossiers."""
+    if not dossiers_open():
+        return "pages/gemeente.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator, **benchmark_params()}
     return "pages/dossiers.py", {"onderzoek": study, "gemeente": municipality, "indicator": indicator,
                                  "soort": st.session_state.get("soort") or "onderzoek"}
 

@@ -446,3 +446,29 @@ def test_each_role_sees_what_it_may(app_db, viewer, page, edit, expected):
     text = page_text(open_page(viewer.email, page, edit))
     for value in expected:
         assert value in text, f"{viewer.role} {page} {edit}: {value} ontbreekt"
+
+
+@pytest.mark.parametrize("viewer, area", [
+    (INSPECTEUR, "alle gemeenten van het onderzoek"),
+    (LEZER, "alle gemeenten van het onderzoek, alleen gepubliceerde bezoeken"),
+    (GEMEENTE, "alle gemeenten van het onderzoek, alleen gepubliceerde bezoeken"),
+])
+def test_the_benchmark_says_whether_it_pools_published_visits_only(con, viewer, area):
+    rows = indicator_1(metrics.compliance_by_indicator(con, Scope(study="vt-2020", demo=False, viewer=viewer)))
+    assert rows["benchmark_gebied"].unique().tolist() == [area]
+
+
+def dossier_links(at: AppTest) -> list[str]:
+    """Every link into the Dossiers page the page offers: anchors in markdown and URL cells in tables."""
+    links = [m.value for m in at.markdown if "./dossiers?" in m.value]
+    for df in at.dataframe:
+        links += [v for column in df.value.columns for v in df.value[column].astype(str) if v.startswith("./dossiers?")]
+    return links
+
+
+@pytest.mark.parametrize("viewer, linked", [(INSPECTEUR, True), (LEZER, False), (GEMEENTE, False)])
+def test_k_of_n_links_to_dossiers_only_for_roles_that_may_open_them(app_db, viewer, linked):
+    at = open_page(viewer.email, "bevindingen", {})
+    assert "2 van 5" in page_text(at)  # the judgement itself is shown to every role
+    assert bool(dossier_links(at)) is linked
+    assert ("Klik op \u201ck van n\u201d" in page_text(at)) is linked

@@ -120,7 +120,7 @@ def test_the_command_line_works_while_the_app_runs_and_the_app_shows_its_import(
                                     args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"])
         page = browser.new_page()
         page.goto(url)
-        page.get_by_text("Zwakste indicatoren").wait_for(timeout=60_000)
+        page.get_by_text("Zwakste indicatoren", exact=True).wait_for(timeout=60_000)
         # While the app is open in a browser, the command line reads and imports.
         metrics = subprocess.run([sys.executable, "-m", "metrics", "compliance", "--db", str(db), "--onderzoek", "kg-2017",
                                   "--format", "csv"], cwd=REPO, capture_output=True, text=True, timeout=180)

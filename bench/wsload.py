@@ -359,7 +359,7 @@ def signed_out_view(base: str, visit: PageVisit) -> ViewOutcome:
 
 
 async def _session(visitor: Visitor, paths: list[PageVisit], rounds: int, result: LoadResult, n: int,
-                   start: asyncio.Event, upstreams: list[str], timeout: float) -> None:
+                   start: asyncio.Event, upstreams: list[str], timeout: float, views: list[tuple[str, str, str]]) -> None:
     try:
         async with Session(visitor) as session:
             upstreams.append(session.upstream)
@@ -370,6 +370,8 @@ async def _session(visitor: Visitor, paths: list[PageVisit], rounds: int, result
                     result.served.append(outcome.served_s)
                     result.times.append(outcome.served_s)
                     result.pages.append(visit.title)
+                    views.append((visitor.email or "", outcome.headings[0] if outcome.headings else "",
+                                  next((t for t in outcome.texts if "@" in t), "")))
                     if not outcome.error and visitor.email and not outcome.shows(visitor.email):
                         outcome.error = f"niet aangemeld als {visitor.email}"
                     if outcome.error:
@@ -392,6 +394,8 @@ class LoadRun:
     imported: subprocess.CompletedProcess | None
     upstreams: list[str]  # per websocket session: the server process that answered (behind nginx)
     users: list[str] = field(default_factory=list)  # the signed-in addresses, one per session
+    views: list[tuple[str, str, str]] = field(default_factory=list)  # per websocket view: user, first heading, the
+    # first text holding an address (the sidebar's signed-in line)
     signed_out: ViewOutcome | None = None
 
     @property
@@ -477,10 +481,11 @@ async def _drive(base: str, paths: list[PageVisit], visitors: list[Visitor], rou
                  browser: bool) -> LoadRun:
     result = LoadResult()
     upstreams: list[str] = []
+    views: list[tuple[str, str, str]] = []
     start = asyncio.Event()
     clients = visitors[:-1] if browser else visitors
     chromium = await _start_browser(base, paths, rounds, visitors[-1]) if browser else None
-    tasks = [asyncio.create_task(_session(visitor, paths, rounds, result, n, start, upstreams, timeout))
+    tasks = [asyncio.create_task(_session(visitor, paths, rounds, result, n, start, upstreams, timeout, views))
              for n, visitor in enumerate(clients)]
     for _ in range(600):  # every session connected (or failed) before the clock starts; at most 60 s
         if len(upstreams) + len(result.errors) >= len(clients):
@@ -497,7 +502,7 @@ async def _drive(base: str, paths: list[PageVisit], visitors: list[Visitor], rou
     result.wall_s = time.perf_counter() - began
     drawn = await _finish_browser(chromium) if browser else None
     watcher.cancel()
-    return LoadRun(len(visitors), result, drawn, None, upstreams, [v.email or "" for v in visitors])
+    return LoadRun(len(visitors), result, drawn, None, upstreams, [v.email or "" for v in visitors], views)
 
 
 def run_ws_load(base: str, paths: list[PageVisit], visitors: list[Visitor], rounds: int = 2,

@@ -7,7 +7,8 @@ cores serve several users at once. Each process (serve.py, as `make run` starts 
 port and reads the database read-only (TOEZICHT_GEDEELD=1), opening it for writing only for a write (an upload, the
 access log); a command-line import waits for the file as before and every process shows it on its next view.
 nginx (Debian package `nginx`) is started without root, from deploy/nginx.conf.template, in a directory of its own.
-Ctrl-C stops everything.
+Sign-in: every process reads the same `[auth]` (.streamlit/secrets.toml; `redirect_uri` on nginx's address), so the
+auth cookie, signed with its `cookie_secret`, holds on every process. Ctrl-C stops everything.
 """
 
 from __future__ import annotations

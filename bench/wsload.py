@@ -67,6 +67,8 @@ def _local(url: str) -> str:
 
 
 class _LocalRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to 127.0.0.1: the sign-in's hops (app, provider, app) never leave the machine."""
+
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         _local(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -77,8 +79,8 @@ class Visitor:
     `_streamlit_xsrf`, after sign-in the auth cookie) and its Origin, the app's address. `email`: who signs in."""
 
     def __init__(self, base: str, email: str | None = None):
-        self.host = urlsplit(base).hostname
         _local(base)
+        self.host = urlsplit(base).hostname
         self.base = base
         self.email = email
         self.jar = http.cookiejar.CookieJar()

@@ -361,7 +361,8 @@ def signed_out_view(base: str, visit: PageVisit) -> ViewOutcome:
 
 
 async def _session(visitor: Visitor, paths: list[PageVisit], rounds: int, result: LoadResult, n: int,
-                   start: asyncio.Event, upstreams: list[str], timeout: float, views: list[tuple[str, str, str]]) -> None:
+                   start: asyncio.Event, upstreams: list[str], timeout: float,
+                   views: list[tuple[str, str, str]]) -> None:
     try:
         async with Session(visitor) as session:
             upstreams.append(session.upstream)

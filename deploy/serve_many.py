@@ -54,7 +54,8 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path, what: str) -> No
     raise RuntimeError(f"{what} luistert na {START_TIMEOUT_S:.0f} s nog niet op poort {port}")
 
 
-def start_backend(db: Path, port: int, log: Path, extra_args: tuple[str, ...] = (), shared: bool = True) -> subprocess.Popen:
+def start_backend(db: Path, port: int, log: Path, extra_args: tuple[str, ...] = (),
+                  shared: bool = True) -> subprocess.Popen:
     """One server process as `make run` starts it (serve.py), on 127.0.0.1:`port`, on database `db`, its output in
     `log`; `shared`: one of several processes on the file (reads read-only). Does not wait for it to listen."""
     env = dict(os.environ, TOEZICHT_DB=str(db))

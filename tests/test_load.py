@@ -6,8 +6,9 @@ without drawing (bench/wsload.py), so they take no CPU from the server; one of t
 priority (nice 19) for the drawn time, signed in with its user's cookies.
 
 No session may see an error, every view shows its own signed-in address and role, a client without sign-in gets
-the sign-in screen and nothing else, no request may leave the machine, and every import must land. The served p50/p95 and the
-ratio of one process to two are printed (`pytest -s`), never asserted: speed is bench/run.py's business."""
+the sign-in screen and nothing else, no request may leave the machine, and every import must land. The served
+p50/p95 and the ratio of one process to two are printed (`pytest -s`), never asserted: speed is bench/run.py's
+business."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from conftest import REPO, kg_dossiers, kg_meta, make_workbook, run_cli
 
 sys.path.insert(0, str(REPO))
 from bench.load import PageVisit  # noqa: E402
-from bench.wsload import ROUTE_COOKIE, Session, Visitor, add_users, oidc_provider, sign_in, signed_in_cluster  # noqa: E402
+from bench.wsload import (  # noqa: E402
+    ROUTE_COOKIE, Session, Visitor, add_users, oidc_provider, sign_in, signed_in_cluster)
 from deploy.serve_many import nginx_config, start  # noqa: E402
 
 MIN_SESSIONS = 4
@@ -116,7 +117,8 @@ def test_a_sign_in_through_one_process_holds_on_the_other(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     add_users(db, [SIGNED_IN], "inspecteur")
 
-    with oidc_provider(tmp_path / "oidc") as metadata, signed_in_cluster(db, 2, tmp_path / "cluster", metadata) as cluster:
+    with oidc_provider(tmp_path / "oidc") as metadata, \
+            signed_in_cluster(db, 2, tmp_path / "cluster", metadata) as cluster:
         ports = {f"127.0.0.1:{port}" for port, _ in cluster.backends}
 
         async def walk():

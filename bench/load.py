@@ -1,19 +1,17 @@
-"""Several users at once: headless Chromium sessions that click through Vergelijken, Gemeente and Dossiers on a
-running server while an import runs from the command line. Used by tests/test_load.py and bench/run.py.
+"""What the load runs share (bench/wsload.py, tests/test_load.py, bench/run.py), the real server as the browser
+tests start it, and the one real browser of a load run.
 
-A page counts as shown when its title is there, the last element of the page (its `final` role and name) is
-there, and Streamlit's running indicator is gone; its time runs from navigation to that moment, as a user
-would wait for it. The time until the server's last websocket message of that view is kept beside it
-("served"): all browsers share this machine's cores with the server, so the drawn time also holds the other
-users' chart drawing, which on their own computers would not compete. A session that sees an exception box,
-a traceback or a timeout records an error.
+The browser is headless Chromium, started by bench/wsload.py as `nice -n 19 python bench/load.py …` so it takes no
+CPU the server wants, signed in with cookies a load user got (on stdin, not in the command line). A page counts as
+shown when its title is there, the last element of the page (its `final` role and name) is there, and Streamlit's
+running indicator is gone; its time runs from navigation to that moment, as a user would wait for it. The time until
+the server's last websocket message of that view is kept beside it ("served"). An exception box, a traceback or a
+timeout is an error; a request that would leave this machine is refused and recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +21,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as a script (bench/wsload.py starts `python bench/load.py`)
+    sys.path.insert(0, str(REPO))
+
+from deploy.serve_many import free_port, start_backend, wait_for_port  # noqa: E402
+from deploy.serve_many import stop_process as stop_server  # noqa: E402
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 PAGE_TIMEOUT_MS = 120_000
 LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost", "data:", "blob:")
@@ -57,10 +60,6 @@ class LoadResult:
     during_s: float | None = None  # when the background command ended (None: after the sessions)
 
     @property
-    def p95(self) -> float:
-        return _p95(self.times)
-
-    @property
     def served_p50(self) -> float:
         return statistics.median(self.served) if self.served else float("nan")
 
@@ -69,53 +68,18 @@ class LoadResult:
         """The p95 without the browsers' drawing: how long the server took to send each page."""
         return _p95(self.served)
 
-    def summary(self) -> str:
-        per_page = {}
-        for title, t in zip(self.pages, self.times):
-            per_page.setdefault(title, []).append(t)
-        parts = [f"{title}: median {statistics.median(ts):.2f} s, max {max(ts):.2f} s ({len(ts)}x)" for title, ts in per_page.items()]
-        parts.append(f"served p95 {self.served_p95:.2f} s (drawn p95 {self.p95:.2f} s)")
-        ended = "after the sessions" if self.during_s is None else f"at {self.during_s:.1f} s"
-        return "; ".join(parts) + f"; sessions took {self.wall_s:.1f} s, the import ended {ended}"
-
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def start_server(db: Path, log: Path, extra_args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
     """The real server as `make run` starts it (serve.py), on a free port, on database `db`; `extra_args` are
     further Streamlit options (e.g. `--secrets.files`)."""
     port = free_port()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *extra_args],
-            cwd=REPO, env=dict(os.environ, TOEZICHT_DB=str(db)), stdout=out, stderr=subprocess.STDOUT,
-        )
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace")[-2000:])
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
+    proc = start_backend(db, port, log, extra_args, shared=False)
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=30)
+        wait_for_port(port, proc, log, "server")
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc, f"http://127.0.0.1:{port}"
 
 
 def page_paths(study: str, municipality: str, indicator: str) -> list[PageVisit]:
@@ -141,9 +105,12 @@ async def _show(page, base: str, visit: PageVisit) -> None:
     await page.wait_for_function(SETTLED, timeout=PAGE_TIMEOUT_MS)
 
 
-async def _new_page(browser, result: LoadResult):
-    """A fresh browser context (one user) whose requests may not leave this machine: others are recorded and refused."""
+async def _new_page(browser, result: LoadResult, cookies: list[dict] | None = None):
+    """A fresh browser context (one user, with `cookies` if given) whose requests may not leave this machine: others
+    are recorded and refused."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    if cookies:
+        await context.add_cookies(cookies)
 
     async def guard(route):
         url = route.request.url
@@ -160,29 +127,23 @@ async def _new_page(browser, result: LoadResult):
     return context, page, frames
 
 
-async def _session(browser, base: str, paths: list[PageVisit], rounds: int, result: LoadResult, n: int,
-                   start: asyncio.Event) -> None:
-    context, page, frames = await _new_page(browser, result)
-    try:
-        await start.wait()
-        for _ in range(rounds):
-            for visit in paths:
-                started = time.perf_counter()
-                frames.clear()
-                try:
-                    await _show(page, base, visit)
-                    drawn = time.perf_counter()
-                    result.times.append(drawn - started)
-                    result.served.append(max((t for t in frames if t <= drawn), default=drawn) - started)
-                    result.pages.append(visit.title)
-                    if await page.locator("[data-testid='stException']").count():
-                        result.errors.append(f"sessie {n}, {visit.path}: foutmelding op de pagina")
-                    if "Traceback" in await page.locator("body").inner_text():
-                        result.errors.append(f"sessie {n}, {visit.path}: traceback op de pagina")
-                except Exception as exc:  # a timeout or a crashed page is what this measures
-                    result.errors.append(f"sessie {n}, {visit.path}: {type(exc).__name__}: {str(exc)[:300]}")
-    finally:
-        await context.close()
+async def _walk(page, frames: list[float], base: str, paths: list[PageVisit], rounds: int, result: LoadResult) -> None:
+    for _ in range(rounds):
+        for visit in paths:
+            started = time.perf_counter()
+            frames.clear()
+            try:
+                await _show(page, base, visit)
+                drawn = time.perf_counter()
+                result.times.append(drawn - started)
+                result.served.append(max((t for t in frames if t <= drawn), default=drawn) - started)
+                result.pages.append(visit.title)
+                if await page.locator("[data-testid='stException']").count():
+                    result.errors.append(f"browser, {visit.path}: foutmelding op de pagina")
+                if "Traceback" in await page.locator("body").inner_text():
+                    result.errors.append(f"browser, {visit.path}: traceback op de pagina")
+            except Exception as exc:  # a timeout or a crashed page is what this measures
+                result.errors.append(f"browser, {visit.path}: {type(exc).__name__}: {str(exc)[:300]}")
 
 
 async def _watch(proc: subprocess.Popen | None, began: float, result: LoadResult) -> None:
@@ -191,61 +152,6 @@ async def _watch(proc: subprocess.Popen | None, began: float, result: LoadResult
         await asyncio.sleep(0.2)
     if proc is not None:
         result.during_s = time.perf_counter() - began
-
-
-async def _drive(base: str, paths: list[PageVisit], sessions: int, rounds: int, on_start) -> LoadResult:
-    from playwright.async_api import async_playwright
-
-    result = LoadResult()
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            # Streamlit runs a page URL as a stand-alone script until app.py has run once in the server process;
-            # a real first visitor lands on the start page, so one untimed visit there comes first.
-            context, page, _ = await _new_page(browser, result)
-            try:
-                await _show(page, base, PageVisit("/", "Overzicht", ("heading", "Overzicht")))
-            finally:
-                await context.close()
-            start = asyncio.Event()
-            tasks = [asyncio.create_task(_session(browser, base, paths, rounds, result, n, start)) for n in range(sessions)]
-            await asyncio.sleep(0.5)  # contexts open; then all users and the import begin together
-            background = on_start()
-            began = time.perf_counter()
-            start.set()
-            watcher = asyncio.create_task(_watch(background, began, result))
-            await asyncio.gather(*tasks)
-            result.wall_s = time.perf_counter() - began
-            watcher.cancel()
-        finally:
-            await browser.close()
-    return result
-
-
-def run_load(base: str, paths: list[PageVisit], sessions: int = 5, rounds: int = 2, during: list[str] | None = None,
-             env: dict | None = None) -> tuple[LoadResult, subprocess.CompletedProcess | None]:
-    """Drive `sessions` browsers through `paths` `rounds` times; as they start, run the command `during` (an import)."""
-    background: list[subprocess.Popen] = []
-
-    def start_background() -> subprocess.Popen | None:
-        if during:
-            background.append(subprocess.Popen(during, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                               stderr=subprocess.STDOUT, text=True))
-            return background[0]
-        return None
-
-    try:
-        result = asyncio.run(_drive(base, paths, sessions, rounds, start_background))
-    except BaseException:
-        for proc in background:
-            proc.kill()
-            proc.wait()
-        raise
-    done = None
-    if background:
-        out, _ = background[0].communicate(timeout=600)
-        done = subprocess.CompletedProcess(during, background[0].returncode, out, "")
-    return result, done
 
 
 def write_import_workbook(path: Path, study: str = "bench-load", dossiers: int = 12) -> Path:
@@ -268,42 +174,45 @@ def write_import_workbook(path: Path, study: str = "bench-load", dossiers: int =
     return path
 
 
-async def _one_browser(base: str, paths: list[PageVisit], rounds: int) -> LoadResult:
-    """One real browser for the drawn time, started by bench/wsload.py under `nice -n 19`: after its untimed first
-    visit it prints `klaar`, waits for a line on stdin, then walks `paths` `rounds` times."""
+async def _one_browser(base: str, paths: list[PageVisit], rounds: int, cookies: list[dict]) -> LoadResult:
+    """One real browser for the drawn time: after its untimed first visit to the start page (signed in, it shows
+    Overzicht) it prints `klaar`, waits for a line on stdin, then walks `paths` `rounds` times."""
     from playwright.async_api import async_playwright
 
     result = LoadResult()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            context, page, _ = await _new_page(browser, result)
+            context, page, frames = await _new_page(browser, result, cookies)
             try:
                 await _show(page, base, PageVisit("/", "Overzicht", ("heading", "Overzicht")))
+                print("klaar", flush=True)
+                await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+                began = time.perf_counter()
+                await _walk(page, frames, base, paths, rounds, result)
+                result.wall_s = time.perf_counter() - began
             finally:
                 await context.close()
-            print("klaar", flush=True)
-            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-            start = asyncio.Event()
-            start.set()
-            began = time.perf_counter()
-            await _session(browser, base, paths, rounds, result, 0, start)
-            result.wall_s = time.perf_counter() - began
         finally:
             await browser.close()
     return result
 
 
 def browser_main(argv: list[str]) -> int:
-    """`python bench/load.py BASE VISITS_JSON ROUNDS`: _one_browser, its result as one JSON line on stdout."""
+    """`python bench/load.py BASE VISITS_JSON ROUNDS`, the browser's cookies as one JSON line on stdin (Playwright's
+    form: name, value, url): _one_browser, its result as one JSON line on stdout."""
     import json
 
     base, visits, rounds = argv[0], json.loads(argv[1]), int(argv[2])
+    cookies = json.loads(sys.stdin.readline() or "[]")
     if not base.startswith(LOCAL_PREFIXES[:1]):
         print(json.dumps({"errors": [f"alleen 127.0.0.1 is toegestaan, niet {base}"]}), flush=True)
         return 1
     paths = [PageVisit(v["path"], v["title"], tuple(v["final"])) for v in visits]
-    result = asyncio.run(_one_browser(base, paths, rounds))
+    try:
+        result = asyncio.run(_one_browser(base, paths, rounds, cookies))
+    except Exception as exc:  # reported to bench/wsload.py as the browser's error, not as a traceback
+        result = LoadResult(errors=[f"browser: {type(exc).__name__}: {str(exc)[:300]}"])
     print(json.dumps({"times": result.times, "served": result.served, "pages": result.pages, "errors": result.errors,
                       "outside_requests": result.outside_requests, "wall_s": result.wall_s}), flush=True)
     return 0

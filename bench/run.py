@@ -530,9 +530,9 @@ def time_import() -> tuple[float, float, float]:
 
 
 def time_concurrent(db_path: Path, folder: Path) -> tuple[float, float]:
-    """bench/wsload.py: 5 and 20 users through Vergelijken, Gemeente and Dossiers on 1 and on 2 server processes behind
-    nginx over the national database, each run while `python -m loaders import` imports a small workbook into it.
-    Returns the served p95 with 5 and with 20 users on one process."""
+    """bench/wsload.py: 5 and 20 signed-in users through Vergelijken, Gemeente and Dossiers on 1 and on 2 server
+    processes behind nginx over the national database, each run while `python -m loaders import` imports a small
+    workbook into it. Returns the served p95 with 5 and with 20 users on one process."""
     from bench.load import page_paths
     from bench.wsload import load_matrix, matrix_lines
 
@@ -543,12 +543,15 @@ def time_concurrent(db_path: Path, folder: Path) -> tuple[float, float]:
     con.close()
     runs = load_matrix(db_path, page_paths(FOCUS_STUDY, muni, "B03"), folder, sizes=LOAD_SESSIONS,
                        processes=LOAD_PROCESSES, rounds=LOAD_ROUNDS)
-    print(f"load rounds={LOAD_ROUNDS} municipality={muni}")
+    print(f"load rounds={LOAD_ROUNDS} municipality={muni} sign-in=on (oidc-provider-mock, role inspecteur)")
     for line in matrix_lines(runs):
         print(line)
     for key, run in sorted(runs.items()):
         for error in run.errors:
             print(f"load ERROR {key}: {error}")
+        if run.signed_out is None or run.signed_out.headings != ["Toezicht Dashboard"] or run.signed_out.texts[2:]:
+            print(f"load ERROR {key}: a client without sign-in got more than the sign-in screen: "
+                  f"{run.signed_out.texts[:5] if run.signed_out else None}")
         if run.outside_requests:
             print(f"load ERROR requests leaving the machine: {run.outside_requests[:5]}")
         if run.imported is None or run.imported.returncode != 0:

@@ -7,7 +7,8 @@ cores serve several users at once. Each process (serve.py, as `make run` starts 
 port and reads the database read-only (TOEZICHT_GEDEELD=1), opening it for writing only for a write (an upload, the
 access log); a command-line import waits for the file as before and every process shows it on its next view.
 nginx (Debian package `nginx`) is started without root, from deploy/nginx.conf.template, in a directory of its own.
-Ctrl-C stops everything.
+Sign-in: every process reads the same `[auth]` (.streamlit/secrets.toml; `redirect_uri` on nginx's address), so the
+auth cookie, signed with its `cookie_secret`, holds on every process. Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, what: str) -> None:
+def wait_for_port(port: int, proc: subprocess.Popen, log: Path, what: str) -> None:
+    """Until `proc` listens on 127.0.0.1:`port`; its log's tail in the error when it stopped instead."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         try:
@@ -52,6 +54,21 @@ def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, what: str) -> N
     raise RuntimeError(f"{what} luistert na {START_TIMEOUT_S:.0f} s nog niet op poort {port}")
 
 
+def start_backend(db: Path, port: int, log: Path, extra_args: tuple[str, ...] = (),
+                  shared: bool = True) -> subprocess.Popen:
+    """One server process as `make run` starts it (serve.py), on 127.0.0.1:`port`, on database `db`, its output in
+    `log`; `shared`: one of several processes on the file (reads read-only). Does not wait for it to listen."""
+    env = dict(os.environ, TOEZICHT_DB=str(db))
+    if shared:
+        env[SHARED_ENV] = "1"
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(port),
+             "--server.address", ADDRESS, "--browser.gatherUsageStats", "false", *extra_args],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
 def nginx_config(prefix: Path, port: int, backends: list[int]) -> str:
     """deploy/nginx.conf.template with its directory, its port and the server processes filled in."""
     servers = "\n".join(f"        server {ADDRESS}:{p};" for p in backends)
@@ -59,7 +76,8 @@ def nginx_config(prefix: Path, port: int, backends: list[int]) -> str:
         prefix=str(prefix), port=str(port), servers=servers)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate, then kill after 30 s."""
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -81,9 +99,9 @@ class Cluster:
 
     def stop(self) -> None:
         if self.nginx is not None:
-            _stop(self.nginx)
+            stop_process(self.nginx)
         for _, proc in self.backends:
-            _stop(proc)
+            stop_process(proc)
         if self._own_prefix:
             shutil.rmtree(self.prefix, ignore_errors=True)
 
@@ -104,20 +122,13 @@ def start(db: Path, processes: int = 2, port: int | None = None, prefix: Path | 
     prefix = Path(tempfile.mkdtemp(prefix="toezicht-nginx-")) if prefix is None else prefix
     prefix.mkdir(parents=True, exist_ok=True)
     cluster = Cluster(base="", prefix=prefix, _own_prefix=own)
-    env = dict(os.environ, TOEZICHT_DB=str(db), **{SHARED_ENV: "1"})
     try:
         for n in range(processes):
             backend = free_port()
             log = prefix / f"streamlit-{n + 1}.log"
-            with log.open("wb") as out:
-                proc = subprocess.Popen(
-                    [sys.executable, "serve.py", "--server.headless", "true", "--server.port", str(backend),
-                     "--server.address", ADDRESS, "--browser.gatherUsageStats", "false", *extra_args],
-                    cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                )
-            cluster.backends.append((backend, proc))
+            cluster.backends.append((backend, start_backend(db, backend, log, extra_args)))
         for n, (backend, proc) in enumerate(cluster.backends):
-            _wait_for_port(backend, proc, prefix / f"streamlit-{n + 1}.log", f"serverproces {n + 1}")
+            wait_for_port(backend, proc, prefix / f"streamlit-{n + 1}.log", f"serverproces {n + 1}")
         port = port or free_port()
         conf = prefix / "nginx.conf"
         conf.write_text(nginx_config(prefix, port, [p for p, _ in cluster.backends]), encoding="utf-8")
@@ -127,7 +138,7 @@ def start(db: Path, processes: int = 2, port: int | None = None, prefix: Path | 
                 [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf), "-g", "daemon off;"],
                 stdout=out, stderr=subprocess.STDOUT,
             )
-        _wait_for_port(port, cluster.nginx, log, "nginx")
+        wait_for_port(port, cluster.nginx, log, "nginx")
         cluster.base = f"http://{ADDRESS}:{port}"
         return cluster
     except BaseException:

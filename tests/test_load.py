@@ -1,11 +1,14 @@
 """Several users at once (DESIGN §11): the real server on a national-scale database, behind nginx with one and with
-two server processes (deploy/serve_many.py), 5 and 20 sessions through Vergelijken, Gemeente and Dossiers, each
-time while `python -m loaders import` imports a new study. The sessions are websocket clients that speak Streamlit's
-protocol without drawing (bench/wsload.py), so they take no CPU from the server; one of them is a real Chromium at
-the lowest priority (nice 19) for the drawn time.
+two server processes (deploy/serve_many.py), with sign-in on (a real OpenID Connect provider on 127.0.0.1, every
+user an inspecteur in app_user), 5 and 20 sessions through Vergelijken, Gemeente and Dossiers, each time while
+`python -m loaders import` imports a new study. The sessions are websocket clients that speak Streamlit's protocol
+without drawing (bench/wsload.py), so they take no CPU from the server; one of them is a real Chromium at the lowest
+priority (nice 19) for the drawn time, signed in with its user's cookies.
 
-No session may see an error, no request may leave the machine, and every import must land. The served p50/p95 and the
-ratio of one process to two are printed (`pytest -s`), never asserted: speed is bench/run.py's business."""
+No session may see an error, every view shows its own signed-in address and role, a client without sign-in gets
+the sign-in screen and nothing else, no request may leave the machine, and every import must land. The served
+p50/p95 and the ratio of one process to two are printed (`pytest -s`), never asserted: speed is bench/run.py's
+business."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ INDICATOR = "B03"
 IMPORT_MUNICIPALITY = "Goeree-Overflakkee"  # bench/load.py write_import_workbook: 12 dossiers × TT1, TT2, TT3
 IMPORT_DOSSIERS = 12
 IMPORT_INDICATORS = 3
+ROLE = "inspecteur"  # what bench/wsload.py gives the load users
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +70,14 @@ def test_5_and_20_sessions_on_1_and_2_processes_during_imports_see_no_error(nati
         assert len(run.served) == n * ROUNDS * len(paths), (n_proc, n)  # every page of every session was served
         assert run.browser is not None and len(run.browser.times) == ROUNDS * len(paths)  # the drawn sample
         assert run.imported.returncode == 0, run.imported.stdout
+        assert len(set(run.users)) == n  # distinct people
+        expected = sorted((email, visit.title, f":material/person: {email} · {ROLE}")
+                          for email in run.users[:-1] for visit in paths for _ in range(ROUNDS))
+        assert sorted(run.views) == expected  # every websocket view: its page, and its own person in the sidebar
+        signed_out = run.signed_out  # a client without cookies, on the Dossiers URL of the walk
+        assert signed_out.headings == ["Toezicht Dashboard"], signed_out.headings
+        assert signed_out.texts == ["Toezicht Dashboard", "Meld u aan om de gegevens te zien."], signed_out.texts
+        assert list(signed_out.buttons) == ["Aanmelden"]
         if n_proc == 2 and n >= 20:  # 19 clients on random cookies all on one of 2 processes: 1 in 262,144
             assert len(set(run.upstreams)) == 2, run.upstreams  # the sessions used both processes
 

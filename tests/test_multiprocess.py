@@ -1,6 +1,7 @@
 """Two server processes behind nginx on one DuckDB file (deploy/serve_many.py, DESIGN §11): sessions through the proxy
 land on both processes and stay on theirs, a command-line import lands while they serve, both processes show it on
-the next view, and the app's own writes (the access log of an opened dossier) land from both processes.
+the next view, and the app's own writes (the access log of an opened dossier) land from both processes. With sign-in
+on (a real OpenID Connect provider on 127.0.0.1), a person signed in through one process is signed in on the other.
 
 The clients speak Streamlit's websocket protocol (bench/wsload.py); nginx runs from a temporary directory."""
 
@@ -18,7 +19,8 @@ from conftest import REPO, kg_dossiers, kg_meta, make_workbook, run_cli
 
 sys.path.insert(0, str(REPO))
 from bench.load import PageVisit  # noqa: E402
-from bench.wsload import Session, route_cookie  # noqa: E402
+from bench.wsload import (  # noqa: E402
+    ROUTE_COOKIE, Session, Visitor, add_users, oidc_provider, sign_in, signed_in_cluster)
 from deploy.serve_many import nginx_config, start  # noqa: E402
 
 MIN_SESSIONS = 4
@@ -57,12 +59,12 @@ def test_two_processes_serve_one_file_and_both_show_an_import(tmp_path):
             async with contextlib.AsyncExitStack() as stack:
                 sessions = []
                 for _ in range(MAX_SESSIONS):  # each user loads the page first: the proxy sets its cookie
-                    cookie = route_cookie(cluster.base)
-                    assert cookie and cookie.startswith("toezicht_route="), cookie
-                    sessions.append(await stack.enter_async_context(Session(cluster.base, cookie)))
+                    visitor = Visitor(cluster.base).arrive()
+                    assert ROUTE_COOKIE in visitor.cookies, visitor.cookies
+                    sessions.append(await stack.enter_async_context(Session(visitor)))
                     if len(sessions) >= MIN_SESSIONS and len({s.upstream for s in sessions}) > 1:
                         break
-                async with Session(cluster.base, sessions[0].cookie) as again_first:  # the same browser again
+                async with Session(sessions[0].visitor) as again_first:  # the same browser again
                     assert again_first.upstream == sessions[0].upstream
                 before = [await s.view(OVERVIEW) for s in sessions]
                 opened = [await s.view(dossier) for s in sessions]
@@ -104,3 +106,44 @@ def test_two_processes_serve_one_file_and_both_show_an_import(tmp_path):
     assert visits == [("mp-a", "Goeree-Overflakkee"), ("mp-b", "Nijmegen")]
     assert logged == len(sessions)  # each session's opened dossier, written from both read-only processes
 
+
+
+SIGNED_IN = "inspecteur@inspectie.example"
+
+
+def test_a_sign_in_through_one_process_holds_on_the_other(tmp_path):
+    db = tmp_path / "aangemeld.duckdb"
+    done = run_cli("import", "--db", db, _workbook(tmp_path / "a.xlsx", "mp-a", "Goeree-Overflakkee", "GA", 6))
+    assert done.returncode == 0, done.stdout + done.stderr
+    add_users(db, [SIGNED_IN], "inspecteur")
+
+    with oidc_provider(tmp_path / "oidc") as metadata, \
+            signed_in_cluster(db, 2, tmp_path / "cluster", metadata) as cluster:
+        ports = {f"127.0.0.1:{port}" for port, _ in cluster.backends}
+
+        async def walk():
+            person = await sign_in(Visitor(cluster.base, SIGNED_IN))
+            async with Session(person) as session:
+                home = session.upstream, await session.view(OVERVIEW)
+            elsewhere = None
+            for _ in range(MAX_SESSIONS):  # the same person, another browser route, until it reaches the other process
+                other = Visitor(cluster.base).arrive()
+                other.take_sign_in(person)
+                async with Session(other) as session:
+                    if session.upstream != home[0]:
+                        elsewhere = session.upstream, await session.view(OVERVIEW)
+                        break
+            stranger = Visitor(cluster.base).arrive()  # no sign-in: the sign-in screen, on whichever process
+            async with Session(stranger) as session:
+                refused = await session.view(OVERVIEW)
+            return home, elsewhere, refused
+
+        home, elsewhere, refused = asyncio.run(walk())
+
+    assert elsewhere is not None and {home[0], elsewhere[0]} == ports
+    for _, outcome in (home, elsewhere):
+        assert outcome.error is None, outcome.error
+        assert f"{SIGNED_IN} · inspecteur" in " ".join(outcome.texts), outcome.texts
+        assert "Onderzoeken: 1" in outcome.texts, outcome.texts
+    assert refused.headings == ["Toezicht Dashboard"] and "Aanmelden" in refused.buttons
+    assert "Meld u aan om de gegevens te zien." in refused.texts and not any("Onderzoeken" in t for t in refused.texts)

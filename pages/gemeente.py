@@ -34,15 +34,24 @@ from reference.dutch import dutch_date
 from reference.vocab import SMALL_N_NOTE
 
 
-def profile_figure(con, scope, theme: str, title: str, subtitle: str):
-    """One theme's chart, built once per municipality and data version (plotly figures are most of a render at
-    national scale; frozen, it is not copied again on every rerun)."""
+def profile_figure(con, scope, theme: str, title: str, subtitle: str) -> tuple:
+    """One theme's chart and its text alternative, made once per municipality and data version (plotly figures are
+    most of a render at national scale; frozen, it is not copied again on every rerun)."""
     rows = cached(compliance_by_visit, scope, shared=True)
-    return frozen(visit_profile(rows[rows["thema"] == theme], title, subtitle))
+    part = rows[rows["thema"] == theme]
+    return frozen(visit_profile(part, title, subtitle)), describe_profile(part, title)
 
 
-def change_figure(con, scope, title: str):
-    return frozen(change_chart(cached(trend_by_indicator, scope, shared=True), title, None))
+def change_figure(con, scope, title: str) -> tuple:
+    """The change chart and its text alternative, made once per municipality and data version."""
+    changes = cached(trend_by_indicator, scope, shared=True)
+    return frozen(change_chart(changes, title, None)), describe_change(changes, title)
+
+
+def change_view(con, scope):
+    """The change table as shown."""
+    changes = cached(trend_by_indicator, scope, shared=True)
+    return change_counts(changes).assign(verandering=[change_text(r) for _, r in changes.iterrows()])
 
 
 def compliance_view(con, scope) -> dict:
@@ -114,9 +123,8 @@ for framework in rows["kader"].dropna().unique():
     theme_names.update(zip(items["thema"], items["themanaam"]))
 for theme in rows["thema"].unique():
     name = theme_names.get(theme) or f"thema {theme}"
-    plotly_described(cached(profile_figure, scope, theme, f"{municipality}: {name}",
-                            f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}{in_chart}", shared=True),
-                     describe_profile(rows[rows["thema"] == theme], f"{municipality}: {name}"),
+    plotly_described(*cached(profile_figure, scope, theme, f"{municipality}: {name}",
+                             f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}{in_chart}", shared=True),
                      key=f"profiel-{theme}", config={"displaylogo": False})
 table = cached(compliance_view, scope, shared=True)
 st.dataframe(
@@ -140,9 +148,9 @@ else:
     first, last = changes.iloc[0], changes.iloc[-1]
     change_title = (f"{municipality}: verandering {first['van_soort']} {dutch_date(first['van_datum'])} → "
                     f"{last['naar_soort']} {dutch_date(last['naar_datum'])}")
-    plotly_described(cached(change_figure, scope, change_title, shared=True), describe_change(changes, change_title),
+    plotly_described(*cached(change_figure, scope, change_title, shared=True),
                      key="verandering", config={"displaylogo": False})
-    trend_view = change_counts(changes).assign(verandering=[change_text(r) for _, r in changes.iterrows()])
+    trend_view = cached(change_view, scope, shared=True)
     st.dataframe(trend_view[["indicator", "label", "van_soort", "van", "naar_soort", "naar", "verandering"]], hide_index=True, width="stretch")
     download_buttons(rounded_rates(changes, ("verschil_pp", "ondergrens_pp", "bovengrens_pp", "van_percentage", "naar_percentage")),
                      f"verandering-{municipality}-{study}", "Download verandering")

@@ -102,20 +102,25 @@ def selection(con, scope, chosen: tuple[str, ...], indicator: str) -> dict:
             "view": view, "numbers": numbers}
 
 
-def heatmap_figure(con, scope, chosen: tuple[str, ...], theme: str | None, title: str, subtitle: str | None):
-    """The heatmap, built once per choice of municipalities and theme (not per indicator)."""
-    return frozen(comparison_heatmap(heatmap_cells(cached(chosen_rows, scope, chosen, shared=True)["heat"], theme), title, subtitle))
+def heatmap_figure(con, scope, chosen: tuple[str, ...], theme: str | None, title: str, subtitle: str | None) -> tuple:
+    """The heatmap and its text alternative, made once per choice of municipalities and theme (not per indicator)."""
+    cells = heatmap_cells(cached(chosen_rows, scope, chosen, shared=True)["heat"], theme)
+    return frozen(comparison_heatmap(cells, title, subtitle)), describe_heatmap(cells, title)
 
 
-def figure(con, name: str, scope, chosen: tuple[str, ...], indicator: str, title: str, subtitle: str | None):
-    """A chart of the chosen indicator, built once per choice: building plotly figures is most of a render at
-    national scale, and a frozen figure is not copied again on every rerun."""
+def figure(con, name: str, scope, chosen: tuple[str, ...], indicator: str, title: str, subtitle: str | None) -> tuple:
+    """A chart of the chosen indicator and its text alternative, made once per choice: building plotly figures is
+    most of a render at national scale, and a frozen figure is not copied again on every rerun."""
     view = cached(selection, scope, chosen, indicator, shared=True)
+    one = view["one"]
     if name == "staven":
-        return frozen(municipality_bars(view["bars"], title, subtitle))
+        return (frozen(municipality_bars(view["bars"], title, subtitle)),
+                describe_municipalities(view["bars"], f"{indicator}: naleving per gemeente (staafdiagram)"))
     if name == "trechter":
-        return frozen(funnel_plot(view["one"], view["limits"], title, subtitle))
-    return frozen(compliance_map(view["one"], boundaries(map_year(int(name.split("-")[1])), scope.viewer.limited_to), title, subtitle))
+        return (frozen(funnel_plot(one, view["limits"], title, subtitle)),
+                describe_municipalities(one[one["n"] > 0], f"{indicator}: trechterdiagram, naleving tegen aantal dossiers"))
+    return (frozen(compliance_map(one, boundaries(map_year(int(name.split("-")[1])), scope.viewer.limited_to), title, subtitle)),
+            describe_municipalities(one, f"{indicator}: kaart, vergelijking met de benchmark per gemeente"))
 
 
 def cell_view(study: str, municipality: str, indicator: str) -> tuple[str, dict[str, str]]:
@@ -176,7 +181,7 @@ indicators = list(labels)
 indicator = right.selectbox("Indicator voor staafdiagram, trechter en kaart", indicators, key="indicator", bind="query-params")
 right.caption(labels.get(indicator, ""))
 picked = cached(selection, scope, tuple(chosen), indicator, shared=True)
-shown, one, heat_rows, cells, bar_rows = picked["shown"], picked["one"], picked["heat"], picked["cells"], picked["bars"]
+shown, one, heat_rows, cells, lowest = picked["shown"], picked["one"], picked["heat"], picked["cells"], picked["bars"]
 soort_text = f"{kind}, {len(one)} gemeente(n)"
 compared = benchmark_text(one)  # what the verdicts are against, and over how many municipalities
 # The default benchmark is named in the captions; another one also in every chart's subtitle (and so in its export).
@@ -201,10 +206,9 @@ if len(cells) < len(heat_rows):
                f"{heat_rows['indicator'].nunique()} naast elkaar laten geen cel ruimte voor haar k van n. Kies een indicator "
                "van een ander thema om dat thema te zien; de download onder de tabel bevat alle indicatoren van deze gemeenten.")
 plotly_described(
-    cached(heatmap_figure, scope, tuple(chosen), picked["theme"] if len(cells) < len(heat_rows) else None, heat_title,
-           f"cel: k van n; * = {SMALL_N_NOTE}; kleur: t.o.v. {benchmark_text(cells)}, donker = ook bij 99,8%" if in_chart else None,
-           shared=True),
-    describe_heatmap(cells, heat_title),
+    *cached(heatmap_figure, scope, tuple(chosen), picked["theme"] if len(cells) < len(heat_rows) else None, heat_title,
+            f"cel: k van n; * = {SMALL_N_NOTE}; kleur: t.o.v. {benchmark_text(cells)}, donker = ook bij 99,8%" if in_chart else None,
+            shared=True),
     key="heatmap", on_select=lambda: open_clicked("heatmap", study, cell=True), selection_mode="points",
     config={"displaylogo": False},
 )
@@ -213,16 +217,14 @@ st.caption("Klik op een cel om de gemeente en die indicator te openen.")
 st.subheader(f"{indicator} — {labels.get(indicator, '')}")
 bars, funnel = st.container(), st.container()  # one under the other: side by side they are cut off below ~1400 px
 with bars:
-    plotly_described(cached(figure, "staven", scope, tuple(chosen), indicator,
-                            f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
-                            f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}", shared=True),
-                     describe_municipalities(bar_rows, f"{indicator}: naleving per gemeente (staafdiagram)"),
+    plotly_described(*cached(figure, "staven", scope, tuple(chosen), indicator,
+                             f"{indicator}: naleving per gemeente" + (f" (de {len(lowest)} laagste)" if len(lowest) < len(one) else ""),
+                             f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}", shared=True),
                      key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
                     config={"displaylogo": False})
 with funnel:
-    plotly_described(cached(figure, "trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
-                            f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}", shared=True),
-                     describe_municipalities(one[one["n"] > 0], f"{indicator}: trechterdiagram, naleving tegen aantal dossiers"),
+    plotly_described(*cached(figure, "trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
+                             f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}", shared=True),
                      key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
                     config={"displaylogo": False})
 if picked["limits"].empty and one["n"].gt(0).any():
@@ -236,9 +238,8 @@ def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle
     """The map in a fragment: its GeoJSON is heavy and is not resent when the rest of the page reruns."""
     frame = cached(selection, scope, chosen, indicator, shared=True)["one"]
     geo = boundaries(map_year(year), scope.viewer.limited_to)
-    plotly_described(cached(figure, f"kaart-{map_year(year)}", scope, chosen, indicator,
-                            f"{indicator}: vergelijking met de benchmark per gemeente", subtitle, shared=True),
-                     describe_municipalities(frame, f"{indicator}: kaart, vergelijking met de benchmark per gemeente"),
+    plotly_described(*cached(figure, f"kaart-{map_year(year)}", scope, chosen, indicator,
+                             f"{indicator}: vergelijking met de benchmark per gemeente", subtitle, shared=True),
                      key="kaart", on_select=lambda: open_clicked("kaart", study), selection_mode="points",
                     config={"displaylogo": False, "scrollZoom": False})
     if view_requested():  # a click on the map: this fragment's rerun does not reach app.py's switch

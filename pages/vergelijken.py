@@ -91,7 +91,7 @@ def selection(con, scope, chosen: tuple[str, ...], indicator: str) -> dict:
     cells = heatmap_cells(heat, theme)
     bars = bar_rows(one)  # the lowest; the rest are in funnel and map
     everyone = cached(funnel_points, scope, shared=True)  # the limits are the study's, whichever municipalities are chosen
-    limits = funnel_curves(con, scope, points=everyone[everyone["indicator"] == indicator])  # only the curve drawn
+    limits = funnel_curves(con, scope, points=one if not chosen else everyone[everyone["indicator"] == indicator])  # only the curve drawn
     in_charts = shown.index.isin(one.index)
     charted = shown[shown.index.isin(heat.index) | in_charts]  # the download: the heatmap's municipalities, every indicator
     numbers = rounded_rates(comparison_numbers(charted, scope.study, scope.kind))
@@ -245,7 +245,7 @@ def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle
     if view_requested():  # a click on the map: this fragment's rerun does not reach app.py's switch
         st.rerun(scope="app")
     codes = {f["id"] for f in geo["features"]}
-    missing = sorted(set(frame.loc[~frame["gemeentecode"].isin(codes), "gemeente"]))
+    missing = sorted({g for g, code in zip(frame["gemeente"].tolist(), frame["gemeentecode"].tolist()) if code not in codes})
     if missing:
         st.caption("Niet op de kaart (gemeentegrenzen van een ander jaar): " + ", ".join(missing))
 

@@ -145,6 +145,24 @@ def _figure(traces: list[dict], title: str | None, subtitle: str | None, height:
     return go.Figure(data=traces, layout=layout)
 
 
+class _Frozen(go.Figure):
+    """A finished figure that hands out one plotly dict, made once: Streamlit asks every rerun for `to_dict()`,
+    which deep-copies every trace (most of a warm render at national scale). The dict is the same."""
+
+    def to_dict(self) -> dict:
+        return self._frozen_dict
+
+
+def frozen(figure: go.Figure) -> go.Figure:
+    """`figure`, finished: its dict is made now and shared by every later to_dict() (so Streamlit's copy per rerun
+    is gone). For a figure kept in a cache and drawn many times; never change it afterwards (`figure` itself is
+    taken over, not copied)."""
+    out = _Frozen.__new__(_Frozen)
+    out.__dict__.update(figure.__dict__)
+    out._frozen_dict = figure.to_dict()
+    return out
+
+
 def _error(frame: pd.DataFrame) -> dict:
     return dict(type="data", symmetric=False, array=(frame["bovengrens"] - frame["percentage"]).to_numpy(),
                 arrayminus=(frame["percentage"] - frame["ondergrens"]).to_numpy(), color="#444444", thickness=1.2, width=4)
@@ -158,6 +176,27 @@ def _pairs(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 def _strings(texts: list[str]) -> np.ndarray | list[str]:
     """Per-point texts as a string array, which plotly validates and copies in one go (the JSON is the same list)."""
     return np.array(texts, dtype=str) if texts else texts
+
+
+def _hover(texts: list[str], customdata: np.ndarray, tails: list[str] | None = None) -> dict:
+    """A trace's hover and click data. The lines that end every point's text alike (one indicator's benchmark and
+    verdict) are written once, in a hovertemplate after the point's own lines (hovertext); `tails` (a last line per
+    point, '' for none) then follow in customdata after [gemeente, indicator]. plotly draws the same hover as from
+    whole texts per point, which repeated those lines hundreds of times in the page."""
+    tails = tails or [""] * len(texts)
+    lines = [t.split("<br>") for t in texts]
+    shared: list[str] = []
+    while len(texts) > 1 and all(len(parts) > len(shared) + 1 for parts in lines):
+        line = lines[0][-len(shared) - 1]
+        if any(parts[-len(shared) - 1] != line for parts in lines) or "%{" in line:
+            break
+        shared.insert(0, line)
+    if not shared:
+        return dict(customdata=customdata, hovertext=_strings([t + tail for t, tail in zip(texts, tails)]), hoverinfo="text")
+    heads = ["<br>".join(parts[:-len(shared)]) for parts in lines]
+    template = "%{hovertext}<br>" + "<br>".join(shared) + ("%{customdata[2]}" if any(tails) else "") + "<extra></extra>"
+    data = np.column_stack([customdata, np.array(tails, dtype=str)]) if any(tails) else customdata
+    return dict(customdata=data, hovertext=_strings(heads), hovertemplate=template)
 
 
 LABEL_WIDTH = 34  # characters per line of a category label; longer labels wrap (the whole text is in the hover)
@@ -250,8 +289,7 @@ def municipality_bars(frame: pd.DataFrame, title: str, subtitle: str = "") -> go
             type="bar", x=part["percentage"].fillna(0).to_numpy(), y=part["gemeente"].tolist(), orientation="h", name=COMPARISON_TEXT[name],
             marker=dict(color=COMPARISON_COLOURS[name], line=dict(color="#444444", width=1),
                         pattern=dict(shape=np.where(small, "/", "").tolist())),
-            error_x=_error(part), customdata=_pairs(part, ["gemeente", "indicator"]),
-            hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
+            error_x=_error(part), **_hover(hover_texts(part, part["gemeente"]), _pairs(part, ["gemeente", "indicator"])),
         ))
     traces.append(_judgement_texts(frame, frame["gemeente"].tolist()))
     updates = []
@@ -290,13 +328,12 @@ def funnel_plot(points: pd.DataFrame, curves: pd.DataFrame, title: str, subtitle
         where = [positions.get(i) for i in part.index]
         traces.append(dict(
             type="scatter", x=part["n"].to_numpy(), y=part["percentage"].to_numpy(), mode="markers+text",
-            name=COMPARISON_TEXT[name], text=[g if w else "" for g, w in zip(part["gemeente"].tolist(), where)],
-            textposition=[w or "top center" for w in where], textfont=dict(size=11), cliponaxis=False,
+            name=COMPARISON_TEXT[name], text=_strings([g if w else "" for g, w in zip(part["gemeente"].tolist(), where)]),
+            textposition=_strings([w or "top center" for w in where]), textfont=dict(size=11), cliponaxis=False,
             marker=dict(size=12, color=COMPARISON_COLOURS[name], line=dict(color="#333333", width=1),
-                        symbol=np.where(small, SMALL_N_SYMBOL, "circle").tolist()),
-            customdata=_pairs(part, ["gemeente", "indicator"]),
-            hovertext=[h + (f"<br>trechter: {f}" if f else "") for h, f in zip(hover_texts(part, part["gemeente"]), funnel)],
-            hoverinfo="text",
+                        symbol=np.where(small, SMALL_N_SYMBOL, "circle")),
+            **_hover(hover_texts(part, part["gemeente"]), _pairs(part, ["gemeente", "indicator"]),
+                     [f"<br>trechter: {f}" if f else "" for f in funnel]),
         ))
     axes = dict(xaxis=dict(title=dict(text="aantal beoordeelde dossiers (n)"),
                            range=[0, max(float(points["n"].max()) if len(points) else 1, 1) * 1.15]),
@@ -320,7 +357,7 @@ def _label_positions(points: pd.DataFrame) -> dict:
     x_span = max(float(points["n"].max()), 1) * 1.15
     px_x, px_y = x_span / 560, 106 / 330  # axis units per pixel
     placed: list[tuple[float, float, float, float]] = []
-    markers = [(float(n), float(p)) for n, p in zip(points["n"], points["percentage"])]
+    xs, ys = points["n"].to_numpy(dtype=float), points["percentage"].to_numpy(dtype=float, na_value=np.nan)
     out = {}
     for index, n, rate, name in zip(chosen.index, chosen["n"].astype(float), chosen["percentage"].astype(float), chosen["gemeente"]):
         width, height = 6.5 * len(str(name)) * px_x, 14 * px_y
@@ -333,7 +370,7 @@ def _label_positions(points: pd.DataFrame) -> dict:
         }
         for where, box in options.items():
             meets_name = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
-            meets_point = any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in markers)
+            meets_point = bool(((box[0] < xs) & (xs < box[2]) & (box[1] < ys) & (ys < box[3])).any())
             if not meets_name and not meets_point:
                 placed.append(box)
                 out[index] = where
@@ -341,8 +378,8 @@ def _label_positions(points: pd.DataFrame) -> dict:
     return out
 
 
-class _Shared(list):
-    """Polygon coordinates that deepcopy leaves alone: plotly deep-copies a trace's GeoJSON when the figure is built
+class _SharedFeature(dict):
+    """A boundary feature that deepcopy leaves alone: plotly deep-copies a trace's GeoJSON when the figure is built
     and again each time Streamlit serialises it (tens of thousands of small lists: ~0.1 s a map). Nothing mutates
     them; the JSON is the same."""
 
@@ -354,11 +391,12 @@ _SHARED_GEO: dict[int, tuple[dict, list[dict]]] = {}
 
 
 def _shared_features(geojson: dict) -> list[dict]:
-    """The features of `geojson` with _Shared coordinates, made once per boundary set (charts.geo caches those)."""
+    """The features of `geojson` as _SharedFeatures, made once per boundary set (charts.geo caches those), with only
+    what the map reads: the id (featureidkey) and the geometry. The names stay server-side (hover texts); sending
+    every feature's properties again made the page heavier, not the map richer."""
     held = _SHARED_GEO.get(id(geojson))
     if held is None or held[0] is not geojson:
-        features = [{**f, "geometry": {**f["geometry"], "coordinates": _Shared(f["geometry"]["coordinates"])}}
-                    for f in geojson["features"]]
+        features = [_SharedFeature(type="Feature", id=f["id"], geometry=f["geometry"]) for f in geojson["features"]]
         if len(_SHARED_GEO) > 8:
             _SHARED_GEO.clear()
         held = _SHARED_GEO[id(geojson)] = (geojson, features)
@@ -372,9 +410,8 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
     remote desktops often lack, no tiles, no base map): the view frames the chosen municipalities with the grey
     municipalities around them (all of the Netherlands when none is chosen)."""
     shared = _shared_features(geojson)
-    features = {f["id"]: f for f in shared}
-    names = {code: f["properties"].get("statnaam", code) for code, f in features.items()}
-    shown = frame[frame["gemeentecode"].isin(features.keys())]
+    names = {f["id"]: f["properties"].get("statnaam", f["id"]) for f in geojson["features"]}
+    shown = frame[np.array([code in names for code in frame["gemeentecode"].tolist()], dtype=bool)]  # isin on Arrow text is slow
     west, south, east, north = _view(geojson, shown["gemeentecode"])
     around = {c for c, (w, s, e, n) in _feature_boxes(geojson).items() if w <= east and e >= west and s <= north and n >= south}
     outside = sorted(around - set(shown["gemeentecode"]))
@@ -404,8 +441,7 @@ def compliance_map(frame: pd.DataFrame, geojson: dict, title: str, subtitle: str
         traces.append(dict(
             common, geojson=only(codes), locations=codes, z=[1] * len(part), colorscale=[[0, colour], [1, colour]],
             marker=dict(line=dict(color="#222222", width=1.2)), name=COMPARISON_TEXT[name], showlegend=True,
-            customdata=_pairs(part, ["gemeente", "indicator"]),
-            hovertext=_strings(hover_texts(part, part["gemeente"])), hoverinfo="text",
+            **_hover(hover_texts(part, part["gemeente"]), _pairs(part, ["gemeente", "indicator"])),
         ))
     geo = dict(visible=False, scope="europe", projection=dict(type="mercator"), lonaxis=dict(range=[west, east]),
                lataxis=dict(range=[south, north]), bgcolor="white")

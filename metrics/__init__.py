@@ -107,6 +107,7 @@ from metrics.jaarbeeld import (  # noqa: E402
     jaarbeeld_years,
 )
 from metrics.views import (  # noqa: E402
+    HEATMAP_MAX_CELLS,
     HEATMAP_MAX_ROWS,
     bar_rows,
     change_counts,
@@ -115,6 +116,7 @@ from metrics.views import (  # noqa: E402
     count_unit,
     finding_rates,
     has_search_words,
+    heatmap_cells,
     heatmap_rows,
     outcome_totals,
     rate_sentence,
@@ -125,6 +127,7 @@ from metrics.views import (  # noqa: E402
 )
 
 __all__ += [
+    "HEATMAP_MAX_CELLS",
     "HEATMAP_MAX_ROWS",
     "bar_rows",
     "change_counts",
@@ -133,6 +136,7 @@ __all__ += [
     "count_unit",
     "finding_rates",
     "has_search_words",
+    "heatmap_cells",
     "heatmap_rows",
     "outcome_totals",
     "rate_sentence",

@@ -12,6 +12,7 @@ from reference.dutch import dutch_date, dutch_percent, k_of_n
 from reference.vocab import SMALL_N_MARK, SMALL_N_NOTE
 
 HEATMAP_MAX_ROWS = 40  # beyond this a heatmap (and a bar chart) is unreadable and heavy: the weakest first
+HEATMAP_MAX_CELLS = 1000  # beyond this a heatmap shows one theme's indicators at a time
 COMPARISON_COLUMNS = ["gemeente", "gemeentecode", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage", "ondergrens",
                       "bovengrens", "benchmark", "vergelijking", "vergelijking_998", "funnel", "klein_aantal", "benchmark_soort",
                       "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]
@@ -25,9 +26,19 @@ def heatmap_rows(rows: pd.DataFrame, max_municipalities: int = HEATMAP_MAX_ROWS)
     """The rows of at most `max_municipalities` municipalities: those with the most indicators 'slechter' first."""
     if rows["gemeente"].nunique() <= max_municipalities:
         return rows
-    worst = (rows.assign(s=rows["vergelijking"] == "slechter").groupby("gemeente")["s"].sum()
+    worse = (rows["vergelijking"] == "slechter").rename("s")  # not rows.assign: that copies all 17,000 rows first
+    worst = (worse.groupby(rows["gemeente"]).sum()
              .sort_values(ascending=False, kind="stable").head(max_municipalities).index)
     return rows[rows["gemeente"].isin(worst)]
+
+
+def heatmap_cells(heat: pd.DataFrame, theme: str | None, max_cells: int = HEATMAP_MAX_CELLS) -> pd.DataFrame:
+    """The cells a heatmap draws: all rows of heatmap_rows, or, when they are more than `max_cells`, only the
+    indicators of `theme` (fifty indicators side by side leave a cell no room for its 'k van n', and every cell
+    costs the page its hover text)."""
+    if len(heat) <= max_cells or theme is None:
+        return heat
+    return heat[heat["thema"] == theme]
 
 
 def bar_rows(one: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS) -> pd.DataFrame:

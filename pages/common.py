@@ -74,15 +74,22 @@ def _call_long(key: str, version, args: tuple, kwargs: tuple, _fn: Callable) -> 
     return _fn(cursor(), *args, **dict(kwargs))
 
 
-def cached(fn: Callable, *args, long: bool = False, **kwargs) -> Any:
+@st.cache_resource(ttl=60, max_entries=64)
+def _call_shared(key: str, version, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
+    return _fn(cursor(), *args, **dict(kwargs))
+
+
+def cached(fn: Callable, *args, long: bool = False, shared: bool = False, **kwargs) -> Any:
     """`fn(cursor(), *args, **kwargs)`, cached per function, arguments and data version for a minute (`long`: five
     minutes, for the frameworks); refresh_after_outside_imports and an import clear it. Arguments are hashed: pass
-    scopes and codes, never a large frame. The result is shared between sessions: treat it as read-only."""
+    scopes and codes, never a large frame. The result is shared between sessions: treat it as read-only.
+    `shared`: every call gets the one stored object instead of a copy (a figure, a derived frame: copying them
+    costs what a warm render may not); the data version in the key retires it when the data change."""
     key = f"{fn.__module__}.{fn.__qualname__}"
     code = getattr(fn, "__code__", None)
     if code is not None:  # page scripts all run as one module name: their file tells their functions apart
         key += f"@{code.co_filename}"
-    call = _call_long if long else _call
+    call = _call_shared if shared else _call_long if long else _call
     # The database file is part of the key: a data version alone could coincide between two files (tests switch files).
     return call(key, (str(default_db_path()), _seen_version().get("version")), args, tuple(sorted(kwargs.items())), fn)
 

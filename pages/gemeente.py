@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts import change_chart, change_text, describe_change, describe_profile, interval_texts, percent_texts, visit_profile
+from charts import (change_chart, change_text, describe_change, describe_profile, frozen, interval_texts, percent_texts,
+                    visit_profile)
 from metrics import (
     change_counts,
     compliance_by_visit,
@@ -33,16 +34,38 @@ from reference.dutch import dutch_date
 from reference.vocab import SMALL_N_NOTE
 
 
-@st.cache_resource(ttl=60, max_entries=64)
-def profile_figure(scope, theme: str, title: str, subtitle: str):
-    """One theme's chart, built once per municipality (plotly figures are most of a render at national scale)."""
-    rows = cached(compliance_by_visit, scope)
-    return visit_profile(rows[rows["thema"] == theme], title, subtitle)
+def profile_figure(con, scope, theme: str, title: str, subtitle: str) -> tuple:
+    """One theme's chart and its text alternative, made once per municipality and data version (plotly figures are
+    most of a render at national scale; frozen, it is not copied again on every rerun)."""
+    rows = cached(compliance_by_visit, scope, shared=True)
+    part = rows[rows["thema"] == theme]
+    return frozen(visit_profile(part, title, subtitle)), describe_profile(part, title)
 
 
-@st.cache_resource(ttl=60, max_entries=32)
-def change_figure(scope, title: str):
-    return change_chart(cached(trend_by_indicator, scope), title, None)
+def change_figure(con, scope, title: str) -> tuple:
+    """The change chart and its text alternative, made once per municipality and data version."""
+    changes = cached(trend_by_indicator, scope, shared=True)
+    return frozen(change_chart(changes, title, None)), describe_change(changes, title)
+
+
+def change_view(con, scope):
+    """The change table as shown."""
+    changes = cached(trend_by_indicator, scope, shared=True)
+    return change_counts(changes).assign(verandering=[change_text(r) for _, r in changes.iterrows()])
+
+
+def compliance_view(con, scope) -> dict:
+    """The compliance table as shown and as downloaded, made once per municipality and data version."""
+    rows = cached(compliance_by_visit, scope, shared=True)
+    table = rows[["onderzoek", "soort", "datum", "thema", "indicator", "label", "niveau", "k", "n", "nvt", "onbekend", "percentage",
+                  "ondergrens", "bovengrens", "benchmark", "vergelijking", "vergelijking_998", "norm", "voldoet_norm", "klein_aantal",
+                  "benchmark_soort", "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]]
+    shown = table.assign(datum=table["datum"].map(dutch_date), oordeel=rows["oordeel"], naleving=percent_texts(table["percentage"]),
+                         interval=interval_texts(table["ondergrens"], table["bovengrens"]),
+                         benchmark=percent_texts(table["benchmark"]))[
+        ["soort", "datum", "thema", "indicator", "label", "oordeel", "naleving", "interval", "benchmark", "benchmark_gebied",
+         "benchmark_gemeenten", "vergelijking", "vergelijking_998", "norm", "voldoet_norm", "benchmark_opmerking"]]
+    return {"shown": shown, "numbers": rounded_rates(table)}
 
 
 follow_requested_view()
@@ -62,7 +85,7 @@ if problem:
     st.warning(problem)
     st.stop()
 scope = with_benchmark(base_scope(study=study, municipality=municipality, kind=None), benchmark_kind, group)
-rows = cached(compliance_by_visit, scope)
+rows = cached(compliance_by_visit, scope, shared=True)
 labels = dict(zip(rows["indicator"], rows["label"]))
 indicator = right.selectbox("Indicator in beeld (optioneel)", list(dict.fromkeys(rows["indicator"])), index=None, key="indicator",
                             bind="query-params", placeholder="Alle indicatoren")
@@ -82,7 +105,7 @@ visits = cached(municipality_visits, scope)
 st.dataframe(visits.assign(datum=visits["datum"].map(dutch_date))[["onderzoek", "soort", "datum", "team", "dossiers"]],
              hide_index=True, width="stretch")
 
-changes = cached(trend_by_indicator, scope)
+changes = cached(trend_by_indicator, scope, shared=True)
 if indicator:
     st.subheader(f"{indicator} — {labels.get(indicator, '')}")
     for sentence in verdict_sentences(rows[rows["indicator"] == indicator]):
@@ -100,18 +123,12 @@ for framework in rows["kader"].dropna().unique():
     theme_names.update(zip(items["thema"], items["themanaam"]))
 for theme in rows["thema"].unique():
     name = theme_names.get(theme) or f"thema {theme}"
-    plotly_described(profile_figure(scope, theme, f"{municipality}: {name}", f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}{in_chart}"),
-                     describe_profile(rows[rows["thema"] == theme], f"{municipality}: {name}"),
+    plotly_described(*cached(profile_figure, scope, theme, f"{municipality}: {name}",
+                             f"{study}, thema {theme}; open symbool = {SMALL_N_NOTE}{in_chart}", shared=True),
                      key=f"profiel-{theme}", config={"displaylogo": False})
-table = rows[["onderzoek", "soort", "datum", "thema", "indicator", "label", "niveau", "k", "n", "nvt", "onbekend", "percentage",
-              "ondergrens", "bovengrens", "benchmark", "vergelijking", "vergelijking_998", "norm", "voldoet_norm", "klein_aantal",
-              "benchmark_soort", "benchmark_gebied", "benchmark_gemeenten", "benchmark_opmerking"]]
+table = cached(compliance_view, scope, shared=True)
 st.dataframe(
-    table.assign(datum=table["datum"].map(dutch_date), oordeel=rows["oordeel"], naleving=percent_texts(table["percentage"]),
-                 interval=interval_texts(table["ondergrens"], table["bovengrens"]),
-                 benchmark=percent_texts(table["benchmark"]))[
-        ["soort", "datum", "thema", "indicator", "label", "oordeel", "naleving", "interval", "benchmark", "benchmark_gebied",
-         "benchmark_gemeenten", "vergelijking", "vergelijking_998", "norm", "voldoet_norm", "benchmark_opmerking"]],
+    table["shown"],
     hide_index=True, width="stretch",
     column_config={
         "benchmark_gebied": st.column_config.TextColumn("benchmark over"),
@@ -121,7 +138,7 @@ st.dataframe(
         "benchmark_opmerking": st.column_config.TextColumn("opmerking"),
     },
 )
-download_buttons(rounded_rates(table),
+download_buttons(table["numbers"],
                  f"gemeente-{municipality}-{study}" + ("" if benchmark_kind == "onderzoek" else f"-{benchmark_kind}"), "Download naleving")
 
 st.subheader("Verandering tussen bezoeken")
@@ -131,9 +148,9 @@ else:
     first, last = changes.iloc[0], changes.iloc[-1]
     change_title = (f"{municipality}: verandering {first['van_soort']} {dutch_date(first['van_datum'])} → "
                     f"{last['naar_soort']} {dutch_date(last['naar_datum'])}")
-    plotly_described(change_figure(scope, change_title), describe_change(changes, change_title),
+    plotly_described(*cached(change_figure, scope, change_title, shared=True),
                      key="verandering", config={"displaylogo": False})
-    trend_view = change_counts(changes).assign(verandering=[change_text(r) for _, r in changes.iterrows()])
+    trend_view = cached(change_view, scope, shared=True)
     st.dataframe(trend_view[["indicator", "label", "van_soort", "van", "naar_soort", "naar", "verandering"]], hide_index=True, width="stretch")
     download_buttons(rounded_rates(changes, ("verschil_pp", "ondergrens_pp", "bovengrens_pp", "van_percentage", "naar_percentage")),
                      f"verandering-{municipality}-{study}", "Download verandering")

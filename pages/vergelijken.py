@@ -7,15 +7,17 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from charts import (boundaries, comparison_heatmap, compliance_map, describe_heatmap, describe_municipalities, funnel_plot,
-                    map_year, municipality_bars)
+from charts import (boundaries, comparison_heatmap, compliance_map, describe_heatmap, describe_municipalities, frozen,
+                    funnel_plot, map_year, municipality_bars)
 from metrics import (
     HEATMAP_MAX_ROWS,
     bar_rows,
     comparison_numbers,
     comparison_table,
+    framework_items,
     funnel_curves,
     funnel_points,
+    heatmap_cells,
     heatmap_rows,
     municipality_visits,
     rag_shares,
@@ -43,16 +45,22 @@ from reference.vocab import SMALL_N_NOTE, VISIT_KINDS
 BOUND_HERE = ("soort", "gemeenten", "indicator", "benchmark", "groep")
 
 
-def study_curves(con, scope):
-    """The funnel limits, from the cached points: no second query."""
-    return funnel_curves(con, scope, points=cached(funnel_points, scope))
+def indicator_labels(con, scope) -> dict[str, str]:
+    """Indicator code → label, in the framework's order (one pass over the study's 17,000 rows, not one per rerun)."""
+    firsts = cached(funnel_points, scope, shared=True).drop_duplicates("indicator")
+    return dict(zip(firsts["indicator"].tolist(), firsts["label"].tolist()))
 
 
-@st.cache_resource(ttl=60, max_entries=32)
-def chosen_rows(scope, chosen: tuple[str, ...]) -> dict:
+def theme_names(framework: str) -> dict[str, str]:
+    """Theme code → name of a framework."""
+    items = cached(framework_items, framework, long=True)
+    return dict(zip(items["thema"], items["themanaam"]))
+
+
+def chosen_rows(con, scope, chosen: tuple[str, ...]) -> dict:
     """The chosen municipalities' rows and the heatmap's: they do not depend on the indicator, so changing it
-    does not rebuild the heatmap (shared, read-only)."""
-    rows = cached(funnel_points, scope)
+    does not select them again (shared, read-only)."""
+    rows = cached(funnel_points, scope, shared=True)
     shown = rows[rows["gemeente"].isin(chosen)] if chosen else rows
     return {"shown": shown, "heat": heatmap_rows(shown)}
 
@@ -74,35 +82,46 @@ def links(study: str, municipalities: pd.Series, indicators: pd.Series, extra: d
             for g, i in zip(municipalities.tolist(), indicators.tolist())]
 
 
-@st.cache_resource(ttl=60, max_entries=32)
-def selection(scope, chosen: tuple[str, ...], indicator: str) -> dict:
+def selection(con, scope, chosen: tuple[str, ...], indicator: str) -> dict:
     """What the charts and the table show, computed once per choice (shared, read-only: pages only .assign on it)."""
-    rows = chosen_rows(scope, chosen)
+    rows = cached(chosen_rows, scope, chosen, shared=True)
     shown, heat = rows["shown"], rows["heat"]
     one = shown[shown["indicator"] == indicator]
+    themes = one["thema"] if len(one) else shown.loc[shown["indicator"] == indicator, "thema"]
+    theme = themes.iloc[0] if len(themes) else None
+    cells = heatmap_cells(heat, theme)
     bars = bar_rows(one)  # the lowest; the rest are in funnel and map
-    limits = cached(study_curves, scope)
-    limits = limits[(limits["onderzoek"] == scope.study) & (limits["indicator"] == indicator)]
-    charted = shown[shown.index.isin(heat.index) | shown.index.isin(one.index)]
+    everyone = cached(funnel_points, scope, shared=True)  # the limits are the study's, whichever municipalities are chosen
+    limits = funnel_curves(con, scope, points=one if not chosen else everyone[everyone["indicator"] == indicator])  # only the curve drawn
+    in_charts = shown.index.isin(one.index)
+    charted = shown[shown.index.isin(heat.index) | in_charts]  # the download: the heatmap's municipalities, every indicator
     numbers = rounded_rates(comparison_numbers(charted, scope.study, scope.kind))
-    view = comparison_table(charted, scope.study, scope.kind)
+    view = comparison_table(shown[shown.index.isin(cells.index) | in_charts], scope.study, scope.kind)
     extra = {"benchmark": scope.benchmark_kind, "groep": list(scope.group) or None} if scope.benchmark_kind != "onderzoek" else {}
     view["gemeentepagina"] = links(scope.study, view["gemeente"], view["indicator"], extra)
-    return {"shown": shown, "one": one, "heat": heat, "bars": bars, "limits": limits, "view": view, "numbers": numbers}
+    return {"shown": shown, "one": one, "heat": heat, "cells": cells, "theme": theme, "bars": bars, "limits": limits,
+            "view": view, "numbers": numbers}
 
 
-@st.cache_resource(ttl=60, max_entries=64)
-def figure(name: str, scope, chosen: tuple[str, ...], indicator: str, title: str, subtitle: str | None):
-    """A chart of the selection, built once per choice: building plotly figures is most of a render at national scale.
-    The heatmap does not depend on the indicator: call it with indicator ''."""
-    if name == "heatmap":
-        return comparison_heatmap(chosen_rows(scope, chosen)["heat"], title, subtitle)
-    view = selection(scope, chosen, indicator)
+def heatmap_figure(con, scope, chosen: tuple[str, ...], theme: str | None, title: str, subtitle: str | None) -> tuple:
+    """The heatmap and its text alternative, made once per choice of municipalities and theme (not per indicator)."""
+    cells = heatmap_cells(cached(chosen_rows, scope, chosen, shared=True)["heat"], theme)
+    return frozen(comparison_heatmap(cells, title, subtitle)), describe_heatmap(cells, title)
+
+
+def figure(con, name: str, scope, chosen: tuple[str, ...], indicator: str, title: str, subtitle: str | None) -> tuple:
+    """A chart of the chosen indicator and its text alternative, made once per choice: building plotly figures is
+    most of a render at national scale, and a frozen figure is not copied again on every rerun."""
+    view = cached(selection, scope, chosen, indicator, shared=True)
+    one = view["one"]
     if name == "staven":
-        return municipality_bars(view["bars"], title, subtitle)
+        return (frozen(municipality_bars(view["bars"], title, subtitle)),
+                describe_municipalities(view["bars"], f"{indicator}: naleving per gemeente (staafdiagram)"))
     if name == "trechter":
-        return funnel_plot(view["one"], view["limits"], title, subtitle)
-    return compliance_map(view["one"], boundaries(map_year(int(name.split("-")[1])), scope.viewer.limited_to), title, subtitle)
+        return (frozen(funnel_plot(one, view["limits"], title, subtitle)),
+                describe_municipalities(one[one["n"] > 0], f"{indicator}: trechterdiagram, naleving tegen aantal dossiers"))
+    return (frozen(compliance_map(one, boundaries(map_year(int(name.split("-")[1])), scope.viewer.limited_to), title, subtitle)),
+            describe_municipalities(one, f"{indicator}: kaart, vergelijking met de benchmark per gemeente"))
 
 
 def cell_view(study: str, municipality: str, indicator: str) -> tuple[str, dict[str, str]]:
@@ -153,21 +172,20 @@ if problem:
     st.warning(problem)
     st.stop()
 scope = with_benchmark(base_scope(study=study, kind=kind), benchmark_kind, group)
-rows = cached(funnel_points, scope)
+rows = cached(funnel_points, scope, shared=True)
 if rows.empty:
     st.warning(f"Geen {kind}-bezoeken met scores in {study}.")
     st.stop()
 municipalities = sorted(rows["gemeente"].unique())
 chosen = middle.multiselect("Gemeenten (leeg = alle)", municipalities, key="gemeenten", bind="query-params",
                             placeholder="Alle gemeenten")
-firsts = rows.drop_duplicates("indicator")  # one row per indicator, in order of appearance (17,000 rows at national scale)
-labels = dict(zip(firsts["indicator"].tolist(), firsts["label"].tolist()))
-indicators = firsts["indicator"].tolist()
+labels = cached(indicator_labels, scope, shared=True)
+indicators = list(labels)
 # No format_func on bound widgets: the URL would carry the label instead of the code.
 indicator = right.selectbox("Indicator voor staafdiagram, trechter en kaart", indicators, key="indicator", bind="query-params")
 right.caption(labels.get(indicator, ""))
-picked = selection(scope, tuple(chosen), indicator)
-shown, one, heat_rows, bar_rows = picked["shown"], picked["one"], picked["heat"], picked["bars"]
+picked = cached(selection, scope, tuple(chosen), indicator, shared=True)
+shown, one, heat_rows, cells, lowest = picked["shown"], picked["one"], picked["heat"], picked["cells"], picked["bars"]
 soort_text = f"{kind}, {len(one)} gemeente(n)"
 compared = benchmark_text(one)  # what the verdicts are against, and over how many municipalities
 # The default benchmark is named in the captions; another one also in every chart's subtitle (and so in its export).
@@ -181,11 +199,20 @@ for note in benchmark_notes(shown):
 st.subheader("Overzicht per gemeente en indicator")
 if len(heat_rows) < len(shown):
     st.caption(f"{shown['gemeente'].nunique()} gemeenten: de heatmap toont de {HEATMAP_MAX_ROWS} met de meeste indicatoren "
-               "'slechter'. Kies gemeenten hierboven om andere te zien; de tabel onderaan bevat alle.")
+               "'slechter'. Kies gemeenten hierboven om andere te zien; de gekozen indicator staat voor alle gemeenten in "
+               "staafdiagram, trechter, kaart en tabel.")
+heat_title = f"Naleving per gemeente en indicator — {study}"
+if len(cells) < len(heat_rows):
+    theme_name = theme_names(one["kader"].iloc[0] if len(one) else shown["kader"].iloc[0]).get(picked["theme"], "")
+    heat_title += f", thema {picked['theme']}" + (f" {theme_name}" if theme_name else "")
+    st.caption(f"De heatmap toont de {cells['indicator'].nunique()} indicatoren van thema {picked['theme']}"
+               f"{f' ({theme_name})' if theme_name else ''}, het thema van de gekozen indicator: alle "
+               f"{heat_rows['indicator'].nunique()} naast elkaar laten geen cel ruimte voor haar k van n. Kies een indicator "
+               "van een ander thema om dat thema te zien; de download onder de tabel bevat alle indicatoren van deze gemeenten.")
 plotly_described(
-    figure("heatmap", scope, tuple(chosen), "", f"Naleving per gemeente en indicator — {study}",
-           f"cel: k van n; * = {SMALL_N_NOTE}; kleur: t.o.v. {benchmark_text(heat_rows)}, donker = ook bij 99,8%" if in_chart else None),
-    describe_heatmap(heat_rows, f"Naleving per gemeente en indicator — {study}"),
+    *cached(heatmap_figure, scope, tuple(chosen), picked["theme"] if len(cells) < len(heat_rows) else None, heat_title,
+            f"cel: k van n; * = {SMALL_N_NOTE}; kleur: t.o.v. {benchmark_text(cells)}, donker = ook bij 99,8%" if in_chart else None,
+            shared=True),
     key="heatmap", on_select=lambda: open_clicked("heatmap", study, cell=True), selection_mode="points",
     config={"displaylogo": False},
 )
@@ -194,16 +221,14 @@ st.caption("Klik op een cel om de gemeente en die indicator te openen.")
 st.subheader(f"{indicator} — {labels.get(indicator, '')}")
 bars, funnel = st.container(), st.container()  # one under the other: side by side they are cut off below ~1400 px
 with bars:
-    plotly_described(figure("staven", scope, tuple(chosen), indicator,
-                            f"{indicator}: naleving per gemeente" + (f" (de {len(bar_rows)} laagste)" if len(bar_rows) < len(one) else ""),
-                            f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}"),
-                     describe_municipalities(bar_rows, f"{indicator}: naleving per gemeente (staafdiagram)"),
+    plotly_described(*cached(figure, "staven", scope, tuple(chosen), indicator,
+                             f"{indicator}: naleving per gemeente" + (f" (de {len(lowest)} laagste)" if len(lowest) < len(one) else ""),
+                             f"{study}, {soort_text}; gestreept = {SMALL_N_NOTE}{in_half}", shared=True),
                      key="staven", on_select=lambda: open_clicked("staven", study), selection_mode="points",
                     config={"displaylogo": False})
 with funnel:
-    plotly_described(figure("trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
-                            f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}"),
-                     describe_municipalities(one[one["n"] > 0], f"{indicator}: trechterdiagram, naleving tegen aantal dossiers"),
+    plotly_described(*cached(figure, "trechter", scope, tuple(chosen), indicator, f"{indicator}: trechterdiagram",
+                             f"{study}, {soort_text}; open cirkel = {SMALL_N_NOTE}{in_half}", shared=True),
                      key="trechter", on_select=lambda: open_clicked("trechter", study), selection_mode="points",
                     config={"displaylogo": False})
 if picked["limits"].empty and one["n"].gt(0).any():
@@ -215,16 +240,16 @@ st.caption(f"Klik op een gemeente in een grafiek om haar pagina te openen. Verge
 @st.fragment
 def map_view(scope, chosen: tuple[str, ...], indicator: str, year: int, subtitle: str) -> None:
     """The map in a fragment: its GeoJSON is heavy and is not resent when the rest of the page reruns."""
-    frame = selection(scope, chosen, indicator)["one"]
+    frame = cached(selection, scope, chosen, indicator, shared=True)["one"]
     geo = boundaries(map_year(year), scope.viewer.limited_to)
-    plotly_described(figure(f"kaart-{map_year(year)}", scope, chosen, indicator, f"{indicator}: vergelijking met de benchmark per gemeente", subtitle),
-                     describe_municipalities(frame, f"{indicator}: kaart, vergelijking met de benchmark per gemeente"),
+    plotly_described(*cached(figure, f"kaart-{map_year(year)}", scope, chosen, indicator,
+                             f"{indicator}: vergelijking met de benchmark per gemeente", subtitle, shared=True),
                      key="kaart", on_select=lambda: open_clicked("kaart", study), selection_mode="points",
                     config={"displaylogo": False, "scrollZoom": False})
     if view_requested():  # a click on the map: this fragment's rerun does not reach app.py's switch
         st.rerun(scope="app")
     codes = {f["id"] for f in geo["features"]}
-    missing = sorted(set(frame.loc[~frame["gemeentecode"].isin(codes), "gemeente"]))
+    missing = sorted({g for g, code in zip(frame["gemeente"].tolist(), frame["gemeentecode"].tolist()) if code not in codes})
     if missing:
         st.caption("Niet op de kaart (gemeentegrenzen van een ander jaar): " + ", ".join(missing))
 
@@ -236,7 +261,8 @@ map_view(scope, tuple(chosen), indicator, year, f"{study}, {soort_text}; grijs =
 st.subheader("Tabel")
 st.caption("Precies wat de grafieken tonen (de heatmap, en de gekozen indicator in staafdiagram, trechter en kaart): per "
            "gemeente en indicator k van n, percentage met 95%-Wilson-interval, de benchmark en waarover die gepoold is "
-           f"({compared.removeprefix('benchmark: ')}), de vergelijking bij 95% en bij 99,8%, en de uitkomst van de trechter.")
+           f"({compared.removeprefix('benchmark: ')}), de vergelijking bij 95% en bij 99,8%, en de uitkomst van de trechter."
+           + (" De download bevat daarnaast de andere indicatoren van de gemeenten in de heatmap." if len(cells) < len(heat_rows) else ""))
 view = picked["view"]
 st.dataframe(
     view[["gemeente", "indicator", "label", "oordeel", "naleving", "interval", "benchmark_nl", "benchmark_gebied", "benchmark_gemeenten",

@@ -36,6 +36,15 @@ def judged(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
     return frame
 
 
+def drawn_hover(trace, i: int) -> str:
+    """The hover plotly draws for point i: its hovertext, or its hovertemplate filled in (%{hovertext}, %{customdata[k]})
+    the way plotly.js does, without the <extra> box (hidden)."""
+    if not trace.hovertemplate:
+        return trace.hovertext[i]
+    filled = trace.hovertemplate.replace("%{hovertext}", trace.hovertext[i]).replace("<extra></extra>", "")
+    return re.sub(r"%\{customdata\[(\d+)\]\}", lambda m: str(trace.customdata[i][int(m.group(1))]), filled)
+
+
 def rows(*items) -> pd.DataFrame:
     """(gemeente, code, indicator, k, n, low, high, benchmark, vergelijking) → a compliance-like frame."""
     frame = pd.DataFrame(items, columns=["gemeente", "gemeentecode", "indicator", "k", "n", "ondergrens", "bovengrens", "benchmark", "vergelijking"])
@@ -108,8 +117,9 @@ def test_funnel_draws_both_limits_the_benchmark_and_clickable_points():
     similar = points["vergelijkbaar met benchmark"]
     assert list(similar.x) == [9, 4]
     assert list(similar.marker.symbol) == ["circle", "circle-open"]  # n = 4 hollow
-    assert [list(c) for c in similar.customdata] == [["Brielle", "TT3"], ["Westvoorne", "TT3"]]
-    assert "trechter: binnen" in similar.hovertext[0]
+    assert [list(c)[:2] for c in similar.customdata] == [["Brielle", "TT3"], ["Westvoorne", "TT3"]]  # what a click reads
+    assert drawn_hover(similar, 0).startswith("<b>Brielle</b>") and "trechter: binnen" in drawn_hover(similar, 0)
+    assert "benchmark 63,2%: vergelijkbaar met benchmark" in drawn_hover(similar, 1)
 
 
 def square(x: float, y: float, clockwise: bool) -> list:

@@ -13,6 +13,7 @@ from metrics import (
     count_unit,
     finding_rates,
     has_search_words,
+    heatmap_cells,
     heatmap_rows,
     outcome_totals,
     rate_sentence,
@@ -42,6 +43,16 @@ def test_heatmap_keeps_the_municipalities_with_most_indicators_slechter():
     assert heatmap_rows(rows, 4) is rows  # few enough: all
     # a tie (B and D: none slechter) keeps the first in order of appearance
     assert set(heatmap_rows(rows, 3)["gemeente"]) == {"A", "C", "B"}
+
+
+def test_a_large_heatmap_shows_one_themes_indicators_and_a_small_one_everything():
+    heat = pd.DataFrame({"gemeente": ["A", "A", "A", "B", "B", "B"], "indicator": ["X1", "X2", "Y1"] * 2,
+                         "thema": ["X", "X", "Y"] * 2})
+    assert heatmap_cells(heat, "X", max_cells=6) is heat  # 2 × 3 cells fit
+    assert list(zip(*heatmap_cells(heat, "X", max_cells=5)[["gemeente", "indicator"]].to_numpy().T)) == [
+        ("A", "X1"), ("A", "X2"), ("B", "X1"), ("B", "X2")]
+    assert heatmap_cells(heat, "Y", max_cells=5)["indicator"].tolist() == ["Y1", "Y1"]
+    assert heatmap_cells(heat, None, max_cells=5) is heat  # no theme known: all
 
 
 def test_bars_keep_the_lowest_rates_larger_n_first_on_a_tie():

@@ -26,10 +26,12 @@ def data_sources(con) -> dict[str, int]:
 
 
 def data_version(con) -> tuple:
-    """Changes whenever an import, a replacement or a removal changed the data (a cheap cache key)."""
+    """Changes whenever an import, a replacement, a removal or a publication change changed the data (a cheap cache
+    key: what lezer and gemeente see depends on the publication status too)."""
     return tuple(con.execute(
         "SELECT (SELECT coalesce(max(import_id), 0) FROM import_log), (SELECT count(*) FROM visit), "
-        "(SELECT coalesce(max(visit_id), 0) FROM visit), (SELECT count(*) FROM study)"
+        "(SELECT coalesce(max(visit_id), 0) FROM visit), (SELECT count(*) FROM study), "
+        "(SELECT coalesce(sum(hash(visit_id, publication_status, publication_date)), 0) FROM visit)"
     ).fetchall()[0])
 
 

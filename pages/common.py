@@ -64,7 +64,7 @@ def _seen_version() -> dict:
     return {}
 
 
-@st.cache_data(ttl=60)
+@st.cache_data(ttl=600, max_entries=500)
 def _call(key: str, version, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
     return _fn(cursor(), *args, **dict(kwargs))
 
@@ -74,7 +74,7 @@ def _call_long(key: str, version, args: tuple, kwargs: tuple, _fn: Callable) -> 
     return _fn(cursor(), *args, **dict(kwargs))
 
 
-@st.cache_resource(ttl=60, max_entries=64)
+@st.cache_resource(ttl=600, max_entries=64)
 def _call_shared(key: str, version, args: tuple, kwargs: tuple, _fn: Callable) -> Any:
     return _fn(cursor(), *args, **dict(kwargs))
 
@@ -91,7 +91,20 @@ def cached(fn: Callable, *args, long: bool = False, shared: bool = False, **kwar
         key += f"@{code.co_filename}"
     call = _call_shared if shared else _call_long if long else _call
     # The database file is part of the key: a data version alone could coincide between two files (tests switch files).
+    args = tuple(_by_rights(a) for a in args)
+    kwargs = {name: _by_rights(value) for name, value in kwargs.items()}
     return call(key, (str(default_db_path()), _seen_version().get("version")), args, tuple(sorted(kwargs.items())), fn)
+
+
+def _by_rights(value: Any) -> Any:
+    """A scope or viewer keyed by what the viewer may see, not by who it is: metrics read the role and the
+    municipalities, never the address, so twenty signed-in inspecteurs share one cached Vergelijken instead of
+    computing it twenty times."""
+    if isinstance(value, Scope):
+        return replace(value, viewer=_by_rights(value.viewer))
+    if isinstance(value, Viewer):
+        return replace(value, email="")
+    return value
 
 
 def showing_demo() -> bool:

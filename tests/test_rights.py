@@ -472,3 +472,16 @@ def test_k_of_n_links_to_dossiers_only_for_roles_that_may_open_them(app_db, view
     assert "2 van 5" in page_text(at)  # the judgement itself is shown to every role
     assert bool(dossier_links(at)) is linked
     assert ("Klik op \u201ck van n\u201d" in page_text(at)) is linked
+
+
+def test_a_publication_change_is_a_new_data_version(rights_db, tmp_path):
+    """Cached figures are keyed on the data version: what lezer and gemeente see changes with publication."""
+    path = tmp_path / "kopie.duckdb"
+    shutil.copy(rights_db, path)
+    con = connect(path)
+    before = metrics.data_version(con)
+    set_publication(con, "vt-2020", "gepubliceerd", "test", municipality="Beuningen")
+    after = metrics.data_version(con)
+    set_publication(con, "vt-2020", "concept", "test", municipality="Beuningen")
+    assert before != after and metrics.data_version(con) == before
+    con.close()

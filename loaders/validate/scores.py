@@ -105,6 +105,47 @@ def _dossier_header(sheet, h: int, fw: Framework, out: Collector) -> tuple[dict[
 
 def _dossier_rows(sheet, h: int, meta_cols: dict[str, int], cols: list[int], visit_for, out: Collector):
     """Each dossier row's sheet row, visit, dossier id and team; rows with a bad id or a repeated dossier are reported."""
+    return _plain_dossier_rows(sheet, h, meta_cols, visit_for) or _checked_dossier_rows(sheet, h, meta_cols, cols, visit_for, out)
+
+
+def _plain_dossier_rows(sheet, h: int, meta_cols: dict[str, int], visit_for):
+    """The usual sheet at once: no Gemeente column, every row a dossier or wholly blank, ids valid and distinct,
+    teams valid. Then the result equals the row-by-row check's, which found nothing to report; otherwise None
+    (nothing reported yet) and the row-by-row check runs."""
+    if "gemeente" in meta_cols:
+        return None
+    dj, tj = meta_cols["dossier"], meta_cols.get("team")
+    rows = sheet.rows
+    body = rows[h + 1:]
+    width = max(dj, -1 if tj is None else tj) + 1
+    if not body or any(len(row) < width for row in body):
+        return None
+    raw_ids = [row[dj] for row in body]
+    dossier_ids = [d.strip() if type(d) is str else cell_text(d) for d in raw_ids]
+    row_idx = [r for r, did in enumerate(dossier_ids, start=h + 1) if did]
+    if len(row_idx) != len(body):
+        if not all(is_blank_row(rows[r]) for r, did in enumerate(dossier_ids, start=h + 1) if not did):
+            return None  # a row with scores but no dossier id: reported row by row
+        dossier_ids = [did for did in dossier_ids if did]
+    if not row_idx or len(set(dossier_ids)) != len(dossier_ids):
+        return None
+    if any((len(did) > MAX_DOSSIER_ID or not did.isprintable()) and dossier_id_problem(did) for did in dossier_ids):
+        return None
+    if tj is None:
+        teams = [None] * len(row_idx)
+    else:
+        teams = [t.strip() if type(t) is str else cell_text(t) for t in (rows[r][tj] for r in row_idx)]
+        if any(id_problem(team, "team") for team in set(teams) if team):
+            return None
+        teams = [team or None for team in teams]
+    # Without a Gemeente column every row has the workbook's visit: the row-by-row check asks the same question
+    # for each row; only the first asking can report (a missing municipality), the others reuse its answer.
+    vk = visit_for(None, sheet.name, row_idx[0], dj)
+    return row_idx, [-1 if vk is None else vk] * len(row_idx), dossier_ids, teams
+
+
+def _checked_dossier_rows(sheet, h: int, meta_cols: dict[str, int], cols: list[int], visit_for, out: Collector):
+    """Row by row, reporting every problem."""
     name = sheet.name
     dj, gj, tj = meta_cols["dossier"], meta_cols.get("gemeente"), meta_cols.get("team")
     row_idx, vkeys, dossier_ids, teams = [], [], [], []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from loaders.problems import cell_ref, col_letter
 from loaders.read import Workbook
@@ -199,19 +200,26 @@ def _dossier_scores(sheet, fw: Framework, ind_cols, row_idx: list[int], vkeys: n
     codes = codes.reshape(grid.shape)
     for i, c in zip(*np.nonzero(codes < 0)):
         out.error(sheet.name, cell_ref(row_idx[i], cols[c]), invalid_score(grid[i, c], ind_cols[c][1].code, fw))
-    flat = codes.ravel()
-    scored = flat > 0
-    long = frame(
-        {
-            "vkey": np.repeat(vkeys, len(cols))[scored],
-            "dossier_id": np.repeat(np.array(dossier_ids, dtype=object), len(cols))[scored],
-            "indicator_code": np.tile(np.array([ind.code for _, ind in ind_cols], dtype=object), len(row_idx))[scored],
-            "value": np.array(categories, dtype=object)[flat[scored]],
-        },
-        SCORE_COLS,
-    )
+    long = frame(_scored_cells(codes, vkeys, dossier_ids, [ind.code for _, ind in ind_cols], categories), SCORE_COLS)
     _warn_dossier_sheet(sheet.name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out)
     return long
+
+
+def _scored_cells(codes: np.ndarray, vkeys: np.ndarray, dossier_ids: list[str], indicator_codes: list[str],
+                  categories: tuple[str, ...]) -> dict:
+    """The scored cells of the grid as long columns, row by row. Texts are categorical (positions into the few
+    distinct ids, codes and scores): half a million scores are then a few integer arrays, not half a million
+    object references for pandas, Arrow and DuckDB to walk."""
+    flat = codes.ravel()
+    at = np.flatnonzero(flat > 0)
+    row_of, col_of = np.divmod(at, len(indicator_codes))
+    id_codes, ids = pd.factorize(np.array(dossier_ids, dtype=object))
+    return {
+        "vkey": vkeys[row_of],
+        "dossier_id": pd.Categorical.from_codes(id_codes[row_of], ids),
+        "indicator_code": pd.Categorical.from_codes(col_of, indicator_codes),
+        "value": pd.Categorical.from_codes(flat[at] - 1, categories[1:]),  # code 0 is '' (not scored)
+    }
 
 
 def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarray:

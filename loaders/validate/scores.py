@@ -119,7 +119,7 @@ def _plain_dossier_rows(sheet, h: int, meta_cols: dict[str, int], visit_for):
     rows = sheet.rows
     body = rows[h + 1:]
     width = max(dj, -1 if tj is None else tj) + 1
-    if not body or any(len(row) < width for row in body):
+    if not body or min(map(len, body)) < width:
         return None
     raw_ids = [row[dj] for row in body]
     dossier_ids = [d.strip() if type(d) is str else cell_text(d) for d in raw_ids]
@@ -130,7 +130,8 @@ def _plain_dossier_rows(sheet, h: int, meta_cols: dict[str, int], visit_for):
         dossier_ids = [did for did in dossier_ids if did]
     if not row_idx or len(set(dossier_ids)) != len(dossier_ids):
         return None
-    if any((len(did) > MAX_DOSSIER_ID or not did.isprintable()) and dossier_id_problem(did) for did in dossier_ids):
+    if (max(map(len, dossier_ids)) > MAX_DOSSIER_ID or not all(map(str.isprintable, dossier_ids))) and any(
+            (len(did) > MAX_DOSSIER_ID or not did.isprintable()) and dossier_id_problem(did) for did in dossier_ids):
         return None
     if tj is None:
         teams = [None] * len(row_idx)
@@ -226,8 +227,9 @@ def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarra
     """The cells (row_idx × cols) as an object array; one C-level copy when the rows are rectangular."""
     picked = [rows[r] for r in row_idx]
     width = max(cols) + 1
-    if all(len(row) >= width for row in picked):
-        block = np.empty((len(picked), len(picked[0])), dtype=object) if len({len(r) for r in picked}) == 1 else None
+    lengths = set(map(len, picked))
+    if lengths and min(lengths) >= width:
+        block = np.empty((len(picked), len(picked[0])), dtype=object) if len(lengths) == 1 else None
         if block is not None:
             block[:] = picked
             return block[:, cols]

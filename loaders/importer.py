@@ -356,6 +356,10 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     for c in frame.columns:
         if c in INTEGER_COLUMNS:
             columns[c] = pa.array(frame[c].to_numpy(dtype="int64"))
+        elif isinstance(frame[c].dtype, pd.CategoricalDtype):  # the score sheet's texts: indices into a few texts
+            values = frame[c].array
+            columns[c] = pa.DictionaryArray.from_arrays(
+                pa.array(values.codes, mask=values.codes < 0), pa.array(values.categories.to_numpy(dtype=object), type=pa.string()))
         else:
             columns[c] = pa.array(frame[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     return pa.table(columns)

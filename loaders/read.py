@@ -7,18 +7,21 @@ openpyxl is only used to write templates.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import signal
 import subprocess
 import sys
+import threading
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.csv_text import CsvTable, read_csv
 from loaders.ods_check import check_ods
 from loaders.problems import LoaderError
-from loaders.xlsx_check import MAX_ROWS, check_xlsx  # noqa: F401  (MAX_ROWS: the one row limit, re-exported)
+from loaders.xlsx_check import MAX_ROWS, check_members, check_xlsx  # noqa: F401  (MAX_ROWS: the one row limit, re-exported)
 
 MAX_BYTES = 25 * 1024 * 1024
 READ_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the reading child
@@ -89,29 +92,86 @@ class _CellUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is geen celwaarde")
 
 
+def _directory_fits(data: bytes, kind: str) -> bool:
+    """The zip's directory alone (names, declared sizes and ratios; nothing expanded) within the limits."""
+    try:
+        check_members("", zipfile.ZipFile(io.BytesIO(data)).infolist(), kind)
+    except Exception:
+        return False
+    return True
+
+
+class _Reader:
+    """The reading child (loaders/read_worker.py), fed and drained by a thread so the caller can work meanwhile."""
+
+    def __init__(self, name: str, data: bytes, memory_bytes: int, cpu_seconds: int):
+        self.name = name
+        self.outcome: subprocess.CompletedProcess | BaseException | None = None
+        worker = Path(__file__).with_name("read_worker.py")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", str(worker), str(memory_bytes), str(cpu_seconds)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )
+        except OSError as exc:
+            self.proc = None
+            self.outcome = exc
+            return
+        self.thread = threading.Thread(target=self._talk, args=(data,), daemon=True)
+        self.thread.start()
+
+    def _talk(self, data: bytes) -> None:
+        try:
+            out, err = self.proc.communicate(data, timeout=READ_WALL_SECONDS)
+            self.outcome = subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
+        except BaseException as exc:  # the wall-clock bound
+            with contextlib.suppress(Exception):
+                self.proc.kill()
+                self.proc.communicate()
+            self.outcome = exc
+
+    def stop(self) -> None:
+        """End the child now (the checks refused the file); its outcome no longer matters."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.thread.join()
+
+    def result(self) -> subprocess.CompletedProcess:
+        """The child's exit and output once it is done; a Dutch LoaderError when it could not run to the end."""
+        if self.proc is not None:
+            self.thread.join()
+        outcome = self.outcome
+        if isinstance(outcome, subprocess.TimeoutExpired):
+            raise LoaderError(f"{self.name}: het lezen duurde langer dan {READ_WALL_SECONDS} seconden en is afgebroken; "
+                              "splits het bestand of verwijder lege rijen en kolommen.") from outcome
+        if isinstance(outcome, OSError) and self.proc is None:
+            raise LoaderError(f"{self.name}: de lezer kon niet worden gestart ({outcome.strerror}); probeer het opnieuw.") from outcome
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
 def read_workbook(path: Path, data: bytes, memory_bytes: int = READ_MEMORY_BYTES, cpu_seconds: int = READ_CPU_SECONDS) -> Workbook:
     """All sheets of an .xlsx as rows of values (None for empty cells), parsed where a crash cannot reach us.
 
     What the file declares is checked first (loaders.xlsx_check); the parse itself runs in a child
     process with a memory and CPU limit, so a native abort or a memory blow-up costs a Dutch message,
-    never the app server.
+    never the app server. The zip's directory is judged before the child starts; the streamed scan of the
+    sheets runs while the child parses (two cores, one file's wait), and its refusal wins over anything the
+    child says.
     """
     name = path.name
-    if path.suffix.lower() == ".ods":
-        check_ods(name, data)
-    else:
-        check_xlsx(name, data)
-    worker = Path(__file__).with_name("read_worker.py")
+    ods = path.suffix.lower() == ".ods"
+    check = check_ods if ods else check_xlsx
+    if not _directory_fits(data, "OpenDocument-werkblad" if ods else "Excel-werkmap"):
+        check(name, data)  # refuses it with the message for what is wrong
+    reader = _Reader(name, data, memory_bytes, cpu_seconds)
     try:
-        proc = subprocess.run(
-            [sys.executable, "-I", str(worker), str(memory_bytes), str(cpu_seconds)],
-            input=data, capture_output=True, timeout=READ_WALL_SECONDS, check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise LoaderError(f"{name}: het lezen duurde langer dan {READ_WALL_SECONDS} seconden en is afgebroken; "
-                          "splits het bestand of verwijder lege rijen en kolommen.") from exc
-    except OSError as exc:
-        raise LoaderError(f"{name}: de lezer kon niet worden gestart ({exc.strerror}); probeer het opnieuw.") from exc
+        check(name, data)
+    except BaseException:
+        reader.stop()
+        raise
+    proc = reader.result()
     try:
         result = _CellUnpickler(io.BytesIO(proc.stdout)).load() if proc.returncode == 0 else None
     except Exception:

@@ -506,6 +506,43 @@ def test_numeric_dossier_ids_are_stored_without_decimals(db, tmp_path):
     assert sorted(r[0] for r in db.execute("SELECT dossier_id FROM dossier").fetchall()) == [str(1000 + i) for i in range(6)]
 
 
+
+def test_blank_rows_padded_ids_and_teams_store_exactly_the_dossiers_typed(db, tmp_path):
+    rows = [["Dossier", "Team", "TT1", "TT2"],
+            ["  GO-01 ", "Wijkteam Noord", "ja", "nee"],
+            [None, None, None, None],  # a wholly blank row between dossiers is skipped
+            [1002, " Wijkteam Zuid", "nee", None],
+            ["GO-03", None, "nvt", "ja"],
+            ["   ", "", None, None],  # only spaces: blank too
+            ["GO-04", "Wijkteam Noord", "ja", "ja"],
+            ["GO-05", None, "ja", "nee"]]
+    result = do_import(db, make_workbook(tmp_path / "leeg.xlsx", kg_meta(), rows))
+    assert (result.dossiers, result.scores) == (5, 9)
+    assert sorted(db.execute("SELECT dossier_id, team FROM dossier").fetchall(), key=repr) == sorted(
+        [("GO-01", "Wijkteam Noord"), ("1002", "Wijkteam Zuid"), ("GO-03", None), ("GO-04", "Wijkteam Noord"),
+         ("GO-05", None)], key=repr)
+    assert sorted(db.execute("SELECT dossier_id, indicator_code, value FROM score").fetchall()) == sorted(
+        [("GO-01", "TT1", "ja"), ("GO-01", "TT2", "nee"), ("1002", "TT1", "nee"), ("GO-03", "TT1", "nvt"),
+         ("GO-03", "TT2", "ja"), ("GO-04", "TT1", "ja"), ("GO-04", "TT2", "ja"), ("GO-05", "TT1", "ja"),
+         ("GO-05", "TT2", "nee")])
+
+
+@pytest.mark.parametrize("cell, value, words", [
+    ("A4", "GO-02\tx", "onzichtbaar teken"),  # a tab inside an id
+    ("A4", "G" * 61, "langer dan 60"),
+    ("B5", "team/zuid", "geen geldige code"),
+])
+def test_one_bad_id_among_good_rows_is_named(db, tmp_path, cell, value, words):
+    rows = kg_dossiers(8)
+    rows[0].insert(1, "Team")
+    for row in rows[1:]:
+        row.insert(1, "Wijkteam")
+    row, col = int(cell[1:]) - 1, ord(cell[0]) - ord("A")
+    rows[row][col] = value
+    exc = rejected(db, make_workbook(tmp_path / "fout.xlsx", kg_meta(), rows))
+    assert refs(exc) == {f"Dossiers!{cell}"}
+    assert words in problem_at(exc, f"Dossiers!{cell}").message
+
 # --- §6 privacy: BSN -----------------------------------------------------------------------------
 
 

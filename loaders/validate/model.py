@@ -61,6 +61,6 @@ def frame(rows: list[tuple] | dict, columns: list[str]) -> pd.DataFrame:
 
 
 def _column(values) -> pd.Series:
-    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu" or isinstance(values, pd.Categorical):
         return pd.Series(values)
     return pd.Series(values, dtype=object)

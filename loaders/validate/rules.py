@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -151,9 +152,7 @@ def scan_bsn(sheets: list[tuple[str, list[list[object]], list[int] | None]], out
     The distinct values are judged first; cells are located only when one of them is suspicious.
     """
     for sheet_name, rows, lines in sheets:
-        distinct: set = set()
-        for row in rows:
-            distinct.update(row)
+        distinct = set(chain.from_iterable(rows))
         texts = [v for v in distinct if isinstance(v, str)]
         # One regex pass over all distinct texts; the 11-proef only for texts that hold a 9-digit run.
         if not BSN_CANDIDATE.search("\n".join(texts)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from loaders.problems import cell_ref, col_letter
 from loaders.read import Workbook
@@ -105,6 +106,48 @@ def _dossier_header(sheet, h: int, fw: Framework, out: Collector) -> tuple[dict[
 
 def _dossier_rows(sheet, h: int, meta_cols: dict[str, int], cols: list[int], visit_for, out: Collector):
     """Each dossier row's sheet row, visit, dossier id and team; rows with a bad id or a repeated dossier are reported."""
+    return _plain_dossier_rows(sheet, h, meta_cols, visit_for) or _checked_dossier_rows(sheet, h, meta_cols, cols, visit_for, out)
+
+
+def _plain_dossier_rows(sheet, h: int, meta_cols: dict[str, int], visit_for):
+    """The usual sheet at once: no Gemeente column, every row a dossier or wholly blank, ids valid and distinct,
+    teams valid. Then the result equals the row-by-row check's, which found nothing to report; otherwise None
+    (nothing reported yet) and the row-by-row check runs."""
+    if "gemeente" in meta_cols:
+        return None
+    dj, tj = meta_cols["dossier"], meta_cols.get("team")
+    rows = sheet.rows
+    body = rows[h + 1:]
+    width = max(dj, -1 if tj is None else tj) + 1
+    if not body or min(map(len, body)) < width:
+        return None
+    raw_ids = [row[dj] for row in body]
+    dossier_ids = [d.strip() if type(d) is str else cell_text(d) for d in raw_ids]
+    row_idx = [r for r, did in enumerate(dossier_ids, start=h + 1) if did]
+    if len(row_idx) != len(body):
+        if not all(is_blank_row(rows[r]) for r, did in enumerate(dossier_ids, start=h + 1) if not did):
+            return None  # a row with scores but no dossier id: reported row by row
+        dossier_ids = [did for did in dossier_ids if did]
+    if not row_idx or len(set(dossier_ids)) != len(dossier_ids):
+        return None
+    if (max(map(len, dossier_ids)) > MAX_DOSSIER_ID or not all(map(str.isprintable, dossier_ids))) and any(
+            (len(did) > MAX_DOSSIER_ID or not did.isprintable()) and dossier_id_problem(did) for did in dossier_ids):
+        return None
+    if tj is None:
+        teams = [None] * len(row_idx)
+    else:
+        teams = [t.strip() if type(t) is str else cell_text(t) for t in (rows[r][tj] for r in row_idx)]
+        if any(id_problem(team, "team") for team in set(teams) if team):
+            return None
+        teams = [team or None for team in teams]
+    # Without a Gemeente column every row has the workbook's visit: the row-by-row check asks the same question
+    # for each row; only the first asking can report (a missing municipality), the others reuse its answer.
+    vk = visit_for(None, sheet.name, row_idx[0], dj)
+    return row_idx, [-1 if vk is None else vk] * len(row_idx), dossier_ids, teams
+
+
+def _checked_dossier_rows(sheet, h: int, meta_cols: dict[str, int], cols: list[int], visit_for, out: Collector):
+    """Row by row, reporting every problem."""
     name = sheet.name
     dj, gj, tj = meta_cols["dossier"], meta_cols.get("gemeente"), meta_cols.get("team")
     row_idx, vkeys, dossier_ids, teams = [], [], [], []
@@ -158,27 +201,35 @@ def _dossier_scores(sheet, fw: Framework, ind_cols, row_idx: list[int], vkeys: n
     codes = codes.reshape(grid.shape)
     for i, c in zip(*np.nonzero(codes < 0)):
         out.error(sheet.name, cell_ref(row_idx[i], cols[c]), invalid_score(grid[i, c], ind_cols[c][1].code, fw))
-    flat = codes.ravel()
-    scored = flat > 0
-    long = frame(
-        {
-            "vkey": np.repeat(vkeys, len(cols))[scored],
-            "dossier_id": np.repeat(np.array(dossier_ids, dtype=object), len(cols))[scored],
-            "indicator_code": np.tile(np.array([ind.code for _, ind in ind_cols], dtype=object), len(row_idx))[scored],
-            "value": np.array(categories, dtype=object)[flat[scored]],
-        },
-        SCORE_COLS,
-    )
+    long = frame(_scored_cells(codes, vkeys, dossier_ids, [ind.code for _, ind in ind_cols], categories), SCORE_COLS)
     _warn_dossier_sheet(sheet.name, fw, codes, categories, row_idx, cols, ind_cols, vkeys, out)
     return long
+
+
+def _scored_cells(codes: np.ndarray, vkeys: np.ndarray, dossier_ids: list[str], indicator_codes: list[str],
+                  categories: tuple[str, ...]) -> dict:
+    """The scored cells of the grid as long columns, row by row. Texts are categorical (positions into the few
+    distinct ids, codes and scores): half a million scores are then a few integer arrays, not half a million
+    object references for pandas, Arrow and DuckDB to walk."""
+    flat = codes.ravel()
+    at = np.flatnonzero(flat > 0)
+    row_of, col_of = np.divmod(at, len(indicator_codes))
+    id_codes, ids = pd.factorize(np.array(dossier_ids, dtype=object))
+    return {
+        "vkey": vkeys[row_of],
+        "dossier_id": pd.Categorical.from_codes(id_codes[row_of], ids),
+        "indicator_code": pd.Categorical.from_codes(col_of, indicator_codes),
+        "value": pd.Categorical.from_codes(flat[at] - 1, categories[1:]),  # code 0 is '' (not scored)
+    }
 
 
 def _columns(rows: list[list], row_idx: list[int], cols: list[int]) -> np.ndarray:
     """The cells (row_idx × cols) as an object array; one C-level copy when the rows are rectangular."""
     picked = [rows[r] for r in row_idx]
     width = max(cols) + 1
-    if all(len(row) >= width for row in picked):
-        block = np.empty((len(picked), len(picked[0])), dtype=object) if len({len(r) for r in picked}) == 1 else None
+    lengths = set(map(len, picked))
+    if lengths and min(lengths) >= width:
+        block = np.empty((len(picked), len(picked[0])), dtype=object) if len(lengths) == 1 else None
         if block is not None:
             block[:] = picked
             return block[:, cols]

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics import finding_rates, framework_items, has_search_words, search_findings, search_recommendations, selection_visits
-from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
-from pages.links import LINK_TEXT, show_dossiers_link, with_dossier_links
+from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies, whole_texts
+from pages.links import show_dossiers_link, with_dossier_links
 from pages.text import md_escape
 from reference.dutch import dutch_date, dutch_percent
 from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SMALL_N_MARK, VISIT_KINDS
@@ -105,15 +105,9 @@ with tab_findings:
             ]
             columns = ["naleving", "percentage", "95%-interval", "soort", "tekst", "thema", "indicator", "gemeente",
                        "bezoeksoort", "datum", "onderzoek"]
-            st.dataframe(
-                table[columns], hide_index=True, width="stretch",
-                column_config={
-                    "datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
-                    "tekst": st.column_config.TextColumn("bevinding", width="large"),
-                    "naleving": st.column_config.LinkColumn("k van n", display_text=LINK_TEXT,
-                                                            help="Klik voor de dossiers achter dit getal (nieuw tabblad)"),
-                },
-            )
+            st.caption("Klik op \u201ck van n\u201d voor de dossiers achter dat getal.")
+            whole_texts(table[columns].rename(columns={"naleving": "k van n", "tekst": "bevinding"}), key="bevindingen_pagina",
+                        links=("k van n",))
         download_buttons(found.drop(columns=["bezoek"]), "bevindingen", "Download bevindingen")
 
 with tab_recommendations:
@@ -125,7 +119,5 @@ with tab_recommendations:
     if recs.empty:
         st.info("Geen aanbevelingen gevonden.")
     else:
-        st.dataframe(recs.drop(columns=["bezoek"]), hide_index=True, width="stretch",
-                     column_config={"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
-                                    "tekst": st.column_config.TextColumn("aanbeveling", width="large")})
+        whole_texts(recs.drop(columns=["bezoek"]).rename(columns={"tekst": "aanbeveling"}), key="aanbevelingen_pagina")
         download_buttons(recs.drop(columns=["bezoek"]), "aanbevelingen", "Download aanbevelingen")

@@ -176,14 +176,15 @@ def dutch_widget_texts() -> None:
     """Streamlit's own English (the uploader, select lists, text inputs, the data grid's menus, the running
     indicator, plotly's mode bar) in Dutch: Streamlit has no locale setting, so a script in the page translates
     those texts and the attributes screen readers read (pages/dutch_ui.py), and sets the document's language to
-    Dutch. Its element is hidden; everything else stays as Streamlit draws it."""
+    Dutch. Its element sits in the sidebar, hidden, away from the page's content; everything else stays as Streamlit
+    draws it."""
     from pages.dutch_ui import translator_html
 
     st.html("<style>[data-testid=stElementContainer]:has(#nl-ui-vertaling){display:none}"
             # the uploader's Dutch hint is longer than the English: wrap it rather than cut it off
             "[data-testid=stFileUploaderDropzoneInstructions] span{white-space:normal;overflow:visible;text-overflow:clip}"
             "</style>")
-    st.html(translator_html(), unsafe_allow_javascript=True)
+    st.sidebar.html(translator_html(), unsafe_allow_javascript=True)
 
 
 def date_field(container, label: str, key: str, default: dt.date | None, help: str, bind: bool = False) -> dt.date | None:
@@ -257,14 +258,18 @@ def whole_texts(frame: pd.DataFrame, key: str | None = None, links: tuple[str, .
         frame = frame.iloc[start:start + page_rows]
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in frame.columns)
     linked = [c in links for c in frame.columns]
-    rows = "".join("<tr>" + "".join(f"<td>{_link(_cell(v)) if link else html.escape(_cell(v))}</td>"
-                                    for v, link in zip(row, linked)) + "</tr>"
+    def td(value, link: bool) -> str:
+        text = _cell(value)
+        short = " class='kort'" if len(text) <= 12 else ""  # a date or a code: never broken at its hyphen
+        return f"<td{short}>{_link(text) if link else html.escape(text)}</td>"
+
+    rows = "".join("<tr>" + "".join(td(v, link) for v, link in zip(row, linked)) + "</tr>"
                    for row in frame.itertuples(index=False))
     st.html(f"<table class='hele-teksten'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             "<style>.hele-teksten{border-collapse:collapse;width:100%;font-size:0.9rem}"
             ".hele-teksten th,.hele-teksten td{border-bottom:1px solid #ddd;padding:0.3rem 0.5rem;text-align:left;"
             "vertical-align:top;white-space:pre-wrap;overflow-wrap:break-word}"
-            ".hele-teksten a{color:#004488}</style>")
+            ".hele-teksten td.kort{white-space:nowrap}.hele-teksten a{color:#004488}</style>")
 
 
 def today() -> dt.date:

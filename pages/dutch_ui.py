@@ -160,6 +160,7 @@ PATTERNS = [
     (r"^File is too large\. Maximum size is (\d+) bytes\.$", "Het bestand is te groot (ten hoogste $1 bytes)."),
     (r"^(\d+) of (\d+)$", "$1 van $2"),
     (r"^Page (\d+)$", "Pagina $1"),
+    (r"^(\d+)\.(\d+)(B|KB|MB|GB)$", "$1,$2 $3"),  # an uploaded file's size
     (r"^Download plot as an? (\w+)$", "Grafiek downloaden als $1"),
 ]
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from loaders import AccessError, remove_user, set_publication, set_user
 from metrics import access_log, users, visits_with_status
 from pages.auth import current_viewer, require, who
-from pages.common import cursor, download_buttons, writing
+from pages.common import cursor, date_field, download_buttons, writing
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.access import MUNICIPALITY_ROLE, PUBLICATION_STATUSES, PUBLISHED_STATUS, ROLES
 from reference.municipalities import LAST_YEAR, names_in_year
+from reference.vocab import parse_date, safe_echo
 
 viewer = current_viewer()
 require(viewer is not None and viewer.may_manage_users)
@@ -49,11 +48,16 @@ def save_status() -> None:
     municipality = state["beheer_gemeente"]
     visit_date = state["beheer_datum"]
     status = state["beheer_status"]
+    typed = (state.get("beheer_publicatiedatum") or "").strip()
+    publication_date = parse_date(typed) if typed else None
+    if typed and publication_date is None:
+        st.session_state[MESSAGE_KEY] = ("error", f"Niet gelukt: '{safe_echo(typed)}' is geen datum; schrijf dd-mm-jjjj.")
+        return
     attempt(lambda con: set_publication(
         con, state["beheer_onderzoek"], status, who(),
         municipality=None if municipality == ALL else municipality,
         visit_date=None if visit_date == ALL else visit_date,
-        publication_date=state["beheer_publicatiedatum"] if status == PUBLISHED_STATUS else None))
+        publication_date=publication_date if status == PUBLISHED_STATUS else None))
 
 
 st.title("Beheer")
@@ -96,8 +100,7 @@ else:
     cols[1].selectbox("Bezoekdatum", [ALL, *sorted({pd.Timestamp(d).date() for d in dates["datum"]})], key="beheer_datum",
                       format_func=lambda d: d if d == ALL else dutch_date(d))
     cols[2].selectbox("Status", PUBLICATION_STATUSES, key="beheer_status")
-    cols[3].date_input("Publicatiedatum", value=None, key="beheer_publicatiedatum", format="DD-MM-YYYY",
-                       min_value=dt.date(2000, 1, 1), help="alleen bij gepubliceerd")
+    date_field(cols[3], "Publicatiedatum", "beheer_publicatiedatum", None, help="Alleen bij gepubliceerd.")
     st.button("Status zetten", on_click=save_status, icon=":material/publish:")
     shown = of_study.copy()
     for column in ("datum", "gepubliceerd_op", "rapport_publicatiedatum"):

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics import finding_rates, framework_items, has_search_words, search_findings, search_recommendations, selection_visits
-from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
-from pages.links import dossiers_open, k_of_n_column, show_dossiers_link, with_dossier_links
+from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies, whole_texts
+from pages.links import dossiers_open, show_dossiers_link, with_dossier_links
 from pages.text import md_escape
 from reference.dutch import dutch_date, dutch_percent
 from reference.vocab import FINDING_KINDS, RECOMMENDATION_STATUSES, SMALL_N_MARK, VISIT_KINDS
@@ -36,20 +36,21 @@ st.caption(SEARCH_RULE)
 if query and not has_search_words(query):
     st.warning("De zoektekst bevat geen woorden (alleen letters en cijfers tellen); er wordt niet op tekst gefilterd.")
 
-row1 = st.columns([2, 2, 1.5, 1])
-only_chosen = row1[0].toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_onderzoek", bind="query-params",
-                             help="Uit: zoeken in alle onderzoeken. Aan: alleen in het onderzoek dat links gekozen is.")
+# The toggle and the pills on lines of their own: in narrow columns their labels were cut off at 1024 px.
+only_chosen = st.toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_onderzoek", bind="query-params",
+                        help="Uit: zoeken in alle onderzoeken. Aan: alleen in het onderzoek dat links gekozen is.")
 study = chosen_study() if only_chosen else None
 scope = base_scope(study=study, kind=None)
 all_visits = cached(selection_visits, scope)
-municipality = row1[1].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
+row1 = st.columns([2, 2, 1.3])
+municipality = row1[0].selectbox("Gemeente", sorted(all_visits["gemeente"].unique()), index=None, key="gemeente",
                                  bind="query-params", placeholder="Alle gemeenten")
-visit_kind = row1[2].selectbox("Bezoek", list(VISIT_KINDS), index=None, placeholder="Onderzoek en hertoets",
+visit_kind = row1[1].selectbox("Bezoek", list(VISIT_KINDS), index=None, placeholder="Onderzoek en hertoets",
                                key="bezoek", help="Bevindingen van het eerste onderzoek, van de hertoets of van beide.")
 years = sorted({int(pd.Timestamp(d).year) for d in all_visits["datum"]})
-year = row1[3].selectbox("Jaar", years, index=None, key="jaar", bind="query-params", placeholder="Alle jaren")
+year = row1[2].selectbox("Jaar", years, index=None, key="jaar", bind="query-params", placeholder="Alle jaren")
 
-row2 = st.columns([2, 2, 3])
+row2 = st.columns(2)
 frameworks = study_table[study_table["onderzoek"] == study]["kader"].tolist() if study else sorted(set(study_table["kader"]))
 catalogue = pd.concat([cached(framework_items, f, long=True) for f in frameworks], ignore_index=True) if frameworks else pd.DataFrame(columns=["thema", "indicator"])
 theme_names = dict(zip(catalogue["thema"], catalogue["themanaam"])) if not catalogue.empty else {}
@@ -62,7 +63,7 @@ if study:
 else:  # a disabled widget's label is drawn faded below WCAG contrast: say in text why there is no choice
     indicator = None
     row2[1].markdown("**Indicator**  \nKies eerst één onderzoek (zet *Alleen onderzoek* aan): indicatorcodes verschillen per kader.")
-kind = row2[2].pills("Soort bevinding", list(FINDING_KINDS), key="soort", bind="query-params")
+kind = st.pills("Soort bevinding", list(FINDING_KINDS), key="soort", bind="query-params")
 
 scope = replace(scope, municipality=municipality, kind=visit_kind, year=year)
 tab_findings, tab_recommendations = st.tabs(["Bevindingen", "Aanbevelingen"])
@@ -105,14 +106,10 @@ with tab_findings:
             ]
             columns = ["naleving", "percentage", "95%-interval", "soort", "tekst", "thema", "indicator", "gemeente",
                        "bezoeksoort", "datum", "onderzoek"]
-            st.dataframe(
-                table[columns], hide_index=True, width="stretch",
-                column_config={
-                    "datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
-                    "tekst": st.column_config.TextColumn("bevinding", width="large"),
-                    "naleving": k_of_n_column(),
-                },
-            )
+            if dossiers_open():
+                st.caption("Klik op \u201ck van n\u201d voor de dossiers achter dat getal.")
+            whole_texts(table[columns].rename(columns={"naleving": "k van n", "tekst": "bevinding"}), key="bevindingen_pagina",
+                        links=("k van n",) if dossiers_open() else ())
         download_buttons(found.drop(columns=["bezoek"]), "bevindingen", "Download bevindingen")
 
 with tab_recommendations:
@@ -124,7 +121,5 @@ with tab_recommendations:
     if recs.empty:
         st.info("Geen aanbevelingen gevonden.")
     else:
-        st.dataframe(recs.drop(columns=["bezoek"]), hide_index=True, width="stretch",
-                     column_config={"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
-                                    "tekst": st.column_config.TextColumn("aanbeveling", width="large")})
+        whole_texts(recs.drop(columns=["bezoek"]).rename(columns={"tekst": "aanbeveling"}), key="aanbevelingen_pagina")
         download_buttons(recs.drop(columns=["bezoek"]), "aanbevelingen", "Download aanbevelingen")

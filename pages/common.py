@@ -163,7 +163,8 @@ def download_buttons(frame: pd.DataFrame, stem: str, label: str = "Download", sh
     seconds, which no page render can afford."""
     from pages.auth import record_download
 
-    left, middle, right = st.columns(3)
+    # One row that wraps, each button as wide as its label: three equal columns cut the labels off at 1024 px.
+    left = middle = right = st.container(horizontal=True)
     left.download_button(f"{label} (CSV)", lambda: csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
                          key=f"{key or stem}-csv", icon=":material/download:", on_click=record_download, args=(f"{stem}.csv",))
     middle.download_button(
@@ -192,20 +193,39 @@ def sidebar_navigation(sections: dict[str, list]) -> None:
 
 
 def dutch_widget_texts() -> None:
-    """Streamlit's own English hints (the file uploader's limit line, the 'Press Enter' hint under a text field)
-    replaced through CSS: Streamlit has no setting for these texts. The English node is taken out (display: none,
-    so no screen reader reads it) and the Dutch text is generated content. The uploader's button keeps its own
-    'Upload' (Dutch uses the word too): generated content does not count as a button's name for every
-    assistive technology. The upload limit is the server's own setting."""
-    limit = st.get_option("server.maxUploadSize")
-    st.html(f"""<style>
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span {{ display: none; }}
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
-  content: "of sleep ze hierheen (.xlsx of .csv, ten hoogste {limit} MB per bestand)"; font-size: 0.875rem; }}
-[data-testid="InputInstructions"] > span {{ display: none; }}
-[data-testid="InputInstructions"]::after {{ content: "Enter: toepassen"; }}
-[data-testid="stForm"] [data-testid="InputInstructions"]::after {{ content: "Enter: formulier versturen"; }}
-</style>""")
+    """Streamlit's own English (the uploader, select lists, text inputs, the data grid's menus, the running
+    indicator, plotly's mode bar) in Dutch: Streamlit has no locale setting, so a script in the page translates
+    those texts and the attributes screen readers read (pages/dutch_ui.py), and sets the document's language to
+    Dutch. Its element sits in the sidebar, hidden, away from the page's content; everything else stays as Streamlit
+    draws it."""
+    from pages.dutch_ui import translator_html
+
+    st.html("<style>[data-testid=stElementContainer]:has(#nl-ui-vertaling){display:none}"
+            # the uploader's Dutch hint is longer than the English: wrap it rather than cut it off
+            "[data-testid=stFileUploaderDropzoneInstructions] span{white-space:normal;overflow:visible;text-overflow:clip}"
+            "</style>")
+    st.sidebar.html(translator_html(), unsafe_allow_javascript=True)
+
+
+def date_field(container, label: str, key: str, default: dt.date | None, help: str, bind: bool = False) -> dt.date | None:
+    """A date typed as dd-mm-jjjj, in place of st.date_input: Streamlit's calendar is American English (month and
+    day names, weeks from Sunday, English labels for screen readers) and cannot be set to Dutch. With `bind` the
+    text is the URL parameter `key`, so a shared link keeps the date. Returns the date, `default` when the field is
+    empty, and `default` with a Dutch warning when the text is not a date."""
+    from reference.dutch import dutch_date
+    from reference.vocab import parse_date, safe_echo
+
+    text = container.text_input(label, value=dutch_date(default) if default else "", key=key, placeholder="dd-mm-jjjj",
+                                help=help + " Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 01-07-2019.",
+                                bind="query-params" if bind else None)
+    if not text.strip():
+        return default
+    value = parse_date(text.strip())
+    if value is None:
+        fallback = f" Nu geldt {dutch_date(default)}." if default else " Er is nu geen datum gekozen."
+        st.warning(f"{label}: '{safe_echo(text)}' is geen datum; schrijf dd-mm-jjjj, bijvoorbeeld 01-07-2019.{fallback}")
+        return default
+    return value
 
 
 def plotly_described(figure, description: str, **kwargs):
@@ -217,17 +237,59 @@ def plotly_described(figure, description: str, **kwargs):
     return state
 
 
-def whole_texts(frame: pd.DataFrame) -> None:
-    """A small table of texts (findings, recommendations, import messages) with every cell whole: a plain HTML table
+WHOLE_PAGE_ROWS = 100  # rows of a whole-text table per page: the text of every row is sent to the browser
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        from reference.dutch import dutch_date
+
+        return dutch_date(value)
+    return str(value)
+
+
+def _link(value: str) -> str:
+    """A cell of a link column: 'url#text' as made by pages/links.py, only our own relative URLs; else plain text."""
+    url, _, text = value.rpartition("#")
+    if not url.startswith(("./", "?")):
+        return html.escape(value)
+    return f'<a href="{html.escape(value, quote=True)}" target="_self">{html.escape(text)}</a>'
+
+
+def whole_texts(frame: pd.DataFrame, key: str | None = None, links: tuple[str, ...] = (),
+                page_rows: int = WHOLE_PAGE_ROWS) -> None:
+    """A table of texts (findings, recommendations, remarks, import messages) with every cell whole: a plain HTML table
     wraps, where a data grid cuts a sentence at the column's edge. Every cell is HTML-escaped text: no markdown is
-    read (st.table would read it, and its autolinker swallows an escaped bracket after a URL), nothing is a link."""
+    read (st.table would read it, and its autolinker swallows an escaped bracket after a URL); only the columns in
+    `links` (cells 'url#text' from pages/links.py) are links. Dates read dd-mm-jjjj, true/false ja/nee.
+
+    More than `page_rows` rows are shown a page at a time (a choice above the table, `key` names it), with the count:
+    no row is out of reach, and the page's download holds them all."""
+    total = len(frame)
+    if total > page_rows:
+        starts = range(0, total, page_rows)
+        start = st.selectbox(f"Rijen (van {total})", list(starts), key=key,
+                             format_func=lambda a: f"{a + 1}–{min(a + page_rows, total)} van {total}",
+                             help="De tabel toont de rijen per pagina; de download bevat alle rijen.")
+        frame = frame.iloc[start:start + page_rows]
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape('' if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))}</td>" for v in row) + "</tr>"
+    linked = [c in links for c in frame.columns]
+    def td(value, link: bool) -> str:
+        text = _cell(value)
+        short = " class='kort'" if len(text) <= 12 else ""  # a date or a code: never broken at its hyphen
+        return f"<td{short}>{_link(text) if link else html.escape(text)}</td>"
+
+    rows = "".join("<tr>" + "".join(td(v, link) for v, link in zip(row, linked)) + "</tr>"
                    for row in frame.itertuples(index=False))
     st.html(f"<table class='hele-teksten'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             "<style>.hele-teksten{border-collapse:collapse;width:100%;font-size:0.9rem}"
             ".hele-teksten th,.hele-teksten td{border-bottom:1px solid #ddd;padding:0.3rem 0.5rem;text-align:left;"
-            "vertical-align:top;white-space:pre-wrap;overflow-wrap:break-word}</style>")
+            "vertical-align:top;white-space:pre-wrap;overflow-wrap:break-word}"
+            ".hele-teksten td.kort{white-space:nowrap}.hele-teksten a{color:#004488}</style>")
 
 
 def today() -> dt.date:

@@ -26,7 +26,7 @@ from metrics import (
     visit_level_scores,
 )
 from pages.auth import record_dossier_view
-from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies
+from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies, whole_texts
 from pages.text import md_escape
 from reference.dutch import dutch_date
 from reference.vocab import OUTCOMES, VISIT_KINDS
@@ -178,11 +178,13 @@ if len(chosen_visits) == 1 or (shown["gemeente"].nunique() == 1 and shown["datum
 if not shown["team"].astype(bool).any():
     shown = shown.drop(columns=["team"])
 config = {"datum": st.column_config.DateColumn("datum", format="DD-MM-YYYY"),
-          "toelichting": st.column_config.TextColumn(f"toelichting {indicator}" if indicator else "toelichting", width="large"),
           "opmerkingen": st.column_config.NumberColumn("opmerkingen", help="Aantal toelichtingen in het dossier")}
 if len(shown) > MAX_ROWS:
     st.caption(f"De eerste {MAX_ROWS} dossiers; kies een gemeente of een bezoek om de lijst te verkleinen.")
     shown, table = shown.head(MAX_ROWS), table.head(MAX_ROWS)
+# The remarks are read whole in their own table below the list (a grid cell would cut them off).
+remarks = shown[shown["toelichting"] != ""] if "toelichting" in shown.columns else shown.iloc[0:0]
+shown = shown.drop(columns=["toelichting"], errors="ignore")
 ids = shown["dossier"].tolist()
 
 
@@ -197,6 +199,15 @@ st.caption("Klik op een rij om het dossier hieronder te openen.")
 st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="dossier_tabel", on_select=open_selected,
              selection_mode="single-row", height=min(35 * (len(shown) + 1) + 3, 600))
 download_buttons(table.drop(columns=["bezoek"]), f"dossiers-{study}", "Download lijst")
+if indicator:
+    st.markdown(f"**Toelichtingen bij {md_escape(indicator)}**")
+    if remarks.empty:
+        st.caption(f"Geen van deze dossiers heeft een toelichting bij {md_escape(indicator)}.")
+    else:
+        st.caption(f"{len(remarks)} van {len(shown)} dossiers hebben een toelichting bij {md_escape(indicator)}; "
+                   "elke toelichting staat er heel.")
+        whole_texts(remarks[[c for c in ("dossier", "gemeente", "datum", "team", indicator, "toelichting") if c in remarks.columns]],
+                    key="toelichtingen_pagina")
 
 st.divider()
 st.subheader("Dossier openen")

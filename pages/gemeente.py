@@ -162,12 +162,13 @@ if found.empty:
 else:
     st.markdown("**Bevindingen**")
     whole_texts(found.assign(datum=found["datum"].map(dutch_date), indicator=found["indicator"].fillna(""))[
-                    ["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]])
+                    ["soort", "datum", "thema", "themanaam", "indicator", "bevinding", "tekst"]], key="gemeente_bevindingen")
     download_buttons(found, f"bevindingen-{municipality}-{study}", "Download bevindingen")
 advice = cached(municipality_recommendations, scope)
 if advice.empty:
     st.caption("Geen aanbevelingen vastgelegd.")
 else:
     st.markdown("**Aanbevelingen** (met de stand van de opvolging)")
-    whole_texts(advice.assign(datum=advice["datum"].map(dutch_date))[["soort", "datum", "nr", "tekst", "status"]])
+    whole_texts(advice.assign(datum=advice["datum"].map(dutch_date))[["soort", "datum", "nr", "tekst", "status"]],
+                key="gemeente_aanbevelingen")
     download_buttons(advice, f"aanbevelingen-{municipality}-{study}", "Download aanbevelingen")

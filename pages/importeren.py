@@ -13,8 +13,7 @@ import streamlit as st
 from loaders import Options, Preview, Problem, build_template, commit, preview, remove_demo
 from metrics import data_sources, import_history
 from pages.auth import require, viewer_may, who
-from pages.common import cursor, download_buttons, viewer, writing
-from pages.text import md_escape
+from pages.common import cursor, download_buttons, viewer, whole_texts, writing
 from reference.dutch import dutch_date, dutch_timestamp
 from reference.frameworks import shipped_frameworks
 from reference.municipalities import FIRST_YEAR, LAST_YEAR
@@ -29,11 +28,9 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     )
 
 
-def show_problems(report: pd.DataFrame) -> None:
-    """Every message whole: a plain table whose cells wrap (a data grid cuts a long sentence at the column's edge,
-    and the end of a message says what to do next). Workbook text in a message stays literal."""
-    shown = report.drop(columns="bestand")
-    st.table(shown.assign(**{c: shown[c].map(md_escape) for c in shown.columns}), hide_index=True)
+def show_problems(report: pd.DataFrame, key: str) -> None:
+    """Every message whole (the end of a message says what to do next); workbook text in a message stays literal."""
+    whole_texts(report.drop(columns="bestand"), key=key)
 
 
 def current_user() -> str:
@@ -55,7 +52,7 @@ def show_preview(checked: Preview, upload_id: str) -> None:
     if checked.status == "geweigerd":
         st.error(f"Geweigerd: {len(checked.errors)} fout(en). Er is niets opgeslagen. Herstel de cellen hieronder en upload opnieuw.")
         report = problems_frame(checked.problems)
-        show_problems(report)
+        show_problems(report, key=f"fouten-{upload_id}")
         download_buttons(report, f"{Path(checked.file).stem}-fouten", "Download foutenrapport", key=f"rapport-{upload_id}")
         return
     staged = checked.staged
@@ -73,7 +70,7 @@ def show_preview(checked: Preview, upload_id: str) -> None:
     })
     if checked.warnings:
         with st.expander(f"{len(checked.warnings)} waarschuwing(en) — blokkeren de import niet"):
-            show_problems(problems_frame(checked.warnings))
+            show_problems(problems_frame(checked.warnings), key=f"waarschuwingen-{upload_id}")
     if st.button("Importeren", key=f"import-{upload_id}", type="primary"):
         try:
             with st.spinner("Opslaan…"):
@@ -123,10 +120,7 @@ with tab_history:
         st.write("Nog geen imports.")
     else:
         shown = history.drop(columns="sha256").assign(tijdstip=history["tijdstip"].map(dutch_timestamp))
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
-            "wijzigingen": st.column_config.TextColumn("wijzigingen", width="large"),
-            "bestand": st.column_config.TextColumn("bestand", width="medium"),
-        })
+        whole_texts(shown, key="importgeschiedenis_pagina")
         download_buttons(history, "importgeschiedenis", "Download importgeschiedenis")
 
 with tab_template:

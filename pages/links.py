@@ -121,14 +121,6 @@ def show_dossiers_link(text: str, url: str | None = None, container=st, **fields
     container.markdown(f":material/folder_open: {dossiers_anchor(text, url)}", unsafe_allow_html=True)
 
 
-def k_of_n_column(label: str = "k van n"):
-    """The column config of a with_dossier_links column: a link showing the 'k van n', or the plain 'k van n' for a
-    viewer who may not open dossiers."""
-    if not dossiers_open():
-        return st.column_config.TextColumn(label)
-    return st.column_config.LinkColumn(label, display_text=LINK_TEXT, help="Klik voor de dossiers achter dit getal")
-
-
 def open_dossiers(**fields) -> None:
     """Go to a Dossiers view from code (a button, a chart click) — same arguments as dossiers_query — and stop.
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import hertoets_status, overdue_visits, recommendation_followup, selection_visits, status_by_municipality
-from pages.common import base_scope, cached, chosen_study, demo_banner, download_buttons, showing_demo, studies, today
+from pages.common import (base_scope, cached, chosen_study, date_field, demo_banner, download_buttons, showing_demo, studies,
+                          today, whole_texts)
 from reference.dutch import dutch_date
 from reference.vocab import OVERDUE_MONTHS
 
@@ -22,15 +23,16 @@ st.title("Opvolging")
 demo_banner()
 demo = showing_demo()
 study_table = studies(demo)
-cols = st.columns([2, 2, 1.5])
-only_chosen = cols[0].toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_onderzoek", bind="query-params",
-                            help="Uit: alle onderzoeken. Aan: alleen het onderzoek dat links gekozen is.")
+# The toggle on its own line: its label names the study and was cut off in a narrow column.
+only_chosen = st.toggle(f"Alleen onderzoek {chosen_study()}", key="alleen_onderzoek", bind="query-params",
+                        help="Uit: alle onderzoeken. Aan: alleen het onderzoek dat links gekozen is.")
 study = chosen_study() if only_chosen else None
 scope = base_scope(study=study, kind=None)
-municipality = cols[1].selectbox("Gemeente", sorted(cached(selection_visits, scope)["gemeente"].unique()), index=None, key="gemeente",
+cols = st.columns([2, 1.5, 1.5])
+municipality = cols[0].selectbox("Gemeente", sorted(cached(selection_visits, scope)["gemeente"].unique()), index=None, key="gemeente",
                                  bind="query-params", placeholder="Alle gemeenten")
-on = cols[2].date_input("Peildatum", value=today(), format="DD-MM-YYYY", key="peildatum",
-                        help="De leeftijd van een aanbeveling is het aantal hele maanden tussen bezoek en peildatum.")
+on = date_field(cols[1], "Peildatum", "peildatum", today(), bind=True,
+                help="De leeftijd van een aanbeveling is het aantal hele maanden tussen bezoek en peildatum.")
 scope = base_scope(study=study, municipality=municipality, kind=None)
 recs, per_municipality, late, retests = followup(scope, on)
 
@@ -57,9 +59,8 @@ st.subheader("Aanbevelingen met leeftijd")
 if not recs.empty:
     order = ["gemeente", "bezoeksoort", "datum", "nr", "status", "leeftijd_maanden", "te_lang_open", "tekst", "onderzoek"]
     shown = recs[order].rename(columns={"bezoeksoort": "soort", "leeftijd_maanden": "maanden",
-                                        "te_lang_open": f"> {OVERDUE_MONTHS} mnd open"})
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={"datum": DATE, "tekst": st.column_config.TextColumn("aanbeveling", width="large")})
+                                        "te_lang_open": f"> {OVERDUE_MONTHS} mnd open", "tekst": "aanbeveling"})
+    whole_texts(shown, key="aanbevelingen_pagina")
     download_buttons(recs.drop(columns=["bezoek"]), "aanbevelingen-opvolging", "Download aanbevelingen", key="recs")
 
 st.subheader("Hertoets")

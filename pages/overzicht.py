@@ -46,7 +46,7 @@ if loaded["laatste_import"] is not None:
 st.subheader("Onderzoeken")
 study_table = studies(demo)
 st.dataframe(
-    study_table,
+    study_table.drop(columns=["demo"]),  # the same for every row (demo and real data are never shown together): the banner says it
     hide_index=True,
     width="stretch",
     column_config={

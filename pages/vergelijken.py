@@ -162,7 +162,7 @@ if info["schaal"] == "rag":
     download_buttons(table, f"rag-{study}", "Download tabel")
     st.stop()
 
-left, middle, right = st.columns([1, 3, 2])
+left, middle, right = st.columns([1.6, 2.6, 2])  # narrower, the radio labels broke mid-word at 1024 px
 kind = left.radio("Soort bezoek", list(VISIT_KINDS), key="soort", bind="query-params", horizontal=True,
                   help="De benchmark telt altijd de eerste onderzoeken (ook wanneer u hertoetsen bekijkt).")
 every = cached(municipality_visits, base_scope(study=study, kind=None))

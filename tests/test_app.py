@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from demo_db import REPO, demo_database
+from html_tables import whole_tables
 from streamlit.testing.v1 import AppTest
 
 from loaders.demo import DEMO_DIR_NAME
@@ -65,7 +66,7 @@ def test_importeren_shows_history_and_offers_templates(demo_env):
     at.switch_page("pages/importeren.py").run()
     assert not at.exception
     assert at.title[0].value == "Importeren"
-    history = at.dataframe[0].value
+    history = whole_tables(at)[0]  # the messages whole (pages.common.whole_texts)
     # One import per demo workbook the generator wrote next to the database.
     workbooks = list((Path(os.environ["TOEZICHT_DB"]).parent / DEMO_DIR_NAME).glob("*.xlsx"))
     assert len(history) == len(workbooks) > 40 and set(history["status"]) == {"geïmporteerd"}

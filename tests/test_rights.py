@@ -461,6 +461,7 @@ def test_the_benchmark_says_whether_it_pools_published_visits_only(con, viewer, 
 def dossier_links(at: AppTest) -> list[str]:
     """Every link into the Dossiers page the page offers: anchors in markdown and URL cells in tables."""
     links = [m.value for m in at.markdown if "./dossiers?" in m.value]
+    links += [str(h.proto) for h in at.get("html") if "./dossiers?" in str(h.proto)]  # whole-text tables
     for df in at.dataframe:
         links += [v for column in df.value.columns for v in df.value[column].astype(str) if v.startswith("./dossiers?")]
     return links

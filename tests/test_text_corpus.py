@@ -130,6 +130,9 @@ def test_every_payload_appears_literally_under_apptest(app_db, page, params):
 
 # --- the real browser ---------------------------------------------------------------------------------------------
 
+# Pages that show the findings or recommendations in whole-text tables (pages.common.whole_texts).
+WHOLE_TABLES = ("bevindingen", "gemeente", "opvolging")
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
 
@@ -178,6 +181,11 @@ def test_the_browser_shows_the_corpus_as_text_and_requests_nothing_outside(serve
                 assert shown, f"{name}: geen enkele payload letterlijk zichtbaar"
                 if name in ("bevindingen", "jaarbeeld", "dossiers"):  # markdown pages: every payload as typed
                     assert shown == PAYLOADS, f"{name}: ontbreekt {[p[:30] for p in PAYLOADS if p not in shown]}"
+                # The whole-text tables (findings, recommendations): every payload is one cell's whole text, as typed.
+                cells = page.locator("[data-testid=stMain] table.hele-teksten td").all_text_contents()
+                if name in WHOLE_TABLES:
+                    missing = [p[:30] for p in PAYLOADS if p not in cells]
+                    assert not missing, f"{name}: niet heel in een tabelcel: {missing}"
                 # A plain URL in the text may become a link (the markdown renderer links bare URLs), but only one whose
                 # visible text is its target: nothing hidden behind other words, and never javascript:.
                 links = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] a[href]')]

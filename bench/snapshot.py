@@ -442,7 +442,7 @@ def demo_page_runs(db: Path, studies: list[str]) -> list[dict]:
         ("opvolging", {}, []),
         ("opvolging", {"onderzoek": "kg-2017", "alleen_onderzoek": "true"}, []),
         ("opvolging", {"onderzoek": "kg-2017", "alleen_onderzoek": "true", "gemeente": go}, []),
-        ("opvolging", {}, [["date_input", "peildatum", "2019-06-30"]]),
+        ("opvolging", {"peildatum": "30-06-2019"}, []),
         ("importeren", {}, []),
         ("kaders", {"kader": "kg-2017"}, []),
         ("kaders", {"kader": "kg-2017", "indicator": "TT3"}, []),

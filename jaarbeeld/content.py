@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,7 +47,8 @@ FINDING_HEADINGS = {"risico": "Risico's en knelpunten in de praktijk", "gaat goe
 
 @dataclass
 class FigureSpec:
-    """One publication figure: its number, file stem, texts, the numbers behind it and the plotly figure."""
+    """One publication figure: its number, file stem, texts, the numbers behind it and the plotly figure (a Figure, or
+    its `to_dict()` in a yearbook from `with_plain_figures`)."""
 
     number: int
     stem: str
@@ -57,12 +58,17 @@ class FigureSpec:
     caption: str
     source: str
     data: pd.DataFrame
-    figure: go.Figure
+    figure: go.Figure | dict
     preset: str = "twee-kolommen"
 
     @property
     def label(self) -> str:
         return f"Figuur {self.number}. {self.title}"
+
+    def plotly_figure(self) -> go.Figure:
+        """The figure as a plotly Figure. A plain dict came from a validated Figure's to_dict(), so it is not
+        validated again (that costs as much as building the figure)."""
+        return go.Figure(self.figure, _validate=False) if isinstance(self.figure, dict) else self.figure
 
 
 @dataclass
@@ -96,6 +102,17 @@ class Yearbook:
     def reports(self) -> pd.DataFrame:
         """The year's products: one row per report published in the year (by title), with its municipalities."""
         return reports_of(self.visits)
+
+    def with_plain_figures(self) -> "Yearbook":
+        """The same yearbook with every figure as its plain dict: what a result cache pickles and unpickles in
+        milliseconds, where unpickling a plotly Figure validates every property again (tens of ms a figure)."""
+        def plain(spec: FigureSpec | None) -> FigureSpec | None:
+            if spec is None or isinstance(spec.figure, dict):
+                return spec
+            return replace(spec, figure=spec.figure.to_dict())
+
+        sections = [replace(s, figures=[plain(f) for f in s.figures]) for s in self.sections]
+        return replace(self, overview=plain(self.overview), sections=sections)
 
 
 def pct(row) -> str:

@@ -32,10 +32,31 @@ def _year_scope(con, year: int | None, demo: bool | None, studies, viewer: Viewe
 
 
 def _scoped_counts(con, year: int | None, demo, studies, viewer: Viewer) -> tuple[str, list]:
-    """The `scoped` CTE every Jaarbeeld figure pools: v_count's dossier-level binary counts tagged to a
-    Jaarbeeld-thema, of the visits `_year_scope` gives; and its parameters."""
-    where, params = _year_scope(con, year, demo, studies, viewer).where("c")
-    return f"scoped AS (SELECT * FROM v_count c WHERE c.level = 'dossier' AND c.yearbook_theme IS NOT NULL AND {where})", params
+    """The CTEs every Jaarbeeld figure pools, over the visits `_year_scope` gives: `visits` (their v_visit rows),
+    `tagged` (their dossier-level binary counts per visit × indicator tagged to a Jaarbeeld-thema, with the indicator's
+    label and theme) and `per_visit` (those counts summed per visit × Jaarbeeld-thema, with the visit's columns); and
+    their parameters.
+
+    `tagged` is materialised: left to itself the optimizer joins every visit with every indicator of its framework
+    first and probes visit_indicator_count against that (a hash table as large as the result), where joining the
+    counts with the few thousand visits and then with the few hundred indicators builds two small tables."""
+    where, params = _year_scope(con, year, demo, studies, viewer).where("v")
+    return f"""visits AS (SELECT * FROM v_visit v WHERE {where}),
+        themed AS (
+            SELECT framework_id, indicator_code, label, yearbook_theme FROM indicator
+            WHERE level = 'dossier' AND yearbook_theme IS NOT NULL
+        ),
+        tagged AS MATERIALIZED (
+            SELECT c.visit_id, v.framework_id, c.indicator_code, t.label, t.yearbook_theme, c.ja, c.nee, c.nvt, c.onbekend
+            FROM visit_indicator_count c JOIN visits v USING (visit_id)
+            JOIN themed t ON t.framework_id = v.framework_id AND t.indicator_code = c.indicator_code
+        ),
+        per_visit AS (
+            SELECT v.*, p.yearbook_theme, p.ja, p.nee, p.nvt, p.onbekend
+            FROM (SELECT visit_id, yearbook_theme, sum(ja) AS ja, sum(nee) AS nee, sum(nvt) AS nvt, sum(onbekend) AS onbekend
+                  FROM tagged GROUP BY visit_id, yearbook_theme) p
+            JOIN visits v USING (visit_id)
+        )""", params
 
 
 def _theme_order(frame: pd.DataFrame, *more: str) -> pd.DataFrame:
@@ -54,20 +75,22 @@ def jaarbeeld_themes(con, year: int, demo: bool | None = None, studies: list[str
         WITH {scoped},
         pooled AS (
             SELECT yearbook_theme, {count_sql("c", reported=True)},
-                   count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten,
-                   count(DISTINCT indicator_code || '@' || framework_id) AS indicatoren
-            FROM scoped c GROUP BY yearbook_theme
+                   count(DISTINCT study_id) AS onderzoeken, count(DISTINCT municipality_code) AS gemeenten
+            FROM per_visit c GROUP BY yearbook_theme
         ),
-        theme_visits AS (SELECT DISTINCT yearbook_theme, visit_id FROM scoped),
+        indicators AS (
+            SELECT yearbook_theme, count(*) AS indicatoren
+            FROM (SELECT DISTINCT yearbook_theme, framework_id, indicator_code FROM tagged) GROUP BY yearbook_theme
+        ),
         dossiers AS (
-            SELECT tv.yearbook_theme, count(*) AS dossiers
-            FROM theme_visits tv JOIN dossier d USING (visit_id)
-            GROUP BY tv.yearbook_theme
+            SELECT pv.yearbook_theme, count(*) AS dossiers
+            FROM per_visit pv JOIN dossier d USING (visit_id)
+            GROUP BY pv.yearbook_theme
         ),
         final AS (
             SELECT p.yearbook_theme AS jaarbeeld_thema, p.k, p.n, p.nvt, p.onbekend, p.onderzoeken, p.gemeenten,
-                   coalesce(d.dossiers, 0) AS dossiers, p.indicatoren
-            FROM pooled p LEFT JOIN dossiers d USING (yearbook_theme)
+                   coalesce(d.dossiers, 0) AS dossiers, i.indicatoren
+            FROM pooled p JOIN indicators i USING (yearbook_theme) LEFT JOIN dossiers d USING (yearbook_theme)
         )
         SELECT * FROM final
         """,
@@ -88,9 +111,9 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = SMALL_N, 
         f"""
         WITH {scoped},
         final AS (
-            SELECT yearbook_theme AS jaarbeeld_thema, study_id AS onderzoek, indicator_code AS indicator, label,
-                   {count_sql("c")}, count(DISTINCT municipality_code) AS gemeenten
-            FROM scoped c GROUP BY ALL
+            SELECT c.yearbook_theme AS jaarbeeld_thema, v.study_id AS onderzoek, c.indicator_code AS indicator, c.label,
+                   {count_sql("c")}, count(DISTINCT v.municipality_code) AS gemeenten
+            FROM tagged c JOIN visits v USING (visit_id) GROUP BY ALL
         )
         SELECT * FROM final
         """,
@@ -106,15 +129,16 @@ def jaarbeeld_weakest(con, year: int, per_theme: int = 3, min_n: int = SMALL_N, 
 
 
 def _pooled(con, year: int | None, demo, studies, keys: list[str], select: str, viewer: Viewer) -> pd.DataFrame:
-    """k/n (with rates) per Jaarbeeld-thema and `keys` over the dossier-level binary counts in scope."""
+    """k/n (with rates) per Jaarbeeld-thema and `keys` (visit columns: `per_visit` has one row per visit and theme, so
+    count(*) counts visits) over the dossier-level binary counts in scope."""
     scoped, params = _scoped_counts(con, year, demo, studies, viewer)
     frame = con.execute(
         f"""
         WITH {scoped},
         final AS (
             SELECT yearbook_theme AS jaarbeeld_thema, {select},
-                   {count_sql("c", reported=True)}, count(DISTINCT visit_id) AS bezoeken
-            FROM scoped c GROUP BY ALL
+                   {count_sql("c", reported=True)}, count(*) AS bezoeken
+            FROM per_visit c GROUP BY ALL
         )
         SELECT * FROM final ORDER BY ALL
         """,

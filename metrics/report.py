@@ -283,6 +283,32 @@ def _table_row(r: IndicatorResult, municipality: str = "") -> dict:
             "klein": SMALL_N_MARK if r.small else ""}
 
 
+def _table_rows(rows: pd.DataFrame) -> list[dict]:
+    """`_table_row(_indicator_result(…), gemeente)` for every row of a compliance frame, in order: without the sentence
+    (the table does not show it) and formatting each distinct figure once, because the summarising report's table
+    has a row per municipality × indicator (17,000 at national scale)."""
+    def memo(fn):
+        known: dict = {}
+        return lambda *key: known[key] if key in known else known.setdefault(key, fn(*key))
+
+    percent, interval = memo(dutch_percent), memo(_interval)
+    missing = [float("nan")] * len(rows)
+    columns = [rows[c].tolist() for c in ("gemeente", "indicator", "label", "k", "n", "nvt", "onbekend", "percentage",
+                                          "ondergrens", "bovengrens")]
+    benchmarks = rows["benchmark"].tolist() if "benchmark" in rows.columns else missing
+    comparisons = rows["vergelijking"].tolist() if "vergelijking" in rows.columns else [""] * len(rows)
+    out = []
+    for place, code, label, k, n, nvt, onb, pct, low, high, benchmark, comparison in zip(*columns, benchmarks, comparisons):
+        k, n = int(k), int(n)
+        comparison = comparison if isinstance(comparison, str) else ""
+        out.append({"gemeente": place, "indicator": code, "label": label, "oordeel": k_of_n(k, n),
+                    "percentage": percent(pct) if n else "–", "interval": interval(low, high) if n else "",
+                    "nvt": int(nvt), "onbekend": int(onb),
+                    "benchmark": percent(benchmark) if not pd.isna(benchmark) else "–",
+                    "vergelijking": comparison or ("" if n else NO_JUDGEMENT), "klein": SMALL_N_MARK if 0 < n < SMALL_N else ""})
+    return out
+
+
 def _signed(x: float) -> str:
     """+21, −13, 0: a change in percentage points as a reader expects it."""
     value = round(float(x))
@@ -435,6 +461,8 @@ def study_report(con, study: str, demo: bool | None = None, viewer: Viewer = LOC
     by_theme = _findings_by_theme(findings, count_visits=True)
     places = sorted(visits["gemeente"].unique().tolist())
     themes, table = [], []
+    per_indicator = {code: rows for code, rows in per_place.groupby("indicator", sort=False)}
+    empty = per_place.iloc[:0]
     for (code, name), _ in items.groupby(["thema", "themanaam"], sort=False):
         results = []
         for r in pooled[pooled["thema"] == code].itertuples():
@@ -443,7 +471,7 @@ def study_report(con, study: str, demo: bool | None = None, viewer: Viewer = LOC
             if r.niveau == "dossier":
                 result.sentence = indicator_sentence(framework_id, r.indicator, result.text, r.k, r.n, r.nvt,
                                                      r.onbekend, "", "dossiers van alle gemeenten samen")
-            rows = per_place[per_place["indicator"] == r.indicator]
+            rows = per_indicator.get(r.indicator, empty)
             lower = rows.loc[rows["vergelijking"] == "slechter", "gemeente"].tolist()
             higher = rows.loc[rows["vergelijking"] == "beter", "gemeente"].tolist()
             if lower:
@@ -451,8 +479,7 @@ def study_report(con, study: str, demo: bool | None = None, viewer: Viewer = LOC
             if higher:
                 result.sentence += f" Hoger dan in de andere gemeenten van dit onderzoek: {', '.join(higher)}."
             results.append(result)
-            for p in rows.itertuples():
-                table.append(_table_row(_indicator_result(framework_id, p, texts), p.gemeente))
+            table += _table_rows(rows)
         found = by_theme.get(code, {})
         summary = next(themes_pooled[themes_pooled["thema"] == code].itertuples(), None)
         themes.append(ThemeResult(

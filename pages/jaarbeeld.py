@@ -19,12 +19,13 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 @st.cache_data(ttl=60, show_spinner="Jaarbeeld wordt samengesteld…")
 def yearbook(year: int, demo: bool, studies: tuple[str, ...], preset: str, who: Viewer):
-    return build_yearbook(cursor(), year, demo, list(studies) or None, preset=preset, viewer=who)
+    # Plain figures: the cache unpickles its result on every run, and a plotly Figure re-validates when unpickled.
+    return build_yearbook(cursor(), year, demo, list(studies) or None, preset=preset, viewer=who).with_plain_figures()
 
 
 def chart(spec) -> None:
     """A print figure with its copyable caption; the camera icon saves it as a 300-dpi PNG in the browser."""
-    st.plotly_chart(spec.figure, width="content", key=f"chart-{spec.stem}", theme=None,  # exactly the print figure
+    st.plotly_chart(spec.plotly_figure(), width="content", key=f"chart-{spec.stem}", theme=None,  # exactly the print figure
                     alt=f"Figuur {spec.number}. {spec.caption}", config={"displaylogo": False, "toImageButtonOptions": {
                         "format": "png", "filename": spec.stem, "scale": 300 / 96}})
     st.caption(f"**Figuur {spec.number}.** {md_escape(spec.caption)}")

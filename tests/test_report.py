@@ -106,6 +106,26 @@ def test_hand_built_workbook_sentences(tmp_path, db):
     assert summary.title == "Samenvattend rapport Eigen toets"  # the workbook's key names the summarising report
 
 
+def test_summary_appendix_table_counted_by_hand(tmp_path, db):
+    """Bijlage 2 of the summarising report: a row per municipality × indicator, in the words and figures of the
+    hand-built study (see _hand_built's counts; Wilson bounds rounded to whole percents)."""
+    _hand_built(tmp_path, db)
+    table = study_report(db, "eigen-rt", demo=False).table
+    rows = {(r["gemeente"], r["indicator"]): r for r in table}
+    assert set(rows) == {("Houten", "TT1"), ("Houten", "TT3"), ("Ede", "TT1"), ("Ede", "TT3")}
+    assert rows[("Ede", "TT1")] == {"gemeente": "Ede", "indicator": "TT1", "label": rows[("Ede", "TT1")]["label"],
+                                    "oordeel": "20 van 20", "percentage": "100%", "interval": "84%–100%", "nvt": 0,
+                                    "onbekend": 0, "benchmark": "70%", "vergelijking": "beter", "klein": ""}
+    houten_tt1 = rows[("Houten", "TT1")]
+    assert (houten_tt1["oordeel"], houten_tt1["percentage"], houten_tt1["interval"], houten_tt1["benchmark"],
+            houten_tt1["vergelijking"], houten_tt1["klein"]) == ("1 van 10", "10%", "2%–40%", "70%", "slechter", "")
+    houten_tt3 = rows[("Houten", "TT3")]  # 2 ja, 1 nee: 2 of 3 (Wilson 21%–94%), a small number; study 12 of 23
+    assert (houten_tt3["oordeel"], houten_tt3["percentage"], houten_tt3["interval"], houten_tt3["nvt"],
+            houten_tt3["onbekend"], houten_tt3["benchmark"], houten_tt3["vergelijking"], houten_tt3["klein"]) == (
+        "2 van 3", "67%", "21%–94%", 1, 1, "52%", "vergelijkbaar", "klein aantal")
+    assert rows[("Ede", "TT3")]["oordeel"] == "10 van 20" and rows[("Ede", "TT3")]["interval"] == "30%–70%"
+
+
 def metrics_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, capture_output=True, text=True, timeout=300)
 

@@ -6,6 +6,7 @@ can read a click from `event["selection"]["points"][i]["customdata"]` whatever t
 
 from __future__ import annotations
 
+import re
 import textwrap
 from functools import lru_cache
 
@@ -132,16 +133,23 @@ def _figure(traces: list[dict], title: str | None, subtitle: str | None, height:
     if title:
         # plotly never wraps a title: break it and the subtitle into lines that fit a half-width chart at 1024 px
         lines = wrapped([title], width=60, lines=3)[0]
-        sub = wrapped([subtitle], width=70, lines=3)[0] if subtitle else ""
+        # each given line wrapped on its own; "(n < 5)" and "n = 64" never broken across lines
+        sub = "<br>".join(wrapped([re.sub(r"(\S) ([<>=]) (\S)", "\\1\u00a0\\2\u00a0\\3", part)], width=70, lines=3)[0]
+                          for part in str(subtitle).split("<br>")) if subtitle else ""
         text = f"<b>{lines}</b>" + (f"<br><span style='font-size:0.8em'>{sub}</span>" if sub else "")
         extra = 18 * (text.count("<br>") - (1 if sub else 0))
-        layout = _merged(layout, dict(title=dict(text=text, x=0, xanchor="left"), margin=dict(t=70)))
+        # Anchored at the top: plotly's default centres the title's first line in the top margin, so the lines below
+        # it ran into the axis labels of a heatmap whose indicators sit on top.
+        layout = _merged(layout, dict(title=dict(text=text, x=0, xanchor="left", yref="container", yanchor="top"),
+                                      margin=dict(t=70)))
     if height:
         layout = _merged(layout, dict(height=height))
     for update in updates:
         layout = _merged(layout, update)
     if extra:  # room for the title's extra lines, whatever top margin the figure asked for
         layout = _merged(layout, dict(margin=dict(t=layout["margin"]["t"] + extra)))
+    if text:  # 12 px below the top edge (plotly's title padding is not applied to a container-anchored title)
+        layout = _merged(layout, dict(title=dict(y=1 - 24 / (layout.get("height") or 450))))
     return go.Figure(data=traces, layout=layout)
 
 

@@ -306,3 +306,15 @@ def test_charts_mark_small_numbers_from_the_frames_klein_aantal_column():
     bars = municipality_bars(frame, "t")
     labels = dict(zip(bars.data[-1].y, bars.data[-1].text))
     assert labels["Brielle"] == "7 van 9 (klein aantal)" and labels["Westvoorne"] == "3 van 4"
+
+
+def test_a_long_subtitle_stays_above_the_heatmap_and_keeps_n_less_than_5_together():
+    """The title block is anchored at the top (not centred in the margin, where its last lines ran into the
+    indicator labels on top), and a wrapped subtitle never breaks '(n < 5)'."""
+    subtitle = "kg-2017, onderzoek, 6 gemeente(n); gestreept = klein aantal (n < 5)<br>benchmark: provincie Zuid-Holland"
+    fig = municipality_bars(SAMPLE, "TT3: naleving per gemeente", subtitle)
+    text = fig.layout.title.text
+    assert fig.layout.title.yanchor == "top" and fig.layout.title.yref == "container"
+    assert "(n\u00a0<\u00a05)" in text and "(n <" not in text.replace("\u00a0", " ").split("<br>")[0][-4:]
+    lines = text.count("<br>") + 1
+    assert fig.layout.margin.t >= 18 * lines  # every line of the block has room above the plot

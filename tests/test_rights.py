@@ -344,14 +344,20 @@ def app_db(rights_db, tmp_path_factory):
         connection.clear()
 
 
-def open_page(email: str, page: str, params: dict) -> AppTest:
-    """The app as `email`, signed in with sign-in configured, on `page` with `params` in the URL. A page the navigation
-    does not offer this viewer is run on its own (as an edited URL would reach it if the navigation failed)."""
-    at = AppTest.from_file(APP, default_timeout=90)
+def signed_in(script: str, email: str, params: dict) -> AppTest:
+    """`script` under AppTest as `email`, signed in with sign-in configured, with `params` in the URL."""
+    at = AppTest.from_file(script, default_timeout=90)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": True, "email": email}
     for key, value in {"onderzoek": "vt-2020", **params}.items():
         at.query_params[key] = value
+    return at
+
+
+def open_page(email: str, page: str, params: dict) -> AppTest:
+    """The app as `email`, signed in with sign-in configured, on `page` with `params` in the URL. A page the navigation
+    does not offer this viewer is run on its own (as an edited URL would reach it if the navigation failed)."""
+    at = signed_in(APP, email, params)
     at.run()
     assert not at.exception, at.exception
     path = str(REPO / "pages" / f"{page}.py")
@@ -360,11 +366,7 @@ def open_page(email: str, page: str, params: dict) -> AppTest:
     try:
         at.switch_page(path)
     except ValueError:  # not in this viewer's navigation
-        at = AppTest.from_file(path, default_timeout=90)
-        at.secrets["auth"] = AUTH
-        at.user = {"is_logged_in": True, "email": email}
-        for key, value in {"onderzoek": "vt-2020", **params}.items():
-            at.query_params[key] = value
+        at = signed_in(path, email, params)
     at.run()
     assert not at.exception, at.exception
     return at
